@@ -1,0 +1,59 @@
+# Project-wide compile options and the helpers every layer uses:
+#   tickrail_target_defaults(target)   warnings, sanitizers, include layout
+#   tickrail_add_test(name SOURCES ... LABELS ... TIMEOUT n [LIBS ...] [ARGS ...] [NO_GTEST_MAIN])
+#   tickrail_add_bench(name SOURCES ... [LIBS ...])
+
+add_library(tickrail_options INTERFACE)
+target_compile_options(tickrail_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  $<$<BOOL:${TICKRAIL_WERROR}>:-Werror>)
+# Invariant checks (TR_DCHECK) stay on in debug and sanitizer builds.
+if(TICKRAIL_SANITIZE OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(tickrail_options INTERFACE TICKRAIL_DCHECK_ENABLED=1)
+endif()
+if(TICKRAIL_SANITIZE)
+  target_compile_options(tickrail_options INTERFACE -fsanitize=${TICKRAIL_SANITIZE}
+    -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(tickrail_options INTERFACE -fsanitize=${TICKRAIL_SANITIZE})
+endif()
+
+function(tickrail_target_defaults target)
+  target_link_libraries(${target} PRIVATE tickrail_options)
+endfunction()
+
+set(TICKRAIL_TEST_LABELS unit integration stress fuzz recovery perf)
+
+function(tickrail_add_test name)
+  cmake_parse_arguments(T "NO_GTEST_MAIN" "TIMEOUT" "SOURCES;LABELS;LIBS;ARGS" ${ARGN})
+  if(NOT T_SOURCES)
+    message(FATAL_ERROR "tickrail_add_test(${name}): SOURCES is required")
+  endif()
+  if(NOT T_TIMEOUT)
+    message(FATAL_ERROR "tickrail_add_test(${name}): every test needs a TIMEOUT")
+  endif()
+  if(NOT T_LABELS)
+    message(FATAL_ERROR "tickrail_add_test(${name}): LABELS is required")
+  endif()
+  foreach(label IN LISTS T_LABELS)
+    if(NOT label IN_LIST TICKRAIL_TEST_LABELS)
+      message(FATAL_ERROR "tickrail_add_test(${name}): unknown label '${label}' (allowed: ${TICKRAIL_TEST_LABELS})")
+    endif()
+  endforeach()
+  add_executable(${name} ${T_SOURCES})
+  tickrail_target_defaults(${name})
+  if(T_NO_GTEST_MAIN)
+    target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest)
+  else()
+    target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  endif()
+  add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "TICKRAIL_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+function(tickrail_add_bench name)
+  cmake_parse_arguments(B "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${B_SOURCES})
+  tickrail_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
+endfunction()

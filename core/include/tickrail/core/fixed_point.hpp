@@ -1,0 +1,293 @@
+// tickrail/core/fixed_point.hpp — venue decimals ↔ integer ticks and lots.
+//
+// Inside the pipeline a price is an int64 count of its instrument's tick size
+// and a quantity an int64 count of its lot size (events.hpp). Conversion
+// happens only at the edges — feed parse, order encode, config — and is exact:
+//
+//   * `parse_decimal` reads JSON/config number text ("12345.5", "-0.25",
+//     "2.11e-5", "1E+3") into mantissa × 10^-scale with no floating point.
+//     More than 18 significant digits is `overflow`, never silent truncation.
+//   * `increment` is a tick or lot size. `to_units` divides a decimal by it
+//     exactly and rounds as asked:
+//       nearest      half away from zero (12.25 with tick 0.5 → 24.5 → 25)
+//       down / up    toward −∞ / +∞ (bid prices round down, asks up, to stay
+//                    on the passive side)
+//       toward_zero  truncation (quantities: never exceed what was asked)
+//       exact        `inexact` unless the value is a whole number of units
+//   * a double (e.g. from a config or a computed price) converts through its
+//     shortest round-trip decimal text (std::to_chars), so 0.1 + 0.2 is
+//     0.30000000000000004 and rounds as that decimal would — no binary
+//     surprises from dividing doubles.
+//   * `format` writes units back as the shortest decimal text (no exponent,
+//     no trailing zeros): what goes into an order request.
+//
+// All functions are noexcept and report failure with `fp_error`.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "tickrail/core/platform.hpp"
+
+namespace tickrail::core {
+
+enum class [[nodiscard]] fp_error : std::uint8_t {
+  ok = 0,
+  empty,              // no text
+  syntax,             // not a decimal number
+  overflow,           // more than 18 significant digits, or the result does not fit int64
+  inexact,            // rounding::exact and the value is not a whole number of units
+  invalid_increment,  // increment must be > 0
+  not_finite,         // NaN or infinity
+  buffer_too_small,
+};
+
+[[nodiscard]] constexpr std::string_view to_string(fp_error e) noexcept {
+  switch (e) {
+    case fp_error::ok: return "ok";
+    case fp_error::empty: return "empty";
+    case fp_error::syntax: return "syntax";
+    case fp_error::overflow: return "overflow";
+    case fp_error::inexact: return "inexact";
+    case fp_error::invalid_increment: return "invalid_increment";
+    case fp_error::not_finite: return "not_finite";
+    case fp_error::buffer_too_small: return "buffer_too_small";
+  }
+  return "unknown";
+}
+
+enum class rounding : std::uint8_t { nearest, down, up, toward_zero, exact };
+
+inline constexpr int k_max_decimal_scale = 18;
+
+// An exact decimal: mantissa × 10^-scale, 0 <= scale <= 18.
+struct decimal {
+  std::int64_t mantissa = 0;
+  std::int32_t scale = 0;
+  friend constexpr bool operator==(const decimal&, const decimal&) = default;
+};
+
+namespace detail {
+inline constexpr std::int64_t k_pow10[19] = {1,
+                                             10,
+                                             100,
+                                             1000,
+                                             10000,
+                                             100000,
+                                             1000000,
+                                             10000000,
+                                             100000000,
+                                             1000000000,
+                                             10000000000,
+                                             100000000000,
+                                             1000000000000,
+                                             10000000000000,
+                                             100000000000000,
+                                             1000000000000000,
+                                             10000000000000000,
+                                             100000000000000000,
+                                             1000000000000000000};
+}  // namespace detail
+
+// Parses [+-]digits[.digits][(e|E)[+-]digits]; a leading or trailing '.' needs
+// a digit on the other side. Trailing fractional zeros are dropped ("1.50" →
+// 15 × 10^-1), so equal values have equal decimals.
+[[nodiscard]] constexpr fp_error parse_decimal(std::string_view text, decimal& out) noexcept {
+  if (text.empty()) return fp_error::empty;
+  std::size_t i = 0;
+  bool negative = false;
+  if (text[i] == '+' || text[i] == '-') {
+    negative = text[i] == '-';
+    ++i;
+  }
+  std::int64_t mantissa = 0;
+  int significant = 0;
+  int scale = 0;
+  int digits = 0;
+  bool seen_point = false;
+  for (; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch >= '0' && ch <= '9') {
+      ++digits;
+      if (seen_point) ++scale;
+      if (mantissa == 0 && ch == '0') continue;  // leading zeros are not significant
+      if (++significant > 18) return fp_error::overflow;
+      mantissa = mantissa * 10 + (ch - '0');
+    } else if (ch == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits == 0) return fp_error::syntax;
+  int exponent = 0;
+  if (i < text.size()) {
+    if (text[i] != 'e' && text[i] != 'E') return fp_error::syntax;
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      exp_negative = text[i] == '-';
+      ++i;
+    }
+    if (i == text.size()) return fp_error::syntax;
+    for (; i < text.size(); ++i) {
+      const char ch = text[i];
+      if (ch < '0' || ch > '9') return fp_error::syntax;
+      if (exponent > 1000) return fp_error::overflow;
+      exponent = exponent * 10 + (ch - '0');
+    }
+    if (exp_negative) exponent = -exponent;
+  }
+  scale -= exponent;
+  // Drop trailing zeros of the mantissa while there is scale to absorb them.
+  while (scale > 0 && mantissa != 0 && mantissa % 10 == 0) {
+    mantissa /= 10;
+    --scale;
+  }
+  if (mantissa == 0) scale = 0;
+  if (scale < 0) {  // positive exponent: fold into the mantissa
+    if (-scale > k_max_decimal_scale || mantissa > INT64_MAX / detail::k_pow10[-scale]) return fp_error::overflow;
+    mantissa *= detail::k_pow10[-scale];
+    scale = 0;
+  }
+  if (scale > k_max_decimal_scale) return fp_error::overflow;
+  out.mantissa = negative ? -mantissa : mantissa;
+  out.scale = scale;
+  return fp_error::ok;
+}
+
+// A tick size or lot size.
+class increment {
+ public:
+  constexpr increment() noexcept = default;
+
+  // `value` must be > 0.
+  [[nodiscard]] static constexpr fp_error make(decimal value, increment& out) noexcept {
+    if (value.mantissa <= 0) return fp_error::invalid_increment;
+    out.value_ = value;
+    return fp_error::ok;
+  }
+  [[nodiscard]] static constexpr fp_error parse(std::string_view text, increment& out) noexcept {
+    decimal d;
+    if (const fp_error e = parse_decimal(text, d); e != fp_error::ok) return e;
+    return make(d, out);
+  }
+
+  [[nodiscard]] constexpr decimal value() const noexcept { return value_; }
+
+  // value / increment, rounded as asked.
+  [[nodiscard]] constexpr fp_error to_units(decimal value, rounding mode, std::int64_t& units) const noexcept {
+    if (value_.mantissa <= 0) return fp_error::invalid_increment;
+    int128_t numerator = value.mantissa;
+    int128_t denominator = value_.mantissa;
+    if (value_.scale >= value.scale) {
+      numerator *= detail::k_pow10[value_.scale - value.scale];
+    } else {
+      denominator *= detail::k_pow10[value.scale - value_.scale];
+    }
+    int128_t quotient = numerator / denominator;
+    const int128_t remainder = numerator % denominator;
+    if (remainder != 0) {
+      switch (mode) {
+        case rounding::exact: return fp_error::inexact;
+        case rounding::toward_zero: break;
+        case rounding::down:
+          if (remainder < 0) --quotient;
+          break;
+        case rounding::up:
+          if (remainder > 0) ++quotient;
+          break;
+        case rounding::nearest: {
+          const int128_t twice = remainder < 0 ? -2 * remainder : 2 * remainder;
+          if (twice >= denominator) quotient += numerator < 0 ? -1 : 1;
+          break;
+        }
+      }
+    }
+    if (quotient > INT64_MAX || quotient < INT64_MIN) return fp_error::overflow;
+    units = static_cast<std::int64_t>(quotient);
+    return fp_error::ok;
+  }
+
+  [[nodiscard]] constexpr fp_error to_units(std::string_view text, rounding mode, std::int64_t& units) const noexcept {
+    decimal d;
+    if (const fp_error e = parse_decimal(text, d); e != fp_error::ok) return e;
+    return to_units(d, mode, units);
+  }
+
+  // Through the double's shortest round-trip decimal text (see banner).
+  [[nodiscard]] fp_error to_units(double value, rounding mode, std::int64_t& units) const noexcept {
+    if (!std::isfinite(value)) return fp_error::not_finite;
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+    if (ec != std::errc()) return fp_error::overflow;
+    return to_units(std::string_view(buf, static_cast<std::size_t>(end - buf)), mode, units);
+  }
+
+  // units × increment, exactly.
+  [[nodiscard]] constexpr fp_error to_decimal(std::int64_t units, decimal& out) const noexcept {
+    const int128_t m = static_cast<int128_t>(units) * value_.mantissa;
+    if (m > INT64_MAX || m < INT64_MIN) return fp_error::overflow;
+    out.mantissa = static_cast<std::int64_t>(m);
+    out.scale = value_.scale;
+    while (out.scale > 0 && out.mantissa % 10 == 0) {
+      out.mantissa /= 10;
+      --out.scale;
+    }
+    if (out.mantissa == 0) out.scale = 0;
+    return fp_error::ok;
+  }
+
+  // For display and analytics only; the pipeline never computes in doubles.
+  [[nodiscard]] double to_double(std::int64_t units) const noexcept {
+    return static_cast<double>(units) * static_cast<double>(value_.mantissa) /
+           static_cast<double>(detail::k_pow10[value_.scale]);
+  }
+
+  // Writes units × increment as shortest plain decimal text ("12345.5",
+  // "-0.0025", "100"); sets `written`. Needs at most 22 bytes.
+  [[nodiscard]] constexpr fp_error format(std::int64_t units, char* buf, std::size_t capacity,
+                                          std::size_t& written) const noexcept {
+    decimal d;
+    if (const fp_error e = to_decimal(units, d); e != fp_error::ok) return e;
+    return format_decimal(d, buf, capacity, written);
+  }
+
+  [[nodiscard]] static constexpr fp_error format_decimal(decimal d, char* buf, std::size_t capacity,
+                                                         std::size_t& written) noexcept {
+    char digits[20];
+    int n = 0;
+    const bool negative = d.mantissa < 0;
+    // Work in unsigned so that INT64_MIN negates safely.
+    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(d.mantissa) : static_cast<std::uint64_t>(d.mantissa);
+    do {
+      digits[n++] = static_cast<char>('0' + magnitude % 10);
+      magnitude /= 10;
+    } while (magnitude != 0);
+    const int integer_digits = n > d.scale ? n - d.scale : 0;
+    const std::size_t needed = static_cast<std::size_t>(negative) + static_cast<std::size_t>(integer_digits == 0 ? 1 : integer_digits) +
+                               (d.scale > 0 ? 1 + static_cast<std::size_t>(d.scale) : 0);
+    if (needed > capacity) return fp_error::buffer_too_small;
+    std::size_t pos = 0;
+    if (negative) buf[pos++] = '-';
+    if (integer_digits == 0) {
+      buf[pos++] = '0';
+    } else {
+      for (int k = n - 1; k >= d.scale; --k) buf[pos++] = digits[k];
+    }
+    if (d.scale > 0) {
+      buf[pos++] = '.';
+      for (int k = d.scale - 1; k >= 0; --k) buf[pos++] = k < n ? digits[k] : '0';
+    }
+    written = pos;
+    return fp_error::ok;
+  }
+
+ private:
+  decimal value_{};
+};
+
+}  // namespace tickrail::core
