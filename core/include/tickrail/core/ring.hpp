@@ -10,20 +10,29 @@
 // Sequences start at 0, are 64-bit and never wrap (at 1e9 events/s they last
 // 292 years); a slot is `slots_[sequence & mask_]`.
 //
+// Publication is per slot: each slot carries the sequence it was last
+// published as, stored (release) by publish() right after the event. A
+// consumer finds new events by reading the slots themselves — the event and
+// its stamp share a cache line — so a hand-off moves one line from producer
+// to consumer instead of two (slot + a shared cursor). This is what brings a
+// round trip close to the one-cache-line floor (docs/performance.md). There
+// is no shared "published" cursor at all: metrics find the producer position
+// by scanning stamps (published()), off the hot path.
+//
 // Layout: every independently written field sits alone on its cache line —
-// the producer's claim position, the published cursor, each consumer's cursor
+// the producer's claim position, each consumer's cursor
 // — and so does every cached copy of another side's field (the producer's
-// cache of the slowest consumer, each consumer's cache of the published
-// cursor). Each side re-reads the other's atomic only when its cached copy
-// says it must. Slots are padded at both ends so the first and last slot do
-// not share a line with unrelated data.
+// cache of the slowest consumer, each consumer's cache of the highest
+// published sequence it has seen). Each side re-reads the other's state only
+// when its cached copy says it must. Slots are padded at both ends so the
+// first and last slot do not share a line with unrelated data.
 //
 // Thread-safety: the producer methods must be called from one thread at a
 // time; the methods that take a consumer index `c` from one thread per `c`.
-// Memory order: publish() is a release store of the cursor and consumers
-// acquire it, so a consumer sees every byte written to a slot before its
-// sequence was published; release() is a release store of the consumer's
-// cursor and the producer acquires it before reusing that slot.
+// Memory order: publish() stores each slot's stamp with release and
+// consumers load it with acquire, so a consumer sees every byte written to a
+// slot before it was published; release() is a release store of the
+// consumer's cursor and the producer acquires it before reusing that slot.
 #pragma once
 
 #include <algorithm>
@@ -33,6 +42,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -65,7 +75,13 @@ class ring {
     TR_CHECK(capacity >= 2 && std::has_single_bit(capacity), "ring capacity must be a power of two >= 2");
     TR_CHECK(capacity <= (std::size_t{1} << 40), "ring capacity is unreasonably large");
     TR_CHECK(consumers >= 1, "a ring needs at least one consumer");
-    slots_ = std::make_unique<Event[]>(capacity + 2 * k_padding);  // value-initialised
+    // Cache-line aligned, so a slot whose size is a multiple of 64 bytes
+    // starts on a line boundary and spans no more lines than it must.
+    const std::size_t slot_count = capacity + 2 * k_padding;
+    void* raw = ::operator new[](slot_count * sizeof(slot_type), std::align_val_t{cache_line});
+    auto* first = static_cast<slot_type*>(raw);
+    std::uninitialized_value_construct_n(first, slot_count);
+    slots_.reset(first);
     cursors_ = std::make_unique<cache_padded<std::atomic<sequence_t>>[]>(consumers);
     locals_ = std::make_unique<consumer_local[]>(consumers);
     for (std::size_t c = 0; c < consumers; ++c) {
@@ -97,12 +113,16 @@ class ring {
     return last;
   }
 
-  // Makes every claimed slot up to and including `last` visible to consumers
-  // (release store). Publishing a batch is one store.
+  // Makes every claimed slot up to and including `last` visible to consumers:
+  // one release store of each slot's stamp, in sequence order, into lines the
+  // producer has just written anyway.
   void publish(sequence_t last) noexcept {
     TR_DCHECK(last <= claimed_.value, "publishing a sequence that was never claimed");
-    TR_DCHECK(last >= cursor_.value.load(std::memory_order_relaxed), "cursor must not move back");
-    cursor_.value.store(last, std::memory_order_release);
+    TR_DCHECK(last >= published_.value, "published sequence must not move back");
+    for (sequence_t seq = published_.value + 1; seq <= last; ++seq) {
+      slots_[index(seq)].published.store(seq, std::memory_order_release);
+    }
+    published_.value = last;
   }
 
   // Claim one slot, copy `event` into it and publish. False when full.
@@ -116,24 +136,34 @@ class ring {
 
   // The slot for `seq`: writable by the producer between claim and publish,
   // readable by a consumer between available() and release().
-  [[nodiscard]] Event& slot(sequence_t seq) noexcept { return slots_[k_padding + static_cast<std::size_t>(seq & mask_)]; }
-  [[nodiscard]] const Event& slot(sequence_t seq) const noexcept {
-    return slots_[k_padding + static_cast<std::size_t>(seq & mask_)];
-  }
+  [[nodiscard]] Event& slot(sequence_t seq) noexcept { return slots_[index(seq)].event; }
+  [[nodiscard]] const Event& slot(sequence_t seq) const noexcept { return slots_[index(seq)].event; }
 
-  // The last published sequence (acquire); any thread, e.g. for metrics.
-  [[nodiscard]] sequence_t published() const noexcept { return cursor_.value.load(std::memory_order_acquire); }
+  // The last published sequence; any thread, for metrics and tests. Scans
+  // stamps forward from the slowest consumer (up to one ring's worth of
+  // loads), so it is exact when the producer is quiescent and a lower bound
+  // while it runs. Not for the hot path.
+  [[nodiscard]] sequence_t published() const noexcept {
+    sequence_t seq = slowest_consumer() + 1;
+    const sequence_t limit = seq + capacity_;
+    while (seq < limit && slots_[index(seq)].published.load(std::memory_order_acquire) == seq) ++seq;
+    return seq - 1;
+  }
 
   // ---- consumer side (one thread per consumer index) ----------------------------
 
   // The highest sequence consumer `c` may read now. Less than next(c) when
-  // nothing new is published. Re-reads the producer cursor (acquire) only when
-  // the cached copy has been consumed.
+  // nothing new is published. Only when everything it saw last time has been
+  // consumed does it look again, by scanning slot stamps (acquire) forward
+  // from next(c) — slots it is about to read anyway.
   [[nodiscard]] sequence_t available(std::size_t c) noexcept {
     TR_DCHECK(c < consumer_count_, "consumer index out of range");
     consumer_local& local = locals_[c];
     if (local.cached_published < local.next) {
-      local.cached_published = cursor_.value.load(std::memory_order_acquire);
+      sequence_t seq = local.next;
+      const sequence_t limit = local.next + capacity_;
+      while (seq < limit && slots_[index(seq)].published.load(std::memory_order_acquire) == seq) ++seq;
+      local.cached_published = seq - 1;
     }
     return local.cached_published;
   }
@@ -184,9 +214,20 @@ class ring {
   }
 
  private:
+  // The stamp first, so that a small event shares its first cache line with
+  // the stamp the consumer polls.
+  struct slot_type {
+    std::atomic<sequence_t> published{initial_cursor};
+    Event event{};
+  };
+
   // Padding slots on each side of the array keep neighbours off the first and
   // last slot's cache line.
-  static constexpr std::size_t k_padding = (cache_line + sizeof(Event) - 1) / sizeof(Event);
+  static constexpr std::size_t k_padding = (cache_line + sizeof(slot_type) - 1) / sizeof(slot_type);
+
+  [[nodiscard]] std::size_t index(sequence_t seq) const noexcept {
+    return k_padding + static_cast<std::size_t>(seq & mask_);
+  }
 
   // What one consumer thread writes and nobody else reads: its next sequence
   // and its cached copy of the published cursor.
@@ -207,16 +248,19 @@ class ring {
   sequence_t mask_;
   sequence_t capacity_;
   std::size_t consumer_count_;
-  std::unique_ptr<Event[]> slots_;
+  static_assert(std::is_trivially_destructible_v<slot_type>, "slots are released without destructor calls");
+  struct aligned_array_delete {
+    void operator()(slot_type* p) const noexcept { ::operator delete[](p, std::align_val_t{cache_line}); }
+  };
+  std::unique_ptr<slot_type[], aligned_array_delete> slots_;
   std::unique_ptr<cache_padded<std::atomic<sequence_t>>[]> cursors_;  // one line per consumer
   std::unique_ptr<consumer_local[]> locals_;                           // one line per consumer
 
-  // Producer-private: the last claimed sequence and its cache of the slowest
-  // consumer cursor. Each on its own line (STYLE §3).
+  // Producer-private: the last claimed and last published sequences, and its
+  // cache of the slowest consumer cursor. Each on its own line (STYLE §3).
   cache_padded<sequence_t> claimed_{initial_cursor};
+  cache_padded<sequence_t> published_{initial_cursor};
   cache_padded<sequence_t> gating_cache_{initial_cursor};
-  // Written by the producer, read by every consumer.
-  cache_padded<std::atomic<sequence_t>> cursor_{initial_cursor};
 };
 
 static_assert(sizeof(cache_padded<std::atomic<sequence_t>>) == cache_line);
