@@ -150,6 +150,16 @@ TEST(ring, manual_available_and_release) {
   EXPECT_LT(r.available(0), r.next(0));
 }
 
+TEST(ring, available_scans_no_further_than_asked) {
+  ring<item> r(16, 1);
+  for (std::int64_t i = 0; i < 10; ++i) ASSERT_TRUE(r.try_push(make_item(i)));
+  EXPECT_EQ(r.available(0, 3), 2) << "scan bounded to 3 stamps";
+  EXPECT_EQ(r.available(0), 2) << "cached until consumed";
+  r.release(0, 2);
+  EXPECT_EQ(r.available(0), 9);
+  EXPECT_EQ(r.published(), 9);
+}
+
 TEST(ring, max_batch_caps_the_batch) {
   ring<item> r(64, 1);
   for (std::int64_t i = 0; i < 50; ++i) ASSERT_TRUE(r.try_push(make_item(i)));

@@ -155,13 +155,15 @@ class ring {
   // The highest sequence consumer `c` may read now. Less than next(c) when
   // nothing new is published. Only when everything it saw last time has been
   // consumed does it look again, by scanning slot stamps (acquire) forward
-  // from next(c) — slots it is about to read anyway.
-  [[nodiscard]] sequence_t available(std::size_t c) noexcept {
+  // from next(c) — slots it is about to read anyway — at most `max_scan` of
+  // them, so the first event of a long run is not kept waiting by the scan.
+  [[nodiscard]] sequence_t available(std::size_t c,
+                                     std::size_t max_scan = std::numeric_limits<std::size_t>::max()) noexcept {
     TR_DCHECK(c < consumer_count_, "consumer index out of range");
     consumer_local& local = locals_[c];
     if (local.cached_published < local.next) {
       sequence_t seq = local.next;
-      const sequence_t limit = local.next + capacity_;
+      const sequence_t limit = local.next + static_cast<sequence_t>(std::min<std::size_t>(max_scan, static_cast<std::size_t>(capacity_)));
       while (seq < limit && slots_[index(seq)].published.load(std::memory_order_acquire) == seq) ++seq;
       local.cached_published = seq - 1;
     }
@@ -189,10 +191,10 @@ class ring {
                    std::size_t max_batch = std::numeric_limits<std::size_t>::max()) noexcept(
       noexcept(handler(std::declval<const Event&>(), sequence_t{}, bool{}))) {
     const sequence_t first = next(c);
-    sequence_t last = available(c);
+    const std::size_t budget = std::min<std::size_t>(std::max<std::size_t>(max_batch, 1), static_cast<std::size_t>(capacity_));
+    sequence_t last = available(c, budget);
     if (last < first) return 0;
-    const auto budget = static_cast<sequence_t>(std::min<std::size_t>(max_batch, static_cast<std::size_t>(capacity_)));
-    last = std::min(last, first + budget - 1);
+    last = std::min(last, first + static_cast<sequence_t>(budget) - 1);
     for (sequence_t seq = first; seq <= last; ++seq) {
       handler(std::as_const(*this).slot(seq), seq, seq == last);
     }
