@@ -57,3 +57,37 @@ function(tickrail_add_bench name)
   tickrail_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
 endfunction()
+
+# tickrail_add_fuzz(name SOURCES ... CORPUS dir [LIBS ...] [TIMEOUT n] [SECONDS n])
+# A fuzz target (LLVMFuzzerTestOneInput). Under the clang `fuzz` preset
+# (TICKRAIL_FUZZ) it links libFuzzer and its ctest fuzzes for SECONDS,
+# starting from the seed corpus (new inputs go to a scratch folder in the
+# build tree, never into the source tree). Elsewhere it links
+# tests/fuzz/replay_main.cpp and its ctest replays the seed corpus. Label: fuzz.
+function(tickrail_add_fuzz name)
+  cmake_parse_arguments(F "" "CORPUS;TIMEOUT;SECONDS" "SOURCES;LIBS" ${ARGN})
+  if(NOT F_SOURCES OR NOT F_CORPUS)
+    message(FATAL_ERROR "tickrail_add_fuzz(${name}): SOURCES and CORPUS are required")
+  endif()
+  if(NOT F_SECONDS)
+    set(F_SECONDS 20)
+  endif()
+  if(NOT F_TIMEOUT)
+    math(EXPR F_TIMEOUT "${F_SECONDS} + 120")
+  endif()
+  if(TICKRAIL_FUZZ)
+    add_executable(${name} ${F_SOURCES})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus")
+    file(MAKE_DIRECTORY "${scratch}")
+    add_test(NAME ${name} COMMAND ${name} -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
+             "${scratch}" "${F_CORPUS}")
+  else()
+    add_executable(${name} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    add_test(NAME ${name} COMMAND ${name} "${F_CORPUS}")
+  endif()
+  tickrail_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${F_LIBS})
+  set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${F_TIMEOUT})
+endfunction()

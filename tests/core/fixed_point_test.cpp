@@ -43,6 +43,15 @@ TEST(fixed_point, parses_venue_number_forms) {
   EXPECT_EQ(dec("0.000"), (decimal{0, 0}));
   EXPECT_EQ(dec("00012"), (decimal{12, 0}));
   EXPECT_EQ(dec("0.30000000000000004"), (decimal{30000000000000004, 17}));
+  // Zeros count only where they carry value (found by the fuzz target: "1e18"
+  // parsed but its own formatted text did not).
+  EXPECT_EQ(dec("1000000000000000000"), (decimal{1'000'000'000'000'000'000, 0}));
+  EXPECT_EQ(dec("1e18"), dec("1000000000000000000"));
+  EXPECT_EQ(dec("1.0000000000000000000000000"), (decimal{1, 0}));
+  EXPECT_EQ(dec("9223372036854775807"), (decimal{INT64_MAX, 0}));
+  EXPECT_EQ(dec("-0.000000000000000001"), (decimal{-1, 18}));
+  EXPECT_EQ(dec("1.05e2"), (decimal{105, 0}));
+  EXPECT_EQ(dec("120e-1"), (decimal{12, 0}));
 }
 
 TEST(fixed_point, rejects_what_is_not_a_number) {
@@ -51,7 +60,8 @@ TEST(fixed_point, rejects_what_is_not_a_number) {
   for (const char* bad : {"-", ".", "abc", "1.2.3", "12x", "1e", "1e+", "--1", "market_price", "null", "1e5x"}) {
     EXPECT_EQ(parse_decimal(bad, d), fp_error::syntax) << bad;
   }
-  EXPECT_EQ(parse_decimal("1234567890123456789", d), fp_error::overflow);  // 19 significant digits
+  EXPECT_EQ(parse_decimal("12345678901234567890", d), fp_error::overflow);  // does not fit int64
+  EXPECT_EQ(parse_decimal("9223372036854775808", d), fp_error::overflow);   // INT64_MAX + 1
   EXPECT_EQ(parse_decimal("1e19", d), fp_error::overflow);
   EXPECT_EQ(parse_decimal("1e99999999", d), fp_error::overflow);
   EXPECT_EQ(parse_decimal("1e-19", d), fp_error::overflow);

@@ -6,7 +6,8 @@
 //
 //   * `parse_decimal` reads JSON/config number text ("12345.5", "-0.25",
 //     "2.11e-5", "1E+3") into mantissa × 10^-scale with no floating point.
-//     More than 18 significant digits is `overflow`, never silent truncation.
+//     Digits that do not fit an int64 mantissa are `overflow`, never a silent
+//     truncation.
 //   * `increment` is a tick or lot size. `to_units` divides a decimal by it
 //     exactly and rounds as asked:
 //       nearest      half away from zero (12.25 with tick 0.5 → 24.5 → 25)
@@ -92,9 +93,12 @@ inline constexpr std::int64_t k_pow10[19] = {1,
                                              1000000000000000000};
 }  // namespace detail
 
-// Parses [+-]digits[.digits][(e|E)[+-]digits]; a leading or trailing '.' needs
-// a digit on the other side. Trailing fractional zeros are dropped ("1.50" →
-// 15 × 10^-1), so equal values have equal decimals.
+// Parses [+-]digits[.digits][(e|E)[+-]digits]; a '.' needs a digit on at
+// least one side. The result is normalised — no trailing zeros in the
+// mantissa — so equal values have equal decimals ("1.50" → 15 × 10^-1,
+// "1000" → 1000 × 10^0). `overflow` when the significant digits do not fit
+// an int64 mantissa or the value needs more than 18 decimal places; zeros
+// are counted only where they matter, so "1.000…0" of any length is fine.
 [[nodiscard]] constexpr fp_error parse_decimal(std::string_view text, decimal& out) noexcept {
   if (text.empty()) return fp_error::empty;
   std::size_t i = 0;
@@ -103,19 +107,26 @@ inline constexpr std::int64_t k_pow10[19] = {1,
     negative = text[i] == '-';
     ++i;
   }
-  std::int64_t mantissa = 0;
-  int significant = 0;
-  int scale = 0;
+  std::int64_t mantissa = 0;   // significant digits up to the last non-zero one
+  std::int64_t pending_zeros = 0;  // zeros after it, folded in only if a non-zero digit follows
+  std::int64_t fraction_digits = 0;
   int digits = 0;
   bool seen_point = false;
   for (; i < text.size(); ++i) {
     const char ch = text[i];
     if (ch >= '0' && ch <= '9') {
       ++digits;
-      if (seen_point) ++scale;
-      if (mantissa == 0 && ch == '0') continue;  // leading zeros are not significant
-      if (++significant > 18) return fp_error::overflow;
-      mantissa = mantissa * 10 + (ch - '0');
+      if (seen_point) ++fraction_digits;
+      if (ch == '0') {
+        if (mantissa != 0) ++pending_zeros;
+        continue;
+      }
+      if (pending_zeros >= k_max_decimal_scale) return fp_error::overflow;
+      const std::int64_t scale_up = detail::k_pow10[pending_zeros + 1];
+      const std::int64_t digit = ch - '0';
+      if (mantissa > (INT64_MAX - digit) / scale_up) return fp_error::overflow;
+      mantissa = mantissa * scale_up + digit;
+      pending_zeros = 0;
     } else if (ch == '.' && !seen_point) {
       seen_point = true;
     } else {
@@ -123,7 +134,7 @@ inline constexpr std::int64_t k_pow10[19] = {1,
     }
   }
   if (digits == 0) return fp_error::syntax;
-  int exponent = 0;
+  std::int64_t exponent = 0;
   if (i < text.size()) {
     if (text[i] != 'e' && text[i] != 'E') return fp_error::syntax;
     ++i;
@@ -136,26 +147,25 @@ inline constexpr std::int64_t k_pow10[19] = {1,
     for (; i < text.size(); ++i) {
       const char ch = text[i];
       if (ch < '0' || ch > '9') return fp_error::syntax;
-      if (exponent > 1000) return fp_error::overflow;
+      if (exponent > 100000) return fp_error::overflow;
       exponent = exponent * 10 + (ch - '0');
     }
     if (exp_negative) exponent = -exponent;
   }
-  scale -= exponent;
-  // Drop trailing zeros of the mantissa while there is scale to absorb them.
-  while (scale > 0 && mantissa != 0 && mantissa % 10 == 0) {
-    mantissa /= 10;
-    --scale;
+  if (mantissa == 0) {
+    out = decimal{0, 0};
+    return fp_error::ok;
   }
-  if (mantissa == 0) scale = 0;
-  if (scale < 0) {  // positive exponent: fold into the mantissa
-    if (-scale > k_max_decimal_scale || mantissa > INT64_MAX / detail::k_pow10[-scale]) return fp_error::overflow;
-    mantissa *= detail::k_pow10[-scale];
-    scale = 0;
+  // value = mantissa × 10^(pending_zeros + exponent - fraction_digits)
+  const std::int64_t power = pending_zeros + exponent - fraction_digits;
+  if (power > 0) {
+    if (power > k_max_decimal_scale || mantissa > INT64_MAX / detail::k_pow10[power]) return fp_error::overflow;
+    mantissa *= detail::k_pow10[power];
+  } else if (-power > k_max_decimal_scale) {
+    return fp_error::overflow;
   }
-  if (scale > k_max_decimal_scale) return fp_error::overflow;
   out.mantissa = negative ? -mantissa : mantissa;
-  out.scale = scale;
+  out.scale = power > 0 ? 0 : static_cast<std::int32_t>(-power);
   return fp_error::ok;
 }
 
