@@ -3,7 +3,36 @@
 #   tickrail_add_test(name SOURCES ... LABELS ... TIMEOUT n [LIBS ...] [ARGS ...] [NO_GTEST_MAIN])
 #   tickrail_add_bench(name SOURCES ... [LIBS ...])
 
+# Instruction set. simdjson's On-Demand API compiles for the target the
+# compiler is told about: on baseline x86-64 that is its scalar "fallback"
+# kernel. `auto` picks haswell (AVX2+BMI+PCLMUL, simdjson's fast kernel) or
+# westmere (SSE4.2+PCLMUL) from the build machine's /proc/cpuinfo — tickrail
+# is built where it runs (tools/run). Not -march=native: on AVX-512 hosts that
+# emits instructions valgrind cannot run (the callgrind perf guard). Set
+# TICKRAIL_ARCH=none for a portable binary, or any -march value.
+set(TICKRAIL_ARCH "auto" CACHE STRING "auto, none, or a -march value (e.g. haswell)")
+set(tickrail_march "")
+if(TICKRAIL_ARCH STREQUAL "auto")
+  if(EXISTS /proc/cpuinfo)
+    file(READ /proc/cpuinfo tickrail_cpuinfo LIMIT 65536)
+    if(tickrail_cpuinfo MATCHES " avx2" AND tickrail_cpuinfo MATCHES " bmi1" AND tickrail_cpuinfo MATCHES " bmi2"
+       AND tickrail_cpuinfo MATCHES " pclmulqdq")
+      set(tickrail_march haswell)
+    elseif(tickrail_cpuinfo MATCHES " sse4_2" AND tickrail_cpuinfo MATCHES " pclmulqdq")
+      set(tickrail_march westmere)
+    endif()
+  endif()
+elseif(NOT TICKRAIL_ARCH STREQUAL "none")
+  set(tickrail_march ${TICKRAIL_ARCH})
+endif()
+if(tickrail_march)
+  message(STATUS "tickrail: -march=${tickrail_march}")
+endif()
+
 add_library(tickrail_options INTERFACE)
+if(tickrail_march)
+  target_compile_options(tickrail_options INTERFACE -march=${tickrail_march})
+endif()
 target_compile_options(tickrail_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
   $<$<BOOL:${TICKRAIL_WERROR}>:-Werror>)

@@ -278,20 +278,22 @@ class increment {
       magnitude /= 10;
     } while (magnitude != 0);
     const int integer_digits = n > d.scale ? n - d.scale : 0;
-    const std::size_t needed = static_cast<std::size_t>(negative) + static_cast<std::size_t>(integer_digits == 0 ? 1 : integer_digits) +
-                               (d.scale > 0 ? 1 + static_cast<std::size_t>(d.scale) : 0);
-    if (needed > capacity) return fp_error::buffer_too_small;
+    // Compose locally (at most 1 + 19 + 1 + 18 characters), then copy once:
+    // the capacity check and the copy are then visibly about the same size.
+    char text[48];
     std::size_t pos = 0;
-    if (negative) buf[pos++] = '-';
+    if (negative) text[pos++] = '-';
     if (integer_digits == 0) {
-      buf[pos++] = '0';
+      text[pos++] = '0';
     } else {
-      for (int k = n - 1; k >= d.scale; --k) buf[pos++] = digits[k];
+      for (int k = n - 1; k >= d.scale; --k) text[pos++] = digits[k];
     }
     if (d.scale > 0) {
-      buf[pos++] = '.';
-      for (int k = d.scale - 1; k >= 0; --k) buf[pos++] = k < n ? digits[k] : '0';
+      text[pos++] = '.';
+      for (int k = d.scale - 1; k >= 0; --k) text[pos++] = k < n ? digits[k] : '0';
     }
+    if (pos > capacity) return fp_error::buffer_too_small;
+    for (std::size_t i = 0; i < pos; ++i) buf[i] = text[i];
     written = pos;
     return fp_error::ok;
   }
