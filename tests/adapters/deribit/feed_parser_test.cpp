@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tickrail/core/book_builder.hpp"
 #include "tickrail/deribit/instruments.hpp"
 
 namespace tickrail::deribit {
@@ -33,7 +34,7 @@ std::vector<std::string> samples() {
 class deribit_feed : public ::testing::Test {
  protected:
   void SetUp() override {
-    const absl::Status loaded = load_instruments_file(source_dir() + "/tests/data/deribit_instruments.json", catalog_);
+    const absl::Status loaded = load_instruments_file(source_dir() + "/config/instruments/deribit.json", catalog_);
     ASSERT_TRUE(loaded.ok()) << loaded;
     lines_ = samples();
     ASSERT_EQ(lines_.size(), 26u) << "samples.jsonl not found or changed";
@@ -288,6 +289,29 @@ TEST_F(deribit_feed, oversized_frames_are_refused) {
   feed_parser small(catalog_, feed_parser::options{64, 16});
   EXPECT_EQ(small.parse(lines_[3], 0), feed_error::frame_too_large);
   EXPECT_EQ(small.counters()[feed_error::frame_too_large], 1u);
+}
+
+}  // namespace
+}  // namespace tickrail::deribit
+
+namespace tickrail::deribit {
+namespace {
+
+// The recorded BTC-PERPETUAL snapshot and a change taken later: through the
+// real parser and book stage the change's prev_change_id does not continue
+// the snapshot, which is a gap and must be reported as one.
+TEST_F(deribit_feed, recorded_snapshot_then_later_change_is_a_gap) {
+  core::book_builder books(catalog_.size());
+  const core::instrument_id perp = inst("BTC-PERPETUAL").id;
+  for (const core::event& e : parse_line(6)) EXPECT_EQ(books.apply(e), core::book_outcome::applied);
+  EXPECT_TRUE(books.book(perp).valid());
+  const auto change = parse_line(7);
+  ASSERT_EQ(change.size(), 1u);
+  ASSERT_NE(change[0].md.prev_change_id, books.book(perp).last_update_id());
+  EXPECT_EQ(books.apply(change[0]), core::book_outcome::gap);
+  core::instrument_id id = 0;
+  EXPECT_TRUE(books.take_resync_request(id));
+  EXPECT_EQ(id, perp);
 }
 
 }  // namespace
