@@ -1,6 +1,6 @@
 #include "tickrail/deribit/feed_parser.hpp"
 
-#include <simdjson.h>
+#include "tickrail/json/ondemand.hpp"
 
 #include <cstring>
 
@@ -18,18 +18,13 @@ namespace {
 
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // A field's raw JSON text, empty when absent. Numbers are kept as text and
 // converted exactly once the instrument is known.
 using raw_token = std::string_view;
 
 bool is_null(raw_token t) noexcept { return t == "null"; }
 
-raw_token raw_of(od::value v) noexcept { return trim(v.raw_json_token()); }
+raw_token raw_of(od::value v) noexcept { return json::trim(v.raw_json_token()); }
 
 // Increment for funding rates carried as × 1e9.
 const core::increment& funding_unit() noexcept {
@@ -129,9 +124,7 @@ struct feed_parser::impl {
     od::document doc;
     if (parser.iterate(data, len, capacity).get(doc) != simdjson::SUCCESS) return feed_error::not_json;
     od::object root;
-    if (const auto err = doc.get_object().get(root); err != simdjson::SUCCESS) {
-      return err == simdjson::INCORRECT_TYPE ? feed_error::unexpected_shape : feed_error::not_json;
-    }
+    if (const feed_error e = json::root_object(doc, root); e != feed_error::ok) return e;
 
     std::string_view method;
     od::value params;

@@ -27,6 +27,14 @@ class md_builder {
 
   // Forget the previous frame's events.
   void reset() noexcept { size_ = 0; }
+  // Drop the events from `size` on (a parser that buffers instead of emitting).
+  void truncate(std::size_t size) noexcept { size_ = size < size_ ? size : size_; }
+  // Appends a copy of an already built event (replaying a buffer).
+  [[nodiscard]] bool push(const event& e) noexcept {
+    if (size_ == capacity_) return false;
+    events_[size_++] = e;
+    return true;
+  }
 
   // Starts a new logical event. False when the buffer is full.
   [[nodiscard]] bool begin(const event_header& header, md_kind kind, std::int64_t change_id,

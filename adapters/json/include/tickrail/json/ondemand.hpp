@@ -1,0 +1,63 @@
+// tickrail/json/ondemand.hpp — small helpers the venue parsers share on top
+// of simdjson On-Demand. Include only from adapter .cpp files (simdjson is a
+// 30k-line header and stays out of core).
+#pragma once
+
+#include <simdjson.h>
+
+#include <string_view>
+
+#include "tickrail/core/feed_status.hpp"
+
+namespace tickrail::json {
+
+// raw_json_token() keeps the whitespace up to the next token.
+[[nodiscard]] inline std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The document's root as an object. A root that is valid JSON but not an
+// object is `unexpected_shape`; anything that is not valid JSON (including
+// text that merely starts like `null` or `true`) is `not_json`.
+[[nodiscard]] inline core::feed_error root_object(simdjson::ondemand::document& doc,
+                                                  simdjson::ondemand::object& out) noexcept {
+  namespace od = simdjson::ondemand;
+  const auto err = doc.get_object().get(out);
+  if (err == simdjson::SUCCESS) return core::feed_error::ok;
+  if (err != simdjson::INCORRECT_TYPE) return core::feed_error::not_json;
+  od::json_type type;
+  if (doc.type().get(type) != simdjson::SUCCESS) return core::feed_error::not_json;
+  bool valid = false;
+  switch (type) {
+    case od::json_type::array: {
+      std::size_t n = 0;
+      valid = doc.count_elements().get(n) == simdjson::SUCCESS;
+      break;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      valid = doc.is_null().get(is_null) == simdjson::SUCCESS && is_null;
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      valid = doc.get_bool().get(b) == simdjson::SUCCESS;
+      break;
+    }
+    case od::json_type::number: {
+      double d = 0;
+      valid = doc.get_double().get(d) == simdjson::SUCCESS;
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      valid = doc.get_string().get(s) == simdjson::SUCCESS;
+      break;
+    }
+    default: break;
+  }
+  return valid ? core::feed_error::unexpected_shape : core::feed_error::not_json;
+}
+
+}  // namespace tickrail::json
