@@ -87,14 +87,16 @@ function(tickrail_add_bench name)
   target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
 endfunction()
 
-# tickrail_add_fuzz(name SOURCES ... CORPUS dir [LIBS ...] [TIMEOUT n] [SECONDS n])
+# tickrail_add_fuzz(name SOURCES ... CORPUS dir [SEEDS file...] [LIBS ...] [TIMEOUT n] [SECONDS n])
 # A fuzz target (LLVMFuzzerTestOneInput). Under the clang `fuzz` preset
 # (TICKRAIL_FUZZ) it links libFuzzer and its ctest fuzzes for SECONDS,
-# starting from the seed corpus (new inputs go to a scratch folder in the
-# build tree, never into the source tree). Elsewhere it links
-# tests/fuzz/replay_main.cpp and its ctest replays the seed corpus. Label: fuzz.
+# starting from the seed corpus folder plus SEEDS files (e.g. recorded data
+# in ../shared, read in place); new inputs go to a scratch folder in the build
+# tree, never into the source tree. Elsewhere it links
+# tests/fuzz/replay_main.cpp and its ctest replays the corpus and seeds.
+# Label: fuzz. TICKRAIL_SOURCE_DIR is defined for targets that load config.
 function(tickrail_add_fuzz name)
-  cmake_parse_arguments(F "" "CORPUS;TIMEOUT;SECONDS" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(F "" "CORPUS;TIMEOUT;SECONDS" "SOURCES;LIBS;SEEDS" ${ARGN})
   if(NOT F_SOURCES OR NOT F_CORPUS)
     message(FATAL_ERROR "tickrail_add_fuzz(${name}): SOURCES and CORPUS are required")
   endif()
@@ -110,12 +112,18 @@ function(tickrail_add_fuzz name)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
     set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus")
     file(MAKE_DIRECTORY "${scratch}")
+    set(seed_flag "")
+    if(F_SEEDS)
+      list(JOIN F_SEEDS "," seed_list)
+      set(seed_flag "-seed_inputs=${seed_list}")
+    endif()
     add_test(NAME ${name} COMMAND ${name} -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
-             "${scratch}" "${F_CORPUS}")
+             ${seed_flag} "${scratch}" "${F_CORPUS}")
   else()
     add_executable(${name} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
-    add_test(NAME ${name} COMMAND ${name} "${F_CORPUS}")
+    add_test(NAME ${name} COMMAND ${name} "${F_CORPUS}" ${F_SEEDS})
   endif()
+  target_compile_definitions(${name} PRIVATE TICKRAIL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   tickrail_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${F_TIMEOUT})

@@ -41,6 +41,12 @@ bool capture_reader::read_line() {
 bool capture_reader::next(std::int64_t& recv_ns, std::string_view& frame) {
   while (read_line()) {
     if (line_.empty()) continue;
+    if (line_[0] == '{' || line_[0] == '[') {  // a bare JSON frame (JSONL): no receive time
+      recv_ns = 0;
+      frame = line_;
+      ++records_;
+      return true;
+    }
     const char* begin = line_.data();
     const char* end = begin + line_.size();
     const auto [ptr, ec] = std::from_chars(begin, end, recv_ns);

@@ -17,8 +17,6 @@ static_assert(feed_parser::k_padding >= simdjson::SIMDJSON_PADDING);
 
 namespace {
 
-constexpr std::int64_t k_ns_per_ms = 1'000'000;
-
 // Binance sends prices and quantities as strings and ids as integers; accept
 // either form for both, converting exactly from the text.
 feed_error text_of(od::value v, std::string_view& out) noexcept {
@@ -40,6 +38,15 @@ feed_error units_of(od::value v, const core::increment& unit, std::int64_t& out)
     case core::fp_error::inexact: return feed_error::off_tick;
     default: return feed_error::bad_number;
   }
+}
+
+feed_error int_of(od::value v, std::int64_t& out) noexcept;
+
+// A millisecond timestamp as nanoseconds.
+feed_error ns_of_ms(od::value v, std::int64_t& ns) noexcept {
+  std::int64_t ms = 0;
+  if (const feed_error e = int_of(v, ms); e != feed_error::ok) return e;
+  return core::ms_to_ns(ms, ns) ? feed_error::ok : feed_error::bad_number;
 }
 
 feed_error int_of(od::value v, std::int64_t& out) noexcept {
@@ -89,9 +96,9 @@ struct feed_parser::impl {
   core::instrument_id expected_snapshot = core::no_instrument;
   std::int64_t local_ts_ns = 0;
 
-  core::event_header header_for(const core::instrument& inst, std::int64_t exchange_ms) const noexcept {
+  core::event_header header_for(const core::instrument& inst, std::int64_t exchange_ns) const noexcept {
     return core::event_header{-1,
-                              exchange_ms * k_ns_per_ms,
+                              exchange_ns,
                               local_ts_ns,
                               core::event_type::market_data,
                               static_cast<std::uint8_t>(core::venue::binance_usdm),
@@ -172,7 +179,7 @@ struct feed_parser::impl {
     if (obj.reset().error() != simdjson::SUCCESS) return feed_error::not_json;
     const std::size_t first = builder.size();
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_change, 0, 0)) return feed_error::frame_too_large;
-    std::int64_t first_id = -1, last_id = -1, prev_id = -1, event_ms = 0;
+    std::int64_t first_id = -1, last_id = -1, prev_id = -1, event_ns = 0;
     bool have_first = false, have_last = false, have_prev = false;
     for (auto field : obj) {
       std::string_view key;
@@ -191,14 +198,14 @@ struct feed_parser::impl {
         if (int_of(v, prev_id) != feed_error::ok) return feed_error::bad_number;
         have_prev = true;
       } else if (key == "E") {
-        if (int_of(v, event_ms) != feed_error::ok) return feed_error::bad_number;
+        if (ns_of_ms(v, event_ns) != feed_error::ok) return feed_error::bad_number;
       }
     }
     if (!have_first || !have_last || !have_prev) return feed_error::missing_field;
     for (core::event& e : builder.events_from(first)) {
       e.md.change_id = last_id;
       e.md.prev_change_id = prev_id;
-      e.header.exchange_ts_ns = event_ms * k_ns_per_ms;
+      e.header.exchange_ts_ns = event_ns;
     }
     symbol_state& st = states[inst.id];
     st.seen_depth = true;
@@ -264,7 +271,7 @@ struct feed_parser::impl {
     const core::instrument& inst = catalog[target];
     if (obj.reset().error() != simdjson::SUCCESS) return feed_error::not_json;
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_snapshot, snapshot_id, -1)) return feed_error::frame_too_large;
-    std::int64_t event_ms = 0;
+    std::int64_t event_ns = 0;
     for (auto field : obj) {
       std::string_view key;
       if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
@@ -273,10 +280,10 @@ struct feed_parser::impl {
       if (key == "bids" || key == "asks") {
         if (const feed_error e = on_levels(v, inst, key == "bids" ? core::side::buy : core::side::sell, builder); e != feed_error::ok) return e;
       } else if (key == "E") {
-        if (int_of(v, event_ms) != feed_error::ok) return feed_error::bad_number;
+        if (ns_of_ms(v, event_ns) != feed_error::ok) return feed_error::bad_number;
       }
     }
-    for (core::event& e : builder.events_from(0)) e.header.exchange_ts_ns = event_ms * k_ns_per_ms;
+    for (core::event& e : builder.events_from(0)) e.header.exchange_ts_ns = event_ns;
     expected_snapshot = core::no_instrument;
     symbol_state& st = states[target];
     st.state = sync_state::awaiting_first;
@@ -323,7 +330,7 @@ struct feed_parser::impl {
     if (!builder.begin(header_for(inst, 0), core::md_kind::quote, 0, -1)) return feed_error::frame_too_large;
     core::event& e = builder.current();
     core::ticker_fields& t = e.md.ticker;
-    std::int64_t event_ms = 0;
+    std::int64_t event_ns = 0;
     for (auto field : obj) {
       std::string_view key;
       if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
@@ -345,11 +352,11 @@ struct feed_parser::impl {
       } else if (key == "u") {
         err = int_of(v, e.md.change_id);
       } else if (key == "E") {
-        err = int_of(v, event_ms);
+        err = ns_of_ms(v, event_ns);
       }
       if (err != feed_error::ok) return err;
     }
-    e.header.exchange_ts_ns = event_ms * k_ns_per_ms;
+    e.header.exchange_ts_ns = event_ns;
     return feed_error::ok;
   }
 
@@ -358,7 +365,7 @@ struct feed_parser::impl {
   feed_error on_trade(od::object obj, const core::instrument& inst, bool aggregate) noexcept {
     if (obj.reset().error() != simdjson::SUCCESS) return feed_error::not_json;
     core::trade_print tp{};
-    std::int64_t trade_ms = 0;
+    std::int64_t trade_ns = 0;
     bool have_price = false, have_qty = false, have_id = false, have_maker = false;
     for (auto field : obj) {
       std::string_view key;
@@ -376,7 +383,7 @@ struct feed_parser::impl {
         err = int_of(v, tp.trade_seq);
         have_id = true;
       } else if (key == "T") {
-        err = int_of(v, trade_ms);
+        err = ns_of_ms(v, trade_ns);
       } else if (key == "m") {
         bool buyer_is_maker = false;
         if (v.get_bool().get(buyer_is_maker) != simdjson::SUCCESS) return feed_error::unexpected_shape;
@@ -386,7 +393,7 @@ struct feed_parser::impl {
       if (err != feed_error::ok) return err;
     }
     if (!have_price || !have_qty || !have_id || !have_maker) return feed_error::missing_field;
-    if (!builder.begin(header_for(inst, trade_ms), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
+    if (!builder.begin(header_for(inst, trade_ns), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
     if (!builder.add_trade(tp)) return feed_error::frame_too_large;
     return feed_error::ok;
   }

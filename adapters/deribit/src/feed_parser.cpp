@@ -16,8 +16,6 @@ static_assert(feed_parser::k_padding >= simdjson::SIMDJSON_PADDING);
 
 namespace {
 
-constexpr std::int64_t k_ns_per_ms = 1'000'000;
-
 // A field's raw JSON text, empty when absent. Numbers are kept as text and
 // converted exactly once the instrument is known.
 using raw_token = std::string_view;
@@ -54,6 +52,15 @@ feed_error read_int(raw_token t, std::int64_t& out) noexcept {
   core::decimal d;
   if (t.empty() || core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return feed_error::bad_number;
   out = d.mantissa;
+  return feed_error::ok;
+}
+
+// An optional millisecond timestamp as nanoseconds (0 when absent).
+feed_error read_timestamp(raw_token t, std::int64_t& ns) noexcept {
+  ns = 0;
+  if (t.empty() || is_null(t)) return feed_error::ok;
+  std::int64_t ms = 0;
+  if (read_int(t, ms) != feed_error::ok || !core::ms_to_ns(ms, ns)) return feed_error::bad_number;
   return feed_error::ok;
 }
 
@@ -109,9 +116,9 @@ struct feed_parser::impl {
   core::feed_counters counters;
   std::int64_t local_ts_ns = 0;
 
-  core::event_header header_for(const core::instrument& inst, std::int64_t exchange_ms) const noexcept {
+  core::event_header header_for(const core::instrument& inst, std::int64_t exchange_ns) const noexcept {
     return core::event_header{-1,
-                              exchange_ms * k_ns_per_ms,
+                              exchange_ns,
                               local_ts_ns,
                               core::event_type::market_data,
                               static_cast<std::uint8_t>(core::venue::deribit),
@@ -225,9 +232,9 @@ struct feed_parser::impl {
         timestamp_tok = raw_of(v);
       }
     }
-    std::int64_t change_id = 0, prev_change_id = -1, timestamp_ms = 0;
+    std::int64_t change_id = 0, prev_change_id = -1, timestamp_ns = 0;
     if (read_int(change_id_tok, change_id) != feed_error::ok) return feed_error::missing_field;
-    if (!timestamp_tok.empty() && read_int(timestamp_tok, timestamp_ms) != feed_error::ok) return feed_error::bad_number;
+    if (read_timestamp(timestamp_tok, timestamp_ns) != feed_error::ok) return feed_error::bad_number;
     const bool has_prev = !prev_change_id_tok.empty() && !is_null(prev_change_id_tok);
     if (has_prev && read_int(prev_change_id_tok, prev_change_id) != feed_error::ok) return feed_error::bad_number;
     // Snapshot: grouped books always; otherwise `type`, or — old frames have
@@ -244,7 +251,7 @@ struct feed_parser::impl {
       e.md.kind = snapshot ? core::md_kind::book_snapshot : core::md_kind::book_change;
       e.md.change_id = change_id;
       e.md.prev_change_id = snapshot ? -1 : prev_change_id;
-      e.header.exchange_ts_ns = timestamp_ms * k_ns_per_ms;
+      e.header.exchange_ts_ns = timestamp_ns;
     }
     return feed_error::ok;
   }
@@ -318,9 +325,9 @@ struct feed_parser::impl {
   }
 
   feed_error emit_ticker(const ticker_tokens& t, const core::instrument& inst, core::md_kind kind) noexcept {
-    std::int64_t timestamp_ms = 0;
-    if (!t.timestamp.empty() && read_int(t.timestamp, timestamp_ms) != feed_error::ok) return feed_error::bad_number;
-    if (!builder.begin(header_for(inst, timestamp_ms), kind, 0, -1)) return feed_error::frame_too_large;
+    std::int64_t timestamp_ns = 0;
+    if (read_timestamp(t.timestamp, timestamp_ns) != feed_error::ok) return feed_error::bad_number;
+    if (!builder.begin(header_for(inst, timestamp_ns), kind, 0, -1)) return feed_error::frame_too_large;
     core::ticker_fields& f = builder.current().md.ticker;
     struct target {
       raw_token token;
@@ -393,10 +400,10 @@ struct feed_parser::impl {
       if (direction == "buy") tp.aggressor = core::side::buy;
       else if (direction == "sell") tp.aggressor = core::side::sell;
       else return feed_error::missing_field;
-      std::int64_t timestamp_ms = 0;
-      if (!timestamp.empty() && read_int(timestamp, timestamp_ms) != feed_error::ok) return feed_error::bad_number;
+      std::int64_t timestamp_ns = 0;
+      if (read_timestamp(timestamp, timestamp_ns) != feed_error::ok) return feed_error::bad_number;
       if (inst->id != current) {
-        if (!builder.begin(header_for(*inst, timestamp_ms), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
+        if (!builder.begin(header_for(*inst, timestamp_ns), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
         current = inst->id;
       }
       if (!builder.add_trade(tp)) return feed_error::frame_too_large;

@@ -2,6 +2,9 @@
 // line, `<local receive time, ns since epoch> <frame>`, gzip or plain (the
 // format of ../shared/data and of tickrail's own captures).
 //
+// Lines that are bare JSON (JSONL, starting with '{' or '[') are frames with
+// receive time 0, so recorded message files read the same way.
+//
 // Cold/offline path (tools, tests, benches, the latency harness's loader):
 // lines of any length, a reused line buffer. Malformed lines (no timestamp)
 // are skipped and counted, never fatal.

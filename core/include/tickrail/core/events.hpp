@@ -32,6 +32,16 @@ inline constexpr instrument_id no_instrument = 0xFFFF;
 
 enum class side : std::uint8_t { buy = 0, sell = 1 };
 
+// Venue timestamps arrive in milliseconds; events keep nanoseconds. False
+// (and no result) when the value cannot be represented — venue input is
+// untrusted, and an overflow here would be undefined behaviour.
+[[nodiscard]] constexpr bool ms_to_ns(std::int64_t ms, std::int64_t& ns) noexcept {
+  constexpr std::int64_t k_ns_per_ms = 1'000'000;
+  if (ms > INT64_MAX / k_ns_per_ms || ms < INT64_MIN / k_ns_per_ms) return false;
+  ns = ms * k_ns_per_ms;
+  return true;
+}
+
 enum class event_type : std::uint8_t { none = 0, market_data, exec_report, command, timer };
 
 // Common to every sequenced event. 32 bytes.
