@@ -85,6 +85,8 @@ function(tickrail_add_bench name)
   add_executable(${name} ${B_SOURCES})
   tickrail_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})  # bench/common/...
+  target_compile_definitions(${name} PRIVATE TICKRAIL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endfunction()
 
 # tickrail_add_fuzz(name SOURCES ... CORPUS dir [SEEDS file...] [LIBS ...] [TIMEOUT n] [SECONDS n])

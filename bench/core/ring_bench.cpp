@@ -15,10 +15,9 @@
 // picks others, `--pin=none` disables pinning. Each benchmark repeats
 // (median, stddev and cv are reported) and a closing table prints the ratios
 // of medians that docs/performance.md quotes, with the CPU model and core
-// count. Repetitions of all benchmarks are randomly interleaved by default
-// (--benchmark_enable_random_interleaving), so that drift on a shared VM —
-// a vCPU moved to another host core mid-run — lands on every competitor
-// alike instead of on whichever ran at the time.
+// count (bench/common/bench_main.hpp; repetitions randomly interleaved).
+// Throughput ratios are times for the same number of items: other / ours > 1
+// means ours is faster.
 #include <benchmark/benchmark.h>
 #include <pthread.h>
 #include <sched.h>
@@ -37,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/bench_main.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/platform.hpp"
 #include "tickrail/core/ring.hpp"
@@ -315,65 +315,11 @@ TR_RTT(rwq);
 TR_RTT(boost_spsc);
 TR_RTT(mutex_queue);
 
-// ---- reporting: ratios of medians -------------------------------------------------------
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Aggregate || run.aggregate_name != "median") continue;
-      const std::string& name = run.run_name.function_name;  // as given to ->Name()
-      medians_ns_[name] = run.GetAdjustedRealTime();                 // per iteration
-      if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) items_per_s_[name] = it->second.value;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::printf("\nratios of medians (cpu: %s, %u cores, pinning %s)\n", cpu_model().c_str(),
-                std::thread::hardware_concurrency(),
-                g_pin ? (std::to_string(g_producer_cpu) + "," + std::to_string(g_consumer_cpu)).c_str() : "off");
-    for (const char* payload : {"u64", "event248B"}) {
-      const std::string prefix = std::string("BM_ring_throughput_") + payload + "/";
-      const double o = items_per_s_[prefix + "ours"];
-      const double ob = items_per_s_[prefix + "ours_batched"];
-      for (const char* other : {"rwq", "boost_spsc", "mutex_queue"}) {
-        const double x = items_per_s_[prefix + other];
-        if (o > 0 && x > 0) {
-          std::printf("  throughput %-9s ours / %-11s = %5.2fx   ours_batched / %-11s = %5.2fx\n", payload, other, o / x,
-                      other, ob / x);
-        }
-      }
-    }
-    const double floor = medians_ns_["BM_ring_rtt/floor"];
-    for (const char* q : {"ours", "rwq", "boost_spsc", "mutex_queue"}) {
-      const double rtt = medians_ns_[std::string("BM_ring_rtt/") + q];
-      if (floor > 0 && rtt > 0) std::printf("  rtt %-11s %8.1f ns = %5.2fx floor (%.1f ns)\n", q, rtt, rtt / floor, floor);
-    }
-  }
-
- private:
-  std::map<std::string, double> medians_ns_;
-  std::map<std::string, double> items_per_s_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<char*> args;
-  bool interleave_given = false;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--benchmark_enable_random_interleaving", 38) == 0) interleave_given = true;
     if (std::strncmp(argv[i], "--pin=", 6) == 0) {
       const char* spec = argv[i] + 6;
       if (std::strcmp(spec, "none") == 0) {
@@ -386,16 +332,18 @@ int main(int argc, char** argv) {
       args.push_back(argv[i]);
     }
   }
-  static char interleave[] = "--benchmark_enable_random_interleaving=true";
-  if (!interleave_given) args.push_back(interleave);
-  int n = static_cast<int>(args.size());
-  benchmark::AddCustomContext("cpu_model", cpu_model());
-  benchmark::AddCustomContext("cores", std::to_string(std::thread::hardware_concurrency()));
-  benchmark::AddCustomContext("pinning", g_pin ? std::to_string(g_producer_cpu) + "," + std::to_string(g_consumer_cpu) : "off");
-  benchmark::Initialize(&n, args.data());
-  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 2;
-  ratio_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  std::vector<tickrail::bench::ratio> ratios;
+  for (const char* payload : {"u64", "event248B"}) {
+    const std::string prefix = std::string("BM_ring_throughput_") + payload + "/";
+    for (const char* other : {"rwq", "boost_spsc", "mutex_queue"}) {
+      ratios.push_back({std::string("throughput ") + payload + ": " + other + " / ours", prefix + other, prefix + "ours"});
+      ratios.push_back({std::string("throughput ") + payload + ": " + other + " / ours_batched", prefix + other,
+                        prefix + "ours_batched"});
+    }
+  }
+  for (const char* q : {"ours", "rwq", "boost_spsc", "mutex_queue"}) {
+    ratios.push_back({std::string("rtt: ") + q + " / floor", std::string("BM_ring_rtt/") + q, "BM_ring_rtt/floor"});
+  }
+  const std::string pinning = g_pin ? "pinned " + std::to_string(g_producer_cpu) + "," + std::to_string(g_consumer_cpu) : "unpinned";
+  return tickrail::bench::run(static_cast<int>(args.size()), args.data(), std::move(ratios), pinning);
 }

@@ -182,8 +182,8 @@ struct feed_parser::impl {
     std::int64_t first_id = -1, last_id = -1, prev_id = -1, event_ns = 0;
     bool have_first = false, have_last = false, have_prev = false;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       if (key == "b" || key == "a") {
@@ -273,8 +273,8 @@ struct feed_parser::impl {
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_snapshot, snapshot_id, -1)) return feed_error::frame_too_large;
     std::int64_t event_ns = 0;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       if (key == "bids" || key == "asks") {
@@ -332,8 +332,8 @@ struct feed_parser::impl {
     core::ticker_fields& t = e.md.ticker;
     std::int64_t event_ns = 0;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       feed_error err = feed_error::ok;
@@ -368,8 +368,8 @@ struct feed_parser::impl {
     std::int64_t trade_ns = 0;
     bool have_price = false, have_qty = false, have_id = false, have_maker = false;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       feed_error err = feed_error::ok;

@@ -49,6 +49,23 @@ feed_error convert(raw_token t, const core::increment& inc, core::rounding mode,
 }
 
 feed_error read_int(raw_token t, std::int64_t& out) noexcept {
+  // Ids and timestamps are plain integers: a digit loop, with the general
+  // decimal parser (exponents, ".0") as the fallback.
+  if (!t.empty() && t.size() <= 18) {
+    std::int64_t v = 0;
+    bool digits = true;
+    for (char c : t) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (digits) {
+      out = v;
+      return feed_error::ok;
+    }
+  }
   core::decimal d;
   if (t.empty() || core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return feed_error::bad_number;
   out = d.mantissa;
@@ -72,7 +89,7 @@ struct ticker_tokens {
   std::string_view instrument_name;
 
   // True when the key was one of ours.
-  bool take(std::string_view key, od::value v) noexcept {
+  bool take(const od::raw_json_string& key, od::value v) noexcept {
     raw_token* slot = nullptr;
     if (key == "best_bid_price" || key == "bid_price") slot = &best_bid;
     else if (key == "best_ask_price" || key == "ask_price") slot = &best_ask;
@@ -139,8 +156,8 @@ struct feed_parser::impl {
     bool have_params = false;
     bool have_result = false;
     for (auto field : root) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       if (key == "method") {
         if (field.value().get_string().get(method) != simdjson::SUCCESS) return feed_error::unexpected_shape;
       } else if (key == "params") {
@@ -215,8 +232,8 @@ struct feed_parser::impl {
     std::string_view type;
     raw_token change_id_tok, prev_change_id_tok, timestamp_tok;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       if (key == "bids" || key == "asks") {
@@ -310,8 +327,8 @@ struct feed_parser::impl {
     if (data.get_object().get(obj) != simdjson::SUCCESS) return feed_error::unexpected_shape;
     ticker_tokens t;
     for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+      od::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
       od::value v;
       if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
       t.take(key, v);
@@ -374,8 +391,8 @@ struct feed_parser::impl {
       raw_token price, amount, seq, timestamp;
       std::string_view direction, name;
       for (auto field : obj) {
-        std::string_view key;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+        od::raw_json_string key;
+        if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
         od::value v;
         if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
         if (key == "price") price = raw_of(v);
@@ -421,8 +438,8 @@ struct feed_parser::impl {
       if (result.get_object().get(obj) != simdjson::SUCCESS) return feed_error::not_json;
       ticker_tokens t;
       for (auto field : obj) {
-        std::string_view key;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+        od::raw_json_string key;
+        if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
         od::value v;
         if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
         t.take(key, v);
