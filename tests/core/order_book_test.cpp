@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace tickrail::core {
@@ -28,9 +29,16 @@ struct model_book {
 template <typename Map>
 void expect_same_side(const order_book& book, side s, const Map& model, std::size_t levels_to_check) {
   ASSERT_EQ(book.depth(s), model.size());
+  static std::vector<book_level> got(1 << 16);
+  const std::size_t n = book.top(s, std::span<book_level>(got.data(), std::min(levels_to_check, got.size())));
+  ASSERT_EQ(n, std::min(levels_to_check, model.size()));
   std::size_t i = 0;
-  for (auto it = model.begin(); it != model.end() && i < levels_to_check; ++it, ++i) {
-    ASSERT_EQ(book.level(s, i), (book_level{it->first, it->second})) << "side " << int(s) << " level " << i;
+  for (auto it = model.begin(); it != model.end() && i < n; ++it, ++i) {
+    ASSERT_EQ(got[i], (book_level{it->first, it->second})) << "side " << int(s) << " level " << i;
+  }
+  if (!model.empty()) {
+    ASSERT_EQ(book.best(s), (book_level{model.begin()->first, model.begin()->second}));
+    ASSERT_EQ(book.level(s, 0), book.best(s));
   }
 }
 
@@ -39,19 +47,19 @@ void expect_same(const order_book& book, const model_book& model, std::size_t le
   expect_same_side(book, side::sell, model.asks, levels_to_check);
 }
 
-TEST(order_book, matches_a_map_model_over_a_million_random_operations) {
-  std::mt19937_64 rng(20240808);
-  order_book book(4096);
+// Prices cluster near a drifting mid (as real updates do) with a tail deep
+// into the book; a quarter of operations delete. `deep_ticks` beyond the
+// window puts levels in the overflow store too.
+void run_differential(order_book& book, ticks deep_ticks, int operations, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
   model_book model;
-  // Prices cluster near a drifting mid (as real updates do) with a tail deep
-  // into the book; a quarter of operations delete.
   ticks mid = 1'000'000;
   int crossings = 0;
   std::normal_distribution<double> near(0.0, 6.0);
-  std::uniform_int_distribution<ticks> deep(1, 1500);
+  std::uniform_int_distribution<ticks> deep(1, deep_ticks);
   std::uniform_int_distribution<int> pick(0, 99);
   std::uniform_int_distribution<lots> qty(1, 5000);
-  for (int op = 0; op < 1'000'000; ++op) {
+  for (int op = 0; op < operations; ++op) {
     if (op % 1000 == 0) mid += pick(rng) < 50 ? -1 : 1;
     const side s = pick(rng) < 50 ? side::buy : side::sell;
     const ticks distance = pick(rng) < 80 ? static_cast<ticks>(std::abs(near(rng))) : deep(rng);
@@ -68,8 +76,35 @@ TEST(order_book, matches_a_map_model_over_a_million_random_operations) {
     ASSERT_EQ(book.crossed(), model_crossed);
     crossings += model_crossed ? 1 : 0;
   }
+  ASSERT_NO_FATAL_FAILURE(expect_same(book, model, SIZE_MAX));
   EXPECT_GT(book.depth(side::buy), 500u) << "the test must exercise deep books";
   EXPECT_GT(crossings, 0) << "the test must exercise crossed states";
+}
+
+TEST(order_book, matches_a_map_model_over_a_million_random_operations) {
+  order_book book(4096);
+  run_differential(book, 1500, 1'000'000, 20240808);
+}
+
+TEST(order_book, matches_the_model_across_ladder_and_overflow) {
+  // A 4096-tick window with levels up to 20000 ticks away: most deep levels
+  // live in the overflow, and best/level/top must merge both stores.
+  order_book book(16384, 4096);
+  run_differential(book, 20'000, 300'000, 7);
+}
+
+TEST(order_book, recentres_when_emptied) {
+  order_book book(16, 4096);
+  ASSERT_EQ(book.set_level(side::buy, 1'000'000, 1), book_result::ok);
+  ASSERT_EQ(book.set_level(side::buy, 1'000'000, 0), book_result::ok);
+  // Empty again: the next level may be anywhere and still land in the ladder.
+  ASSERT_EQ(book.set_level(side::sell, 5, 2), book_result::ok);
+  ASSERT_EQ(book.set_level(side::sell, 6, 3), book_result::ok);
+  EXPECT_EQ(book.best(side::sell), (book_level{5, 2}));
+  book.clear();
+  ASSERT_EQ(book.set_level(side::buy, -50, 4), book_result::ok) << "negative prices (spreads) are prices too";
+  EXPECT_EQ(book.best(side::buy), (book_level{-50, 4}));
+  EXPECT_EQ(book.depth(side::sell), 0u);
 }
 
 TEST(order_book, crossed_books_are_flagged_and_not_valid) {
@@ -112,19 +147,23 @@ TEST(order_book, deletes_of_absent_levels_and_bad_quantities) {
   EXPECT_EQ(book.best(side::sell), book_level{}) << "empty side";
 }
 
-TEST(order_book, a_full_side_keeps_its_best_levels) {
-  order_book book(4);
-  for (ticks p = 100; p < 104; ++p) ASSERT_EQ(book.set_level(side::buy, p, 1), book_result::ok);
+TEST(order_book, a_full_overflow_keeps_its_best_levels) {
+  order_book book(4, 4096);  // window around the first price: [10000-2048, 10000+2048)
+  ASSERT_EQ(book.set_level(side::buy, 10'000, 1), book_result::ok);
+  for (ticks p = 100; p < 104; ++p) ASSERT_EQ(book.set_level(side::buy, p, 1), book_result::ok);  // overflow
   EXPECT_EQ(book.set_level(side::buy, 99, 1), book_result::dropped) << "worse than all held";
   EXPECT_EQ(book.set_level(side::buy, 105, 7), book_result::truncated) << "better: the worst (100) goes";
-  EXPECT_EQ(book.depth(side::buy), 4u);
-  EXPECT_EQ(book.level(side::buy, 0), (book_level{105, 7}));
-  EXPECT_EQ(book.level(side::buy, 3), (book_level{101, 1}));
+  EXPECT_EQ(book.depth(side::buy), 5u);
+  EXPECT_EQ(book.level(side::buy, 0), (book_level{10'000, 1}));
+  EXPECT_EQ(book.level(side::buy, 1), (book_level{105, 7}));
+  EXPECT_EQ(book.level(side::buy, 4), (book_level{101, 1}));
   EXPECT_EQ(book.set_level(side::buy, 102, 9), book_result::ok) << "updates in place need no room";
   EXPECT_EQ(book.truncated(), 2u);
   book_level out[8];
-  EXPECT_EQ(book.top(side::buy, out), 4u);
-  EXPECT_EQ(out[1], (book_level{103, 1}));
+  EXPECT_EQ(book.top(side::buy, out), 5u);
+  EXPECT_EQ(out[3], (book_level{102, 9}));
+  EXPECT_EQ(book.set_level(side::buy, 50'000, 3), book_result::truncated) << "above the window: overflow (full: its worst goes), and best";
+  EXPECT_EQ(book.best(side::buy), (book_level{50'000, 3}));
 }
 
 }  // namespace

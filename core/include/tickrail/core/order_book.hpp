@@ -1,13 +1,19 @@
 // tickrail/core/order_book.hpp — L2 order book for one instrument, by price
 // level in integer ticks.
 //
-// Each side is a preallocated array of (price, qty) kept sorted with the
-// BEST level at the END: bids ascending, asks descending. Market data
-// overwhelmingly touches the top of the book, so the common update is a probe
-// of the last few entries and, for an insert or delete, a memmove of the few
-// levels above it. Deeper updates fall back to binary search. No allocation
-// after construction: a side holds at most `max_levels` levels; an insert
-// beyond that drops the worst level (counted in truncated()).
+// Two stores per side:
+//   * a dense ladder over a window of `window_ticks` prices: quantity by
+//     (price - base), plus a bitmap of non-empty levels with a summary word
+//     per 64 words. Setting a level is O(1) wherever it is in the window; the
+//     next best after a delete is a couple of bit scans. The window is placed
+//     around the first price the book sees after being emptied, so a snapshot
+//     re-centres it.
+//   * an overflow array for prices outside the window (far-away resting
+//     orders), sorted with the best level last and bounded by `max_levels`;
+//     an insert into a full overflow drops its worst level (truncated()).
+// Best level = the better of the ladder's best and the overflow's best.
+// Measured against the earlier sorted-array-only book and a std::map book in
+// bench/core/order_book_bench.cpp (docs/performance.md).
 //
 // The book also carries its feed state: `stale` (a gap was seen: nothing may
 // quote off it until a fresh snapshot arrives) and the last applied update id
@@ -15,7 +21,8 @@
 // Binance u / pu), and reports a crossed book (best bid >= best ask) after an
 // update as not valid rather than publishing it.
 //
-// Thread-safety: none; owned by the sequencer+book stage.
+// No allocation after construction. Thread-safety: none; owned by the
+// sequencer+book stage.
 #pragma once
 
 #include <cstddef>
@@ -42,9 +49,12 @@ enum class [[nodiscard]] book_result : std::uint8_t {
 
 class order_book {
  public:
-  static constexpr std::size_t k_default_max_levels = 4096;
+  static constexpr std::size_t k_default_max_levels = 4096;   // overflow levels per side
+  static constexpr std::size_t k_default_window_ticks = 1u << 14;
 
-  explicit order_book(std::size_t max_levels = k_default_max_levels);
+  // `window_ticks` is rounded up to a multiple of 4096.
+  explicit order_book(std::size_t max_levels = k_default_max_levels,
+                      std::size_t window_ticks = k_default_window_ticks);
 
   // Sets the quantity at `price` on `s`; 0 deletes the level (a delete of an
   // absent level is a no-op, as venues resend deletes). O(1) at the top of
@@ -54,22 +64,22 @@ class order_book {
   // Empties both sides (before applying a snapshot). Keeps stale/update id.
   void clear() noexcept;
 
-  [[nodiscard]] std::size_t depth(side s) const noexcept { return s == side::buy ? bid_count_ : ask_count_; }
-  // Level `i` from the top (0 = best). Requires i < depth(s).
-  [[nodiscard]] book_level level(side s, std::size_t i) const noexcept {
-    const book_level* levels = s == side::buy ? bids_.get() : asks_.get();
-    return levels[depth(s) - 1 - i];
+  [[nodiscard]] std::size_t depth(side s) const noexcept {
+    const side_book& b = sides_[index(s)];
+    return b.ladder_count + b.overflow_count;
   }
-  // Best level, or {0, 0} when the side is empty.
-  [[nodiscard]] book_level best(side s) const noexcept {
-    return depth(s) == 0 ? book_level{} : level(s, 0);
-  }
-  // Copies up to out.size() levels from the top; returns how many.
+  // Best level, or {0, 0} when the side is empty. O(1).
+  [[nodiscard]] book_level best(side s) const noexcept;
+  // Level `i` from the top (0 = best); requires i < depth(s). O(i) — for
+  // depth-N views, not for walking a whole book (use top()).
+  [[nodiscard]] book_level level(side s, std::size_t i) const noexcept;
+  // Copies up to out.size() levels from the top, best first; returns how many.
   std::size_t top(side s, std::span<book_level> out) const noexcept;
 
   // Best bid >= best ask (both sides non-empty).
   [[nodiscard]] bool crossed() const noexcept {
-    return bid_count_ != 0 && ask_count_ != 0 && best(side::buy).price_ticks >= best(side::sell).price_ticks;
+    return depth(side::buy) != 0 && depth(side::sell) != 0 &&
+           best(side::buy).price_ticks >= best(side::sell).price_ticks;
   }
   // Safe to quote from: synced, not stale, not crossed.
   [[nodiscard]] bool valid() const noexcept { return synced_ && !stale_ && !crossed(); }
@@ -91,17 +101,36 @@ class order_book {
   void reset() noexcept;
 
   [[nodiscard]] std::size_t max_levels() const noexcept { return max_levels_; }
+  [[nodiscard]] std::size_t window_ticks() const noexcept { return window_; }
   [[nodiscard]] std::uint64_t truncated() const noexcept { return truncated_; }
 
  private:
-  // Index of the first level (from the front) whose price is not worse than
-  // `price`, i.e. where `price` is or would be inserted.
-  std::size_t find(side s, const book_level* levels, std::size_t count, ticks price) const noexcept;
+  struct side_book {
+    std::unique_ptr<lots[]> qty;             // ladder: quantity by price - base_
+    std::unique_ptr<std::uint64_t[]> bits;   // ladder: non-empty levels
+    std::unique_ptr<std::uint64_t[]> summary;  // one bit per non-zero word of `bits`
+    std::size_t ladder_count = 0;
+    std::int64_t best_index = -1;            // ladder index of the best level, -1 if none
+    std::unique_ptr<book_level[]> overflow;  // outside the window, best last
+    std::size_t overflow_count = 0;
+  };
 
-  std::unique_ptr<book_level[]> bids_;  // ascending: best (highest) last
-  std::unique_ptr<book_level[]> asks_;  // descending: best (lowest) last
-  std::size_t bid_count_ = 0;
-  std::size_t ask_count_ = 0;
+  static constexpr std::size_t index(side s) noexcept { return s == side::buy ? 0 : 1; }
+  book_result set_overflow(side s, side_book& b, ticks price, lots qty) noexcept;
+  std::size_t find_overflow(side s, const side_book& b, ticks price) const noexcept;
+  void set_bit(side_book& b, std::size_t i) noexcept;
+  void clear_bit(side_book& b, std::size_t i) noexcept;
+  // The next non-empty ladder index strictly worse than `from` (or the best
+  // when from is -1 for asks / window_ for bids), -1 if none.
+  std::int64_t next_worse(side s, const side_book& b, std::int64_t from) const noexcept;
+  template <typename Visit>
+  void walk(side s, Visit&& visit) const noexcept;
+
+  side_book sides_[2];
+  ticks base_ = 0;        // price of ladder index 0
+  bool placed_ = false;   // base_ chosen for the current contents
+  std::size_t window_;
+  std::size_t words_;
   std::size_t max_levels_;
   std::uint64_t truncated_ = 0;
   std::int64_t last_update_id_ = 0;
