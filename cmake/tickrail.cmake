@@ -70,6 +70,7 @@ function(tickrail_add_test name)
   endforeach()
   add_executable(${name} ${T_SOURCES})
   tickrail_target_defaults(${name})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/...
   if(T_NO_GTEST_MAIN)
     target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest)
   else()

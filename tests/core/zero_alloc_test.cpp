@@ -1,52 +1,21 @@
 // Proves the steady state allocates nothing: events flow source → relay →
 // sink through two rings on two workers (placement from data), while a
-// global operator new counter watches. A negative control shows the counter
+// global operator new counter (support/alloc_counter.cpp) watches. A negative control shows the counter
 // does see an allocating stage, so the zero is not vacuous.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <new>
 #include <thread>
 #include <vector>
 
+#include "support/alloc_counter.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/histogram.hpp"
 #include "tickrail/core/placement.hpp"
 #include "tickrail/core/ring.hpp"
 #include "tickrail/core/worker.hpp"
 
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}
-
-// These replace the global allocation functions, so new and free really do
-// pair up here; GCC cannot see that and warns under -Werror.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return ::operator new(size); }
-void* operator new(std::size_t size, std::align_val_t align) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  const auto a = static_cast<std::size_t>(align);
-  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, std::align_val_t align) { return ::operator new(size, align); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 namespace tickrail::core {
 namespace {
@@ -166,10 +135,10 @@ TEST(zero_alloc, steady_state_ring_traffic_through_workers_allocates_nothing) {
   pipeline p;
   p.start();
   ASSERT_TRUE(p.run(100'000)) << "warm-up did not complete";
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = tickrail::test::allocations();
   constexpr std::int64_t k_events = 1'000'000;
   ASSERT_TRUE(p.run(k_events)) << "steady state did not complete";
-  const std::uint64_t after = g_allocations.load();
+  const std::uint64_t after = tickrail::test::allocations();
   p.group->stop();
   EXPECT_EQ(after - before, 0u) << "allocations during " << k_events << " events";
   EXPECT_EQ(p.hist.count(), 1'100'000u);
@@ -182,9 +151,9 @@ TEST(zero_alloc, negative_control_counts_an_allocating_stage) {
   p.relay.sink = &p.scratch;
   p.start();
   ASSERT_TRUE(p.run(1'000));
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = tickrail::test::allocations();
   ASSERT_TRUE(p.run(10'000));
-  const std::uint64_t after = g_allocations.load();
+  const std::uint64_t after = tickrail::test::allocations();
   p.group->stop();
   EXPECT_GE(after - before, 10'000u) << "the counter must see one allocation per event";
 }
