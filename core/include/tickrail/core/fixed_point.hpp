@@ -93,6 +93,41 @@ inline constexpr std::int64_t k_pow10[19] = {1,
                                              1000000000000000000};
 }  // namespace detail
 
+namespace detail {
+// The shape of nearly every venue number: -?digits(.digits)? with at most 18
+// digits, which cannot overflow, so the loop needs no overflow checks.
+// Returns false (leaving `out` alone) for anything else.
+[[nodiscard]] constexpr bool parse_plain_decimal(std::string_view text, decimal& out) noexcept {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  std::int64_t mantissa = 0;
+  int digits = 0;
+  int scale = 0;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch >= '0' && ch <= '9') {
+      mantissa = mantissa * 10 + (ch - '0');
+      ++digits;
+      scale += point ? 1 : 0;
+    } else if (ch == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || digits > 18) return false;
+  while (scale > 0 && mantissa % 10 == 0) {  // normalise: no trailing fractional zeros
+    mantissa /= 10;
+    --scale;
+  }
+  out.mantissa = negative ? -mantissa : mantissa;
+  out.scale = mantissa == 0 ? 0 : scale;
+  return true;
+}
+}  // namespace detail
+
 // Parses [+-]digits[.digits][(e|E)[+-]digits]; a '.' needs a digit on at
 // least one side. The result is normalised — no trailing zeros in the
 // mantissa — so equal values have equal decimals ("1.50" → 15 × 10^-1,
@@ -101,6 +136,7 @@ inline constexpr std::int64_t k_pow10[19] = {1,
 // are counted only where they matter, so "1.000…0" of any length is fine.
 [[nodiscard]] constexpr fp_error parse_decimal(std::string_view text, decimal& out) noexcept {
   if (text.empty()) return fp_error::empty;
+  if (detail::parse_plain_decimal(text, out)) return fp_error::ok;
   std::size_t i = 0;
   bool negative = false;
   if (text[i] == '+' || text[i] == '-') {
