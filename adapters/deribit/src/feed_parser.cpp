@@ -196,11 +196,11 @@ struct feed_parser::impl {
     std::string_view parts[6];
     std::size_t n = 0;
     std::size_t start = 0;
-    while (n < 6) {
-      const std::size_t dot = channel.find('.', start);
-      parts[n++] = channel.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-      if (dot == std::string_view::npos) break;
-      start = dot + 1;
+    for (std::size_t i = 0; i <= channel.size() && n < 6; ++i) {  // channel names are short: no memchr calls
+      if (i == channel.size() || channel[i] == '.') {
+        parts[n++] = channel.substr(start, i - start);
+        start = i + 1;
+      }
     }
     const std::string_view kind = parts[0];
     // Candles feed the regime classifier on the slow path, not the book.
