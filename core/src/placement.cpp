@@ -1,16 +1,15 @@
 #include "tickrail/core/placement.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
 
 namespace tickrail::core {
@@ -136,11 +135,8 @@ absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::
 }
 
 absl::StatusOr<placement> load_placement_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_placement_toml(text.str(), path);
+  TR_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  return parse_placement_toml(text, path);
 }
 
 placement fused_placement(std::span<const std::string> stage_names, int cpu, wait_kind wait) {

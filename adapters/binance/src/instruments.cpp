@@ -2,10 +2,9 @@
 
 #include <simdjson.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
 
 namespace tickrail::binance {
@@ -85,12 +84,7 @@ absl::Status load_exchange_info(std::string_view json, core::instrument_catalog&
 }
 
 absl::Status load_exchange_info_file(const std::string& path, core::instrument_catalog& catalog) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  const absl::Status status = load_exchange_info(text.str(), catalog);
-  return status.ok() ? status : absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+  return core::parse_file(path, [&](const std::string& text) { return load_exchange_info(text, catalog); });
 }
 
 }  // namespace tickrail::binance

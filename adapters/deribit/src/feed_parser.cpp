@@ -12,7 +12,7 @@ namespace tickrail::deribit {
 namespace od = simdjson::ondemand;
 using core::feed_error;
 
-static_assert(feed_parser::k_padding >= simdjson::SIMDJSON_PADDING);
+static_assert(feed_parser::k_padding == json::k_padding);
 
 namespace {
 
@@ -472,24 +472,12 @@ feed_parser::feed_parser(const core::instrument_catalog& catalog, options opts)
 feed_parser::~feed_parser() = default;
 
 core::feed_error feed_parser::parse(std::string_view frame, std::int64_t local_ts_ns) noexcept {
-  if (frame.size() > impl_->max_frame_bytes) {
-    impl_->builder.reset();
-    impl_->counters.count(feed_error::frame_too_large);
-    return feed_error::frame_too_large;
-  }
-  std::memcpy(impl_->buffer.get(), frame.data(), frame.size());
-  std::memset(impl_->buffer.get() + frame.size(), 0, k_padding);
-  return parse_padded(impl_->buffer.get(), frame.size(), frame.size() + k_padding, local_ts_ns);
+  return json::parse_frame_copy(*impl_, frame, local_ts_ns);
 }
 
 core::feed_error feed_parser::parse_padded(const char* data, std::size_t len, std::size_t capacity,
                                            std::int64_t local_ts_ns) noexcept {
-  impl_->local_ts_ns = local_ts_ns;
-  feed_error result = feed_error::frame_too_large;
-  if (len <= impl_->max_frame_bytes && capacity >= len + k_padding) result = impl_->run(data, len, capacity);
-  if (result != feed_error::ok) impl_->builder.reset();
-  impl_->counters.count(result);
-  return result;
+  return json::parse_padded_frame(*impl_, data, len, capacity, local_ts_ns);
 }
 
 std::span<const core::event> feed_parser::events() const noexcept { return impl_->builder.events(); }

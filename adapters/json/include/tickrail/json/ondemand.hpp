@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "tickrail/core/feed_status.hpp"
@@ -58,6 +60,37 @@ namespace tickrail::json {
     default: break;
   }
   return valid ? core::feed_error::unexpected_shape : core::feed_error::not_json;
+}
+
+inline constexpr std::size_t k_padding = 64;
+static_assert(k_padding >= simdjson::SIMDJSON_PADDING);
+
+// The parse()/parse_padded() pair both venue parsers expose, written once.
+// `Impl` provides: max_frame_bytes, a padded `buffer` of max_frame_bytes +
+// k_padding, local_ts_ns, a `builder` (md_builder), `counters`
+// (feed_counters) and run(data, len, capacity) -> feed_error.
+template <typename Impl>
+core::feed_error parse_padded_frame(Impl& impl, const char* data, std::size_t len, std::size_t capacity,
+                                    std::int64_t local_ts_ns) noexcept {
+  impl.local_ts_ns = local_ts_ns;
+  core::feed_error result = core::feed_error::frame_too_large;
+  if (len <= impl.max_frame_bytes && capacity >= len + k_padding) result = impl.run(data, len, capacity);
+  if (result != core::feed_error::ok) impl.builder.reset();
+  impl.counters.count(result);
+  return result;
+}
+
+// Copies a frame that did not arrive in a padded buffer, then parses it.
+template <typename Impl>
+core::feed_error parse_frame_copy(Impl& impl, std::string_view frame, std::int64_t local_ts_ns) noexcept {
+  if (frame.size() > impl.max_frame_bytes) {
+    impl.builder.reset();
+    impl.counters.count(core::feed_error::frame_too_large);
+    return core::feed_error::frame_too_large;
+  }
+  std::memcpy(impl.buffer.get(), frame.data(), frame.size());
+  std::memset(impl.buffer.get() + frame.size(), 0, k_padding);
+  return parse_padded_frame(impl, impl.buffer.get(), frame.size(), frame.size() + k_padding, local_ts_ns);
 }
 
 }  // namespace tickrail::json
