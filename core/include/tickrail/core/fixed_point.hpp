@@ -108,8 +108,8 @@ namespace detail {
   for (; i < text.size(); ++i) {
     const char ch = text[i];
     if (ch >= '0' && ch <= '9') {
+      if (++digits > 18) return false;  // before the multiply: 18 digits cannot overflow, 19 can
       mantissa = mantissa * 10 + (ch - '0');
-      ++digits;
       scale += point ? 1 : 0;
     } else if (ch == '.' && !point) {
       point = true;
@@ -117,7 +117,7 @@ namespace detail {
       return false;
     }
   }
-  if (digits == 0 || digits > 18) return false;
+  if (digits == 0) return false;
   while (scale > 0 && mantissa % 10 == 0) {  // normalise: no trailing fractional zeros
     mantissa /= 10;
     --scale;
