@@ -2,7 +2,6 @@
 
 #include "tickrail/json/ondemand.hpp"
 
-#include <cstring>
 #include <vector>
 
 #include "tickrail/core/check.hpp"
@@ -181,11 +180,7 @@ struct feed_parser::impl {
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_change, 0, 0)) return feed_error::frame_too_large;
     std::int64_t first_id = -1, last_id = -1, prev_id = -1, event_ns = 0;
     bool have_first = false, have_last = false, have_prev = false;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "b" || key == "a") {
         if (const feed_error e = on_levels(v, inst, key == "b" ? core::side::buy : core::side::sell, builder); e != feed_error::ok) return e;
       } else if (key == "U") {
@@ -200,7 +195,9 @@ struct feed_parser::impl {
       } else if (key == "E") {
         if (ns_of_ms(v, event_ns) != feed_error::ok) return feed_error::bad_number;
       }
-    }
+      return feed_error::ok;
+    });
+    if (fe != feed_error::ok) return fe;
     if (!have_first || !have_last || !have_prev) return feed_error::missing_field;
     for (core::event& e : builder.events_from(first)) {
       e.md.change_id = last_id;
@@ -272,17 +269,15 @@ struct feed_parser::impl {
     if (obj.reset().error() != simdjson::SUCCESS) return feed_error::not_json;
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_snapshot, snapshot_id, -1)) return feed_error::frame_too_large;
     std::int64_t event_ns = 0;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "bids" || key == "asks") {
         if (const feed_error e = on_levels(v, inst, key == "bids" ? core::side::buy : core::side::sell, builder); e != feed_error::ok) return e;
       } else if (key == "E") {
         if (ns_of_ms(v, event_ns) != feed_error::ok) return feed_error::bad_number;
       }
-    }
+      return feed_error::ok;
+    });
+    if (fe != feed_error::ok) return fe;
     for (core::event& e : builder.events_from(0)) e.header.exchange_ts_ns = event_ns;
     expected_snapshot = core::no_instrument;
     symbol_state& st = states[target];
@@ -331,11 +326,7 @@ struct feed_parser::impl {
     core::event& e = builder.current();
     core::ticker_fields& t = e.md.ticker;
     std::int64_t event_ns = 0;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       feed_error err = feed_error::ok;
       if (key == "b") {
         err = units_of(v, inst.tick, t.best_bid_ticks);
@@ -354,8 +345,9 @@ struct feed_parser::impl {
       } else if (key == "E") {
         err = ns_of_ms(v, event_ns);
       }
-      if (err != feed_error::ok) return err;
-    }
+      return err;
+    });
+    if (fe != feed_error::ok) return fe;
     e.header.exchange_ts_ns = event_ns;
     return feed_error::ok;
   }
@@ -367,11 +359,7 @@ struct feed_parser::impl {
     core::trade_print tp{};
     std::int64_t trade_ns = 0;
     bool have_price = false, have_qty = false, have_id = false, have_maker = false;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       feed_error err = feed_error::ok;
       if (key == "p") {
         err = units_of(v, inst.tick, tp.price_ticks);
@@ -390,8 +378,9 @@ struct feed_parser::impl {
         tp.aggressor = buyer_is_maker ? core::side::sell : core::side::buy;
         have_maker = true;
       }
-      if (err != feed_error::ok) return err;
-    }
+      return err;
+    });
+    if (fe != feed_error::ok) return fe;
     if (!have_price || !have_qty || !have_id || !have_maker) return feed_error::missing_field;
     if (!builder.begin(header_for(inst, trade_ns), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
     if (!builder.add_trade(tp)) return feed_error::frame_too_large;

@@ -2,8 +2,6 @@
 
 #include "tickrail/json/ondemand.hpp"
 
-#include <cstring>
-
 #include "tickrail/core/check.hpp"
 #include "tickrail/core/md_builder.hpp"
 
@@ -151,26 +149,22 @@ struct feed_parser::impl {
     if (const feed_error e = json::root_object(doc, root); e != feed_error::ok) return e;
 
     std::string_view method;
-    od::value params;
-    od::value result;
     bool have_params = false;
     bool have_result = false;
-    for (auto field : root) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(root, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "method") {
-        if (field.value().get_string().get(method) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        if (v.get_string().get(method) != simdjson::SUCCESS) return feed_error::unexpected_shape;
       } else if (key == "params") {
-        if (field.value().get(params) != simdjson::SUCCESS) return feed_error::not_json;
         have_params = true;
         // `params` must be consumed now: On-Demand moves forward only.
-        if (const feed_error e = on_params(params); e != feed_error::ok) return e;
+        return on_params(v);
       } else if (key == "result") {
-        if (field.value().get(result) != simdjson::SUCCESS) return feed_error::not_json;
         have_result = true;
-        if (const feed_error e = on_result(result); e != feed_error::ok) return e;
+        return on_result(v);
       }
-    }
+      return feed_error::ok;
+    });
+    if (fe != feed_error::ok) return fe;
     if (have_params && method != "subscription") {
       builder.reset();  // heartbeat/test_request and other server calls
       return feed_error::ignored;
@@ -231,11 +225,7 @@ struct feed_parser::impl {
     if (!builder.begin(header_for(inst, 0), core::md_kind::book_change, 0, -1)) return feed_error::frame_too_large;
     std::string_view type;
     raw_token change_id_tok, prev_change_id_tok, timestamp_tok;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "bids" || key == "asks") {
         const core::side s = key == "bids" ? core::side::buy : core::side::sell;
         if (const feed_error e = on_levels(v, inst, s, grouped); e != feed_error::ok) return e;
@@ -248,7 +238,9 @@ struct feed_parser::impl {
       } else if (key == "timestamp") {
         timestamp_tok = raw_of(v);
       }
-    }
+      return feed_error::ok;
+    });
+    if (fe != feed_error::ok) return fe;
     std::int64_t change_id = 0, prev_change_id = -1, timestamp_ns = 0;
     if (read_int(change_id_tok, change_id) != feed_error::ok) return feed_error::missing_field;
     if (read_timestamp(timestamp_tok, timestamp_ns) != feed_error::ok) return feed_error::bad_number;
@@ -326,13 +318,11 @@ struct feed_parser::impl {
     od::object obj;
     if (data.get_object().get(obj) != simdjson::SUCCESS) return feed_error::unexpected_shape;
     ticker_tokens t;
-    for (auto field : obj) {
-      od::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+    const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       t.take(key, v);
-    }
+      return feed_error::ok;
+    });
+    if (fe != feed_error::ok) return fe;
     if (inst == nullptr) {
       if (t.instrument_name.empty()) return feed_error::missing_field;
       inst = lookup(t.instrument_name);
@@ -390,18 +380,16 @@ struct feed_parser::impl {
       if (trade_value.get_object().get(obj) != simdjson::SUCCESS) return feed_error::unexpected_shape;
       raw_token price, amount, seq, timestamp;
       std::string_view direction, name;
-      for (auto field : obj) {
-        od::raw_json_string key;
-        if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-        od::value v;
-        if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
+      const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
         if (key == "price") price = raw_of(v);
         else if (key == "amount") amount = raw_of(v);
         else if (key == "trade_seq") seq = raw_of(v);
         else if (key == "timestamp") timestamp = raw_of(v);
         else if (key == "direction") { if (v.get_string().get(direction) != simdjson::SUCCESS) return feed_error::unexpected_shape; }
         else if (key == "instrument_name") { if (v.get_string().get(name) != simdjson::SUCCESS) return feed_error::unexpected_shape; }
-      }
+        return feed_error::ok;
+      });
+      if (fe != feed_error::ok) return fe;
       const core::instrument* inst = channel_inst;
       if (inst == nullptr) {
         inst = lookup(name);
@@ -434,20 +422,10 @@ struct feed_parser::impl {
     od::json_type type;
     if (result.type().get(type) != simdjson::SUCCESS) return feed_error::not_json;
     if (type == od::json_type::object) {
-      od::object obj;
-      if (result.get_object().get(obj) != simdjson::SUCCESS) return feed_error::not_json;
-      ticker_tokens t;
-      for (auto field : obj) {
-        od::raw_json_string key;
-        if (field.key().get(key) != simdjson::SUCCESS) return feed_error::not_json;
-        od::value v;
-        if (field.value().get(v) != simdjson::SUCCESS) return feed_error::not_json;
-        t.take(key, v);
-      }
-      if (t.instrument_name.empty()) return feed_error::ok;  // some other reply
-      const core::instrument* inst = lookup(t.instrument_name);
-      if (inst == nullptr) return feed_error::unknown_instrument;
-      return emit_ticker(t, *inst, core::md_kind::ticker);
+      // A ticker result names its instrument; a reply without one is some
+      // other result.
+      const feed_error e = on_ticker_object(result, nullptr, core::md_kind::ticker);
+      return e == feed_error::missing_field ? feed_error::ok : e;
     }
     if (type == od::json_type::array) {
       od::array rows;

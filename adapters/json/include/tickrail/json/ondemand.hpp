@@ -62,6 +62,22 @@ namespace tickrail::json {
   return valid ? core::feed_error::unexpected_shape : core::feed_error::not_json;
 }
 
+// Visits every field of `obj` as visit(key, value) -> feed_error, stopping at
+// the first that is not ok. Keys are compared raw (no unescaping); a key or
+// value simdjson cannot read is not_json. Through error codes only: nothing
+// here can throw.
+template <typename Visit>
+[[nodiscard]] core::feed_error for_each_field(simdjson::ondemand::object& obj, Visit&& visit) noexcept {
+  for (auto field : obj) {
+    simdjson::ondemand::raw_json_string key;
+    if (field.key().get(key) != simdjson::SUCCESS) return core::feed_error::not_json;
+    simdjson::ondemand::value value;
+    if (field.value().get(value) != simdjson::SUCCESS) return core::feed_error::not_json;
+    if (const core::feed_error e = visit(key, value); e != core::feed_error::ok) return e;
+  }
+  return core::feed_error::ok;
+}
+
 inline constexpr std::size_t k_padding = 64;
 static_assert(k_padding >= simdjson::SIMDJSON_PADDING);
 
