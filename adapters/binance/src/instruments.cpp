@@ -1,22 +1,15 @@
 #include "tickrail/binance/instruments.hpp"
 
-#include <simdjson.h>
-
-
 #include "absl/strings/str_cat.h"
 #include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
+#include "tickrail/json/dom.hpp"
 
 namespace tickrail::binance {
 namespace {
 
 namespace dom = simdjson::dom;
-using field_result = simdjson::simdjson_result<dom::element>;
-
-std::string_view text_of(field_result e) {
-  std::string_view s;
-  return e.get_string().get(s) == simdjson::SUCCESS ? s : std::string_view{};
-}
+using json::text_of;
 
 std::int32_t decimals_of(std::string_view text) {
   const std::size_t dot = text.find('.');
@@ -66,21 +59,10 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
 }  // namespace
 
 absl::Status load_exchange_info(std::string_view json, core::instrument_catalog& catalog) {
-  dom::parser parser;
-  dom::element root;
-  if (const auto err = parser.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(absl::StrCat("binance exchangeInfo: not JSON: ", simdjson::error_message(err)));
-  }
-  dom::array symbols;
-  if (root["symbols"].get_array().get(symbols) != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError("binance exchangeInfo: no symbols array");
-  }
-  for (dom::element e : symbols) {
-    dom::object obj;
-    if (e.get_object().get(obj) != simdjson::SUCCESS) return absl::InvalidArgumentError("binance exchangeInfo: symbol is not an object");
-    TR_RETURN_IF_ERROR(load_one(obj, catalog));
-  }
-  return absl::OkStatus();
+  return json::for_each_listed_object(
+      json, "binance exchangeInfo", "no symbols array", "symbol is not an object",
+      [](dom::element root, dom::array& list) { return root["symbols"].get_array().get(list) == simdjson::SUCCESS; },
+      [&](dom::object obj) { return load_one(obj, catalog); });
 }
 
 absl::Status load_exchange_info_file(const std::string& path, core::instrument_catalog& catalog) {

@@ -1,30 +1,24 @@
 #include "tickrail/deribit/instruments.hpp"
 
-#include <simdjson.h>
-
+#include <charconv>
 
 #include "absl/strings/str_cat.h"
 #include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
+#include "tickrail/json/dom.hpp"
 
 namespace tickrail::deribit {
 namespace {
 
 namespace dom = simdjson::dom;
 
-// Fields are looked up as simdjson_result: converting one to an element
-// would throw when the field is absent, and this code never throws.
-using field_result = simdjson::simdjson_result<dom::element>;
-
-std::string_view text_of(field_result e) {
-  std::string_view s;
-  return e.get_string().get(s) == simdjson::SUCCESS ? s : std::string_view{};
-}
+using json::dom_field;
+using json::text_of;
 
 // Exact decimal of a JSON number, through its shortest round-trip text (the
 // DOM has already parsed it to a double; doubles print back exactly as the
 // venue's short decimals).
-bool decimal_of(field_result e, core::decimal& out) {
+bool decimal_of(dom_field e, core::decimal& out) {
   double x = 0;
   if (e.get_double().get(x) != simdjson::SUCCESS) return false;
   char buf[32];
@@ -99,22 +93,13 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
 }  // namespace
 
 absl::Status load_instruments(std::string_view json, core::instrument_catalog& catalog) {
-  dom::parser parser;
-  dom::element root;
-  if (const auto err = parser.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(absl::StrCat("deribit instruments: not JSON: ", simdjson::error_message(err)));
-  }
-  dom::array list;
-  if (root.get_array().get(list) != simdjson::SUCCESS &&
-      root["result"].get_array().get(list) != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError("deribit instruments: expected a get_instruments reply or its result array");
-  }
-  for (dom::element e : list) {
-    dom::object obj;
-    if (e.get_object().get(obj) != simdjson::SUCCESS) return absl::InvalidArgumentError("deribit instruments: entry is not an object");
-    TR_RETURN_IF_ERROR(load_one(obj, catalog));
-  }
-  return absl::OkStatus();
+  return json::for_each_listed_object(
+      json, "deribit instruments", "expected a get_instruments reply or its result array", "entry is not an object",
+      [](dom::element root, dom::array& list) {
+        return root.get_array().get(list) == simdjson::SUCCESS ||
+               root["result"].get_array().get(list) == simdjson::SUCCESS;
+      },
+      [&](dom::object obj) { return load_one(obj, catalog); });
 }
 
 absl::Status load_instruments_file(const std::string& path, core::instrument_catalog& catalog) {
