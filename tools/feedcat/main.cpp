@@ -30,6 +30,7 @@
 #include "tickrail/binance/instruments.hpp"
 #include "tickrail/core/book_builder.hpp"
 #include "tickrail/core/capture_reader.hpp"
+#include "tickrail/core/file.hpp"
 #include "tickrail/deribit/feed_parser.hpp"
 #include "tickrail/deribit/instruments.hpp"
 
@@ -51,13 +52,16 @@ bool is_deribit(std::string_view frame) {
   return frame.find("\"jsonrpc\"") != std::string_view::npos || frame.find("\"method\"") != std::string_view::npos;
 }
 
-// Loads a file as Deribit instruments or, failing that, Binance exchangeInfo.
+// Reads a file once and loads it as Deribit instruments or, failing that,
+// Binance exchangeInfo.
 absl::Status load_instruments(const std::string& path, tr::instrument_catalog& catalog) {
-  const absl::Status deribit = tickrail::deribit::load_instruments_file(path, catalog);
-  if (deribit.ok()) return deribit;
-  const absl::Status binance = tickrail::binance::load_exchange_info_file(path, catalog);
-  if (binance.ok()) return binance;
-  return absl::InvalidArgumentError(absl::StrCat(deribit.message(), "; as Binance exchangeInfo: ", binance.message()));
+  return tr::parse_file(path, [&](const std::string& text) -> absl::Status {
+    const absl::Status deribit = tickrail::deribit::load_instruments(text, catalog);
+    if (deribit.ok()) return deribit;
+    const absl::Status binance = tickrail::binance::load_exchange_info(text, catalog);
+    if (binance.ok()) return binance;
+    return absl::InvalidArgumentError(absl::StrCat(deribit.message(), "; as Binance exchangeInfo: ", binance.message()));
+  });
 }
 
 // Finds which instrument a frame that failed to parse was about, by name.

@@ -1,8 +1,8 @@
 // tickrail/core/platform.hpp — the few machine facts the hot path relies on.
 //
-// `cache_line` is the one project constant for false-sharing layout (we do not
-// use std::hardware_destructive_interference_size: GCC 12 warns when it is used
-// in headers because its value may differ between translation units).
+// `cache_line` is the one project constant for false-sharing layout (not the
+// standard library's destructive-interference constant: GCC 12 warns when it
+// is used in headers because its value may differ between translation units).
 // `cpu_relax()` is the spin-loop hint used by every busy wait.
 #pragma once
 
