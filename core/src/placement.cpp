@@ -11,25 +11,13 @@
 #include "absl/strings/str_join.h"
 #include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
+#include "toml_support.hpp"
 
 namespace tickrail::core {
 namespace {
 
-std::string where(std::string_view source, const toml::node& node) {
-  return absl::StrCat(to_absl(source), ":", node.source().begin.line);
-}
-
-absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(where(source, node), ": key '", to_absl(key), "': ", to_absl(what)));
-}
-
-absl::StatusOr<std::uint32_t> read_u32(std::string_view source, const toml::node& node, std::string_view key) {
-  const auto* v = node.as_integer();
-  if (v == nullptr) return key_error(source, node, key, "expected an integer");
-  const std::int64_t x = v->get();
-  if (x < 0 || x > std::numeric_limits<std::uint32_t>::max()) return key_error(source, node, key, "out of range");
-  return static_cast<std::uint32_t>(x);
-}
+using toml_support::key_error;
+using toml_support::read_u32;
 
 absl::StatusOr<backoff_params> parse_backoff(std::string_view source, const toml::table& t, std::string_view prefix) {
   backoff_params b;
@@ -101,15 +89,7 @@ absl::StatusOr<worker_spec> parse_worker(std::string_view source, const toml::ta
 }  // namespace
 
 absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::string_view source_name) {
-  // Debian's toml++ is built with exceptions, so parse errors arrive as one;
-  // it is caught here and never crosses this cold-path boundary.
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& err) {
-    return absl::InvalidArgumentError(absl::StrCat(to_absl(source_name), ":", err.source().begin.line, ":",
-                                                   err.source().begin.column, ": ", to_absl(err.description())));
-  }
+  TR_ASSIGN_OR_RETURN(const toml::table root, toml_support::parse_toml(toml_text, source_name));
   const toml::node* section = root.get("placement");
   if (section == nullptr) return absl::NotFoundError(absl::StrCat(to_absl(source_name), ": no [placement] section"));
   const toml::table* pt = section->as_table();

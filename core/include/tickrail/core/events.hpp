@@ -42,7 +42,12 @@ enum class side : std::uint8_t { buy = 0, sell = 1 };
   return true;
 }
 
-enum class event_type : std::uint8_t { none = 0, market_data, exec_report, command, timer };
+// market_data, exec_report, command and timer are what the sequencer merges;
+// intent and reference are what the strategy stage emits into the risk
+// stage's input ring (order intents, and the top of each valid book after an
+// update) alongside the sequenced events it forwards, so risk consumes one
+// ring in one total order (risk.hpp).
+enum class event_type : std::uint8_t { none = 0, market_data, exec_report, command, timer, intent, reference };
 
 // Common to every sequenced event. 32 bytes.
 struct event_header {
@@ -214,19 +219,6 @@ struct timer {
   std::int64_t fired_ns;     // when the sequencer fired it
 };
 
-// ---- the sequenced stream --------------------------------------------------------
-
-// What the sequencer emits: one total order of everything the hot path sees.
-struct event {
-  event_header header;
-  union {
-    market_data md;
-    exec_report exec;
-    command cmd;
-    timer tick;
-  };
-};
-
 // ---- orders --------------------------------------------------------------------
 
 enum class intent_kind : std::uint8_t { place, cancel, replace, cancel_all, cancel_instrument, cancel_by_label };
@@ -251,6 +243,31 @@ struct order_intent {
   std::uint32_t pad2;
 };
 
+// The top of a book as the sequencer+book stage left it after a frame: what
+// pre-trade risk collars against. `valid` is false while the book is stale
+// (gap, awaiting resync) or crossed; a side with no levels has 0 ticks.
+struct reference_prices {
+  ticks best_bid_ticks;
+  ticks best_ask_ticks;
+  std::uint8_t valid;
+  std::uint8_t pad[7];
+};
+
+// ---- the sequenced stream --------------------------------------------------------
+
+// What the sequencer emits: one total order of everything the hot path sees.
+struct event {
+  event_header header;
+  union {
+    market_data md;
+    exec_report exec;
+    command cmd;
+    timer tick;
+    order_intent intent;   // event_type::intent (strategy → risk)
+    reference_prices ref;  // event_type::reference (strategy → risk)
+  };
+};
+
 // An intent that passed pre-trade risk, ready to encode.
 struct order_request {
   order_intent intent;
@@ -269,6 +286,7 @@ static_assert(std::is_trivially_copyable_v<command> && sizeof(command) == 104);
 static_assert(std::is_trivially_copyable_v<timer> && sizeof(timer) == 24);
 static_assert(std::is_trivially_copyable_v<event> && sizeof(event) == 248);
 static_assert(std::is_trivially_copyable_v<order_intent> && sizeof(order_intent) == 64);
+static_assert(std::is_trivially_copyable_v<reference_prices> && sizeof(reference_prices) == 24);
 static_assert(std::is_trivially_copyable_v<order_request> && sizeof(order_request) == 104);
 static_assert(std::is_standard_layout_v<event> && std::is_standard_layout_v<order_request>);
 

@@ -1,0 +1,359 @@
+// tickrail/core/risk.hpp — pre-trade risk: the checks every order intent
+// passes before it may become an order request, and the state they need
+// (positions, our resting orders, reference prices, equity, kill switch).
+//
+// `risk_engine` is pure logic over one input stream in one total order —
+// what the strategy stage writes into the risk stage's ring: order intents,
+// reference prices (top of each book), and the sequenced execution reports,
+// commands, tickers and timers it forwards (events.hpp). It reads no clock:
+// time is the events' timestamps (local receipt time for rates and windows,
+// venue time for the UTC daily reset). Replaying the same stream gives the
+// same decisions, byte for byte.
+//
+// For a new order (intent_kind::place) the checks run in this order; the
+// first that fails is the reject reason, counted per reason:
+//   kill switch latched → trading state HALTED → instrument has limits →
+//   quantity > 0, limit price > 0 → min quantity → max order quantity →
+//   regime gate for the side → reduce-only (state REDUCING, daily loss
+//   breached, or the intent's reduce_only flag: only orders that shrink the
+//   position, counting our resting orders on the same side) → quantization to
+//   the tick step (reject, or round to the passive side) → a reference price
+//   exists (mid of a valid book, or mark) → price collar against mid and mark
+//   (percent and ticks) → max order notional, min notional → max position
+//   with every resting order on the side filled (worst case) → max open
+//   orders (instrument, then all) → self-trade (a buy at or above our lowest
+//   resting sell, or vice versa) → duplicate client order id → order-rate
+//   token bucket of the venue → runaway guard (more than K orders within the
+//   window trips HALTED).
+// Cancels (one order, all, by instrument, by label) pass everything but need
+// a known order; replaces are checked like a new order of the new size
+// against the position without the order being replaced.
+//
+// State kept from the stream:
+//   * positions from fills (exec_kind::fill) and reconciliation snapshots
+//     (exec_kind::position); resting quantity per side from what risk passed,
+//     corrected by order updates (amount − filled) and removed on a terminal
+//     state. Pending orders count as resting: the worst case.
+//   * equity per venue (exec_kind::portfolio): the high-water mark (persisted)
+//     and the equity at the last daily reset. Equity covers realised and
+//     unrealised P&L, fees and funding, so the daily loss is
+//     equity at reset − equity now.
+//   * divergence: an execution report for an order of ours that risk never
+//     passed, or fills beyond an order's amount. More than max_divergence of
+//     them trips HALTED (orders on the wire no longer match intents).
+//
+// Automatic actions, each reported as a risk_record for the slow path
+// (persistence, alerts):
+//   kill (operator command, or equity ≤ HWM × (1 − kill_loss)): latches,
+//     forces BLACK, emits one cancel_all request; survives restart through
+//     risk_persisted_state until a reset_kill command.
+//   circuit breaker (mid fell by drop % within the window): forces BLACK
+//     until the next regime_set command.
+//   runaway / divergence: HALTED until reset_kill.
+//   daily loss breached: reduce-only until the next daily reset.
+//   funding beyond warn / extreme: an alert on each upward crossing.
+//
+// No allocation after construction, no locks, no syscalls. Thread-safety:
+// one owning stage; `metrics()` may be read from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "tickrail/core/events.hpp"
+#include "tickrail/core/id_table.hpp"
+#include "tickrail/core/instrument.hpp"
+#include "tickrail/core/platform.hpp"
+#include "tickrail/core/regime.hpp"
+#include "tickrail/core/risk_limits.hpp"
+
+namespace tickrail::core {
+
+enum class risk_reason : std::uint8_t {
+  accepted = 0,
+  kill_switch,
+  halted,
+  unknown_instrument,  // not in the catalog, or no [risk.instruments] limits
+  invalid_quantity,
+  invalid_price,
+  below_min_qty,
+  max_order_qty,
+  regime_gated,
+  reduce_only,
+  daily_loss,  // reduce-only because the daily loss limit is breached
+  off_tick,
+  no_reference_price,
+  price_collar,
+  max_order_notional,
+  min_notional,
+  max_position,
+  max_open_orders,
+  self_trade,
+  invalid_client_id,  // 0: every order of ours needs an id (it becomes the venue label)
+  duplicate_client_id,
+  rate_limited,
+  runaway,
+  unknown_order,  // cancel / replace of an order risk does not know
+  capacity,       // the order table is full (risk_limits::k_max_open_orders)
+};
+inline constexpr std::size_t k_risk_reason_count = static_cast<std::size_t>(risk_reason::capacity) + 1;
+[[nodiscard]] std::string_view to_string(risk_reason r) noexcept;
+
+enum class trading_state : std::uint8_t { active = 0, reducing, halted };
+[[nodiscard]] std::string_view to_string(trading_state s) noexcept;
+
+enum class health : std::uint8_t { ok = 0, degraded, halted };
+[[nodiscard]] std::string_view to_string(health h) noexcept;
+// ACTIVE → OK, REDUCING → DEGRADED, HALTED → HALTED; a latched kill is HALTED.
+[[nodiscard]] constexpr health health_of(trading_state s, bool killed) noexcept {
+  if (killed || s == trading_state::halted) return health::halted;
+  return s == trading_state::reducing ? health::degraded : health::ok;
+}
+
+enum class kill_cause : std::uint8_t { none = 0, operator_command, equity_drawdown };
+[[nodiscard]] std::string_view to_string(kill_cause c) noexcept;
+
+enum class halt_cause : std::uint8_t { none = 0, runaway, divergence };
+[[nodiscard]] std::string_view to_string(halt_cause c) noexcept;
+
+// What survives a restart (the store's bot_state table).
+struct risk_persisted_state {
+  bool killed = false;
+  kill_cause cause = kill_cause::none;
+  std::int64_t killed_utc_ns = 0;
+  std::array<std::int64_t, k_venue_count> hwm_equity_e8{};  // 0 = not yet known
+};
+
+// Records for the slow path: persistence (kill, kill_reset, hwm) and alerts
+// (everything else). POD, no strings: formatting happens on the slow path.
+enum class risk_record_kind : std::uint8_t {
+  rejected,         // reason, cl_ord_id, instrument
+  kill,             // cause (kill_cause), value0 = equity_e8, value1 = hwm_e8
+  kill_reset,
+  hwm,              // venue, value0 = new high-water mark e8
+  halted,           // cause (halt_cause), value0 = count that tripped it
+  trading_state,    // cause (trading_state)
+  circuit_breaker,  // instrument, value0 = window high (ticks), value1 = mid now (ticks)
+  funding_warn,     // instrument, value0 = funding e9
+  funding_extreme,  // instrument, value0 = funding e9
+  daily_loss,       // venue, value0 = equity at reset e8, value1 = equity now e8
+  day_rolled,       // venue, value0 = equity at reset e8
+  limits_reloaded,
+};
+[[nodiscard]] std::string_view to_string(risk_record_kind k) noexcept;
+
+struct risk_record {
+  risk_record_kind kind;
+  risk_reason reason;
+  std::uint8_t cause;
+  std::uint8_t venue;
+  instrument_id instrument;
+  std::uint16_t pad;
+  std::int64_t utc_ns;    // venue time of the latest event (0 before any)
+  std::int64_t local_ns;  // local time of the event that caused it
+  client_order_id cl_ord_id;
+  std::int64_t value0;
+  std::int64_t value1;
+};
+static_assert(std::is_trivially_copyable_v<risk_record> && sizeof(risk_record) == 48);
+
+// event_header.flags on an exec_report: the report comes from start-up or
+// post-reconnect reconciliation, not from a request risk passed. Open orders
+// of ours reported this way are adopted (tracked) instead of counted as
+// divergence.
+inline constexpr std::uint32_t k_exec_reconciled = 1u << 0;
+
+// A counter with one writer (the risk stage) and any number of readers:
+// relaxed load + store, no locked instruction on the hot path.
+class relaxed_counter {
+ public:
+  void add(std::uint64_t n = 1) noexcept { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t get() const noexcept { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> v_{0};
+};
+
+// What the control socket and /metrics read, from any thread (relaxed: each
+// value is individually current, not a consistent snapshot).
+struct alignas(cache_line) risk_metrics {
+  std::array<relaxed_counter, k_risk_reason_count> decisions;  // [accepted] = passed orders
+  relaxed_counter cancels_passed;
+  relaxed_counter divergences;
+  relaxed_counter records_dropped;  // outbox full
+  std::atomic<std::uint8_t> state{0};   // trading_state
+  std::atomic<std::uint8_t> killed{0};
+  std::atomic<std::uint8_t> regime{0};  // effective regime
+  std::atomic<std::uint32_t> open_orders{0};
+};
+
+class risk_engine {
+ public:
+  static constexpr std::size_t k_outbox_capacity = 64;
+
+  // `limits` must outlive the engine or be replaced through set_limits()
+  // first; `restored` is the persisted state from the previous run.
+  // `order_capacity` bounds the orders tracked at once (live and pending);
+  // beyond it new orders are refused with `capacity`.
+  risk_engine(const instrument_catalog& catalog, const risk_limits* limits, const risk_persisted_state& restored = {},
+              std::size_t order_capacity = 8192);
+
+  // Processes one event of the risk input stream. Returns true and fills
+  // `out` when an order request must go to the gateway: a passed intent, or
+  // the cancel_all of a kill or of an operator cancel_all command.
+  [[nodiscard]] bool on_event(const event& ev, order_request& out) noexcept;
+
+  // The decision for the most recent intent (accepted when it passed).
+  [[nodiscard]] risk_reason last_decision() const noexcept { return last_decision_; }
+
+  // Swaps in new limits (already validated) and emits limits_reloaded.
+  void set_limits(const risk_limits* limits) noexcept;
+  [[nodiscard]] const risk_limits& limits() const noexcept { return *limits_; }
+
+  // Slow-path records since the last clear_records().
+  [[nodiscard]] std::span<const risk_record> records() const noexcept { return {outbox_.data(), outbox_size_}; }
+  void clear_records() noexcept { outbox_size_ = 0; }
+
+  // ---- views (owning thread; tests, the stage) ----
+  [[nodiscard]] bool killed() const noexcept { return killed_; }
+  [[nodiscard]] kill_cause cause_of_kill() const noexcept { return kill_cause_; }
+  [[nodiscard]] trading_state state() const noexcept { return state_; }
+  [[nodiscard]] halt_cause cause_of_halt() const noexcept { return halt_cause_; }
+  [[nodiscard]] bool daily_loss_breached() const noexcept { return daily_loss_breached_; }
+  [[nodiscard]] regime effective_regime() const noexcept;
+  [[nodiscard]] health current_health() const noexcept { return health_of(state_, killed_); }
+  [[nodiscard]] lots position(instrument_id id) const noexcept { return inst_[id].position; }
+  [[nodiscard]] lots resting(instrument_id id, side s) const noexcept { return inst_[id].resting[idx(s)]; }
+  [[nodiscard]] std::uint32_t open_orders() const noexcept { return static_cast<std::uint32_t>(orders_.size()); }
+  [[nodiscard]] std::uint32_t open_orders(instrument_id id) const noexcept { return inst_[id].open_orders; }
+  [[nodiscard]] risk_persisted_state persisted() const noexcept;
+  [[nodiscard]] const risk_metrics& metrics() const noexcept { return *metrics_; }
+
+ private:
+  struct tracked_order {
+    client_order_id cl_ord_id = 0;
+    ticks price_ticks = 0;
+    lots amount_lots = 0;     // order amount as last known
+    lots remaining_lots = 0;  // what may still fill (counted as resting)
+    lots fills_lots = 0;      // from fill reports (overfill check)
+    std::uint32_t prev = k_nil, next = k_nil;  // per-instrument list
+    instrument_id instrument = no_instrument;
+    side order_side = side::buy;
+    order_state state = order_state::pending_new;
+    char venue_order_id[k_venue_order_id_size] = {};
+  };
+  static constexpr std::uint32_t k_nil = 0xFFFF'FFFFu;
+
+  struct breaker_bucket {
+    std::int64_t epoch = -1;  // local_ns / bucket length
+    ticks high = 0;
+  };
+  static constexpr std::size_t k_breaker_buckets = 32;
+
+  struct instrument_state {
+    lots position = 0;
+    std::array<lots, 2> resting{};
+    std::array<std::uint32_t, 2> resting_count{};
+    std::uint32_t open_orders = 0;
+    std::uint32_t head = k_nil;
+    ticks best_resting_buy = 0;   // highest resting buy; valid when resting_count[buy] > 0
+    ticks best_resting_sell = 0;  // lowest resting sell
+    ticks bid = 0, ask = 0, mark = 0;
+    bool book_valid = false;
+    bool have_mark = false;
+    std::uint8_t funding_level = 0;  // 0 normal, 1 warn, 2 extreme
+    std::array<breaker_bucket, k_breaker_buckets> breaker{};
+  };
+
+  struct venue_state {
+    std::int64_t equity_e8 = 0;
+    std::int64_t hwm_e8 = 0;
+    std::int64_t day_start_e8 = 0;
+    bool have_equity = false;
+    bool have_day_start = false;
+    std::int64_t tokens_nano = 0;  // order-rate bucket, tokens × 1e9
+    std::int64_t tokens_at_ns = 0;
+    bool bucket_started = false;
+  };
+
+  static constexpr std::size_t idx(side s) noexcept { return static_cast<std::size_t>(s); }
+
+  risk_reason check_place(const event& ev, order_request& out) noexcept;
+  risk_reason check_replace(const event& ev, order_request& out) noexcept;
+  risk_reason check_cancel(const event& ev, order_request& out) noexcept;
+  // Shared by place and replace. `price_ticks` may be rounded to the tick
+  // step; `track_price` is the price the order is tracked at (the notional
+  // reference for market orders). `replaced_lots` is the resting quantity of
+  // the order a replace supersedes (0 for a new order).
+  risk_reason check_new_risk(const order_intent& in, const instrument_limits& lim, const instrument& inst,
+                             ticks& price_ticks, ticks& track_price, lots replaced_lots) noexcept;
+  bool take_token(const instrument& inst) noexcept;
+  bool runaway_trips() noexcept;
+
+  void on_exec(const event& ev) noexcept;
+  void on_command(const event& ev, bool& emit_cancel_all) noexcept;
+  void on_market_data(const event& ev) noexcept;
+  void on_reference(const event& ev) noexcept;
+  void on_mid(instrument_id id, ticks mid) noexcept;
+  void on_equity(std::uint8_t venue_index, std::int64_t equity_e8) noexcept;
+  void advance_time(const event_header& h) noexcept;
+
+  void kill(kill_cause cause, std::int64_t equity_e8, std::int64_t hwm_e8) noexcept;
+  void halt(halt_cause cause, std::int64_t count) noexcept;
+  void note_divergence() noexcept;
+  void set_state(trading_state s) noexcept;
+  void publish_status() noexcept;
+  void fill_cancel_all(order_request& out, sequence_t trigger) noexcept;
+
+  std::uint32_t track(const order_intent& in, ticks price_ticks, order_state state) noexcept;
+  void untrack(std::uint32_t index) noexcept;
+  void set_remaining(tracked_order& o, lots remaining) noexcept;
+  void refresh_best(instrument_id id, side s) noexcept;
+  void remember_id(client_order_id id) noexcept;
+
+  void emit(risk_record_kind kind, const risk_record& fields) noexcept;
+  void reject(risk_reason reason, const order_intent& in) noexcept;
+
+  const instrument_catalog& catalog_;
+  const risk_limits* limits_;
+  std::unique_ptr<risk_metrics> metrics_;
+
+  std::vector<instrument_state> inst_;
+  std::array<venue_state, k_venue_count> venues_{};
+  std::vector<tracked_order> pool_;
+  std::vector<std::uint32_t> free_;
+  id_table orders_;  // live orders: cl_ord_id → pool index
+  id_table recent_;  // client ids used recently (duplicate and late-report detection)
+  std::vector<client_order_id> recent_fifo_;
+  std::size_t recent_next_ = 0;
+  std::vector<std::int64_t> runaway_times_;
+  std::uint64_t runaway_total_ = 0;
+
+  bool killed_ = false;
+  kill_cause kill_cause_ = kill_cause::none;
+  std::int64_t killed_utc_ns_ = 0;
+  trading_state state_ = trading_state::active;
+  halt_cause halt_cause_ = halt_cause::none;
+  regime regime_ = regime::calm;
+  bool breaker_tripped_ = false;
+  bool daily_loss_breached_ = false;
+  std::uint64_t divergences_ = 0;
+
+  std::int64_t now_local_ns_ = 0;
+  std::int64_t now_utc_ns_ = 0;
+  std::int64_t next_reset_utc_ns_ = 0;
+  sequence_t output_sequence_ = 0;
+  bool cancel_all_due_ = false;
+  risk_reason last_decision_ = risk_reason::accepted;
+
+  std::array<risk_record, k_outbox_capacity> outbox_{};
+  std::size_t outbox_size_ = 0;
+};
+
+}  // namespace tickrail::core

@@ -1,0 +1,830 @@
+#include "tickrail/core/risk.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tickrail::core {
+namespace {
+
+constexpr std::int64_t k_ns_per_hour = 3'600'000'000'000LL;
+constexpr std::int64_t k_ns_per_day = 24 * k_ns_per_hour;
+constexpr std::int64_t k_nano = 1'000'000'000;  // one token of the order-rate bucket
+constexpr std::int64_t k_ppm = 1'000'000;
+
+bool is_priced(order_type t) noexcept {
+  return t == order_type::limit || t == order_type::stop_limit || t == order_type::take_limit;
+}
+bool is_triggered(order_type t) noexcept {
+  return t == order_type::stop_limit || t == order_type::stop_market || t == order_type::take_limit ||
+         t == order_type::take_market;
+}
+bool is_terminal(order_state s) noexcept {
+  return s == order_state::filled || s == order_state::cancelled || s == order_state::rejected;
+}
+
+// |price − ref| within collar_ppm of ref and within collar_ticks (each when set).
+bool within_collar(ticks price, ticks ref, const instrument_limits& lim) noexcept {
+  const int128_t distance = price > ref ? static_cast<int128_t>(price) - ref : static_cast<int128_t>(ref) - price;
+  if (lim.collar_ticks > 0 && distance > lim.collar_ticks) return false;
+  if (lim.collar_ppm > 0 && distance * k_ppm > static_cast<int128_t>(ref) * lim.collar_ppm) return false;
+  return true;
+}
+
+// The first daily reset strictly after `utc_ns`.
+std::int64_t next_reset_after(std::int64_t utc_ns, std::int32_t hour) noexcept {
+  const std::int64_t offset = hour * k_ns_per_hour;
+  const std::int64_t shifted = utc_ns - offset;
+  std::int64_t day = shifted / k_ns_per_day;
+  if (shifted < 0 && shifted % k_ns_per_day != 0) --day;
+  return (day + 1) * k_ns_per_day + offset;
+}
+
+}  // namespace
+
+std::string_view to_string(risk_reason r) noexcept {
+  switch (r) {
+    case risk_reason::accepted: return "accepted";
+    case risk_reason::kill_switch: return "kill_switch";
+    case risk_reason::halted: return "halted";
+    case risk_reason::unknown_instrument: return "unknown_instrument";
+    case risk_reason::invalid_quantity: return "invalid_quantity";
+    case risk_reason::invalid_price: return "invalid_price";
+    case risk_reason::below_min_qty: return "below_min_qty";
+    case risk_reason::max_order_qty: return "max_order_qty";
+    case risk_reason::regime_gated: return "regime_gated";
+    case risk_reason::reduce_only: return "reduce_only";
+    case risk_reason::daily_loss: return "daily_loss";
+    case risk_reason::off_tick: return "off_tick";
+    case risk_reason::no_reference_price: return "no_reference_price";
+    case risk_reason::price_collar: return "price_collar";
+    case risk_reason::max_order_notional: return "max_order_notional";
+    case risk_reason::min_notional: return "min_notional";
+    case risk_reason::max_position: return "max_position";
+    case risk_reason::max_open_orders: return "max_open_orders";
+    case risk_reason::self_trade: return "self_trade";
+    case risk_reason::invalid_client_id: return "invalid_client_id";
+    case risk_reason::duplicate_client_id: return "duplicate_client_id";
+    case risk_reason::rate_limited: return "rate_limited";
+    case risk_reason::runaway: return "runaway";
+    case risk_reason::unknown_order: return "unknown_order";
+    case risk_reason::capacity: return "capacity";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(trading_state s) noexcept {
+  switch (s) {
+    case trading_state::active: return "ACTIVE";
+    case trading_state::reducing: return "REDUCING";
+    case trading_state::halted: return "HALTED";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view to_string(health h) noexcept {
+  switch (h) {
+    case health::ok: return "OK";
+    case health::degraded: return "DEGRADED";
+    case health::halted: return "HALTED";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view to_string(kill_cause c) noexcept {
+  switch (c) {
+    case kill_cause::none: return "none";
+    case kill_cause::operator_command: return "operator_command";
+    case kill_cause::equity_drawdown: return "equity_drawdown";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(halt_cause c) noexcept {
+  switch (c) {
+    case halt_cause::none: return "none";
+    case halt_cause::runaway: return "runaway";
+    case halt_cause::divergence: return "divergence";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(risk_record_kind k) noexcept {
+  switch (k) {
+    case risk_record_kind::rejected: return "rejected";
+    case risk_record_kind::kill: return "kill";
+    case risk_record_kind::kill_reset: return "kill_reset";
+    case risk_record_kind::hwm: return "hwm";
+    case risk_record_kind::halted: return "halted";
+    case risk_record_kind::trading_state: return "trading_state";
+    case risk_record_kind::circuit_breaker: return "circuit_breaker";
+    case risk_record_kind::funding_warn: return "funding_warn";
+    case risk_record_kind::funding_extreme: return "funding_extreme";
+    case risk_record_kind::daily_loss: return "daily_loss";
+    case risk_record_kind::day_rolled: return "day_rolled";
+    case risk_record_kind::limits_reloaded: return "limits_reloaded";
+  }
+  return "unknown";
+}
+
+risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* limits,
+                         const risk_persisted_state& restored, std::size_t order_capacity)
+    : catalog_(catalog),
+      limits_(limits),
+      metrics_(std::make_unique<risk_metrics>()),
+      inst_(catalog.size()),
+      pool_(order_capacity),
+      orders_(order_capacity),
+      recent_(order_capacity * 4),
+      recent_fifo_(order_capacity * 4, 0),
+      runaway_times_(risk_limits::k_max_runaway_orders, 0) {
+  TR_CHECK(limits != nullptr, "risk_engine needs limits");
+  TR_CHECK(order_capacity > 0 && order_capacity < k_nil, "order capacity out of range");
+  free_.reserve(order_capacity);
+  for (std::size_t i = order_capacity; i-- > 0;) free_.push_back(static_cast<std::uint32_t>(i));
+  killed_ = restored.killed;
+  kill_cause_ = restored.killed ? restored.cause : kill_cause::none;
+  killed_utc_ns_ = restored.killed_utc_ns;
+  for (std::size_t v = 0; v < k_venue_count; ++v) venues_[v].hwm_e8 = restored.hwm_equity_e8[v];
+  publish_status();
+}
+
+regime risk_engine::effective_regime() const noexcept {
+  return killed_ || breaker_tripped_ ? regime::black : regime_;
+}
+
+risk_persisted_state risk_engine::persisted() const noexcept {
+  risk_persisted_state s;
+  s.killed = killed_;
+  s.cause = kill_cause_;
+  s.killed_utc_ns = killed_utc_ns_;
+  for (std::size_t v = 0; v < k_venue_count; ++v) s.hwm_equity_e8[v] = venues_[v].hwm_e8;
+  return s;
+}
+
+void risk_engine::set_limits(const risk_limits* limits) noexcept {
+  TR_DCHECK(limits != nullptr, "null limits");
+  if (limits == nullptr) return;
+  limits_ = limits;
+  risk_record r{};
+  r.local_ns = now_local_ns_;
+  emit(risk_record_kind::limits_reloaded, r);
+}
+
+// ---- the input stream ------------------------------------------------------------
+
+bool risk_engine::on_event(const event& ev, order_request& out) noexcept {
+  advance_time(ev.header);
+  switch (ev.header.type) {
+    case event_type::intent: {
+      risk_reason reason = risk_reason::accepted;
+      switch (ev.intent.kind) {
+        case intent_kind::place: reason = check_place(ev, out); break;
+        case intent_kind::replace: reason = check_replace(ev, out); break;
+        default: reason = check_cancel(ev, out); break;
+      }
+      last_decision_ = reason;
+      if (reason != risk_reason::accepted) {
+        reject(reason, ev.intent);
+        return false;
+      }
+      out.risk_sequence = ++output_sequence_;
+      publish_status();
+      return true;
+    }
+    case event_type::exec_report: on_exec(ev); break;
+    case event_type::command: {
+      bool cancel_all = false;
+      on_command(ev, cancel_all);
+      cancel_all_due_ = cancel_all_due_ || cancel_all;
+      break;
+    }
+    case event_type::market_data: on_market_data(ev); break;
+    case event_type::reference: on_reference(ev); break;
+    case event_type::timer:
+    case event_type::none: break;
+  }
+  if (cancel_all_due_) {
+    cancel_all_due_ = false;
+    fill_cancel_all(out, ev.header.sequence);
+    out.intent.trigger_local_ts_ns = ev.header.local_ts_ns;
+    out.risk_sequence = ++output_sequence_;
+    metrics_->cancels_passed.add();
+    publish_status();
+    return true;
+  }
+  publish_status();
+  return false;
+}
+
+void risk_engine::advance_time(const event_header& h) noexcept {
+  now_local_ns_ = std::max(now_local_ns_, h.local_ts_ns);
+  if (h.exchange_ts_ns <= now_utc_ns_) return;
+  now_utc_ns_ = h.exchange_ts_ns;
+  if (next_reset_utc_ns_ == 0) {
+    next_reset_utc_ns_ = next_reset_after(now_utc_ns_, limits_->daily_reset_hour_utc);
+    return;
+  }
+  if (now_utc_ns_ < next_reset_utc_ns_) return;
+  next_reset_utc_ns_ = next_reset_after(now_utc_ns_, limits_->daily_reset_hour_utc);
+  daily_loss_breached_ = false;
+  for (std::size_t v = 0; v < k_venue_count; ++v) {
+    venue_state& vs = venues_[v];
+    if (!vs.have_equity) continue;
+    vs.day_start_e8 = vs.equity_e8;
+    vs.have_day_start = true;
+    risk_record r{};
+    r.venue = static_cast<std::uint8_t>(v);
+    r.local_ns = h.local_ts_ns;
+    r.value0 = vs.equity_e8;
+    emit(risk_record_kind::day_rolled, r);
+  }
+}
+
+// ---- intents ---------------------------------------------------------------------
+
+risk_reason risk_engine::check_place(const event& ev, order_request& out) noexcept {
+  const order_intent& in = ev.intent;
+  if (killed_) return risk_reason::kill_switch;
+  if (state_ == trading_state::halted) return risk_reason::halted;
+  if (in.instrument >= inst_.size()) return risk_reason::unknown_instrument;
+  const instrument_limits& lim = limits_->of(in.instrument);
+  if (!lim.configured) return risk_reason::unknown_instrument;
+  if (in.qty_lots <= 0) return risk_reason::invalid_quantity;
+  if (is_priced(in.type) && in.price_ticks <= 0) return risk_reason::invalid_price;
+  if (is_triggered(in.type) && in.trigger_price_ticks <= 0) return risk_reason::invalid_price;
+  const instrument& inst = catalog_[in.instrument];
+
+  ticks price = in.price_ticks;
+  ticks track_price = 0;
+  if (const risk_reason r = check_new_risk(in, lim, inst, price, track_price, 0); r != risk_reason::accepted) return r;
+
+  if (in.cl_ord_id == 0) return risk_reason::invalid_client_id;
+  if (orders_.find(in.cl_ord_id) != id_table::k_absent || recent_.find(in.cl_ord_id) != id_table::k_absent) {
+    return risk_reason::duplicate_client_id;
+  }
+  if (free_.empty() || orders_.full()) return risk_reason::capacity;
+  if (!take_token(inst)) return risk_reason::rate_limited;
+  if (runaway_trips()) return risk_reason::runaway;
+
+  (void)track(in, track_price, order_state::pending_new);
+  remember_id(in.cl_ord_id);
+  out.intent = in;
+  out.intent.price_ticks = is_priced(in.type) ? price : in.price_ticks;
+  std::memset(out.venue_order_id, 0, sizeof(out.venue_order_id));
+  metrics_->decisions[static_cast<std::size_t>(risk_reason::accepted)].add();
+  return risk_reason::accepted;
+}
+
+risk_reason risk_engine::check_replace(const event& ev, order_request& out) noexcept {
+  const order_intent& in = ev.intent;
+  if (killed_) return risk_reason::kill_switch;
+  if (state_ == trading_state::halted) return risk_reason::halted;
+  const std::uint32_t index = orders_.find(in.cl_ord_id);
+  if (index == id_table::k_absent) return risk_reason::unknown_order;
+  tracked_order& o = pool_[index];
+  if (o.instrument != in.instrument || o.order_side != in.order_side || o.state == order_state::pending_cancel) {
+    return risk_reason::unknown_order;
+  }
+  const instrument_limits& lim = limits_->of(in.instrument);
+  if (!lim.configured) return risk_reason::unknown_instrument;
+  if (in.qty_lots <= 0) return risk_reason::invalid_quantity;
+  if (!is_priced(in.type) || in.price_ticks <= 0) return risk_reason::invalid_price;
+  const instrument& inst = catalog_[in.instrument];
+
+  ticks price = in.price_ticks;
+  ticks track_price = 0;
+  if (const risk_reason r = check_new_risk(in, lim, inst, price, track_price, o.remaining_lots);
+      r != risk_reason::accepted) {
+    return r;
+  }
+  if (!take_token(inst)) return risk_reason::rate_limited;
+  if (runaway_trips()) return risk_reason::runaway;
+
+  // Until the venue confirms the edit, either version may fill: keep the
+  // larger quantity resting.
+  set_remaining(o, std::max(o.remaining_lots, in.qty_lots - o.fills_lots));
+  const ticks old_price = o.price_ticks;
+  o.price_ticks = price;
+  o.state = order_state::pending_replace;
+  if (old_price != price) refresh_best(o.instrument, o.order_side);
+  out.intent = in;
+  out.intent.price_ticks = price;
+  std::memcpy(out.venue_order_id, o.venue_order_id, sizeof(out.venue_order_id));
+  metrics_->decisions[static_cast<std::size_t>(risk_reason::accepted)].add();
+  return risk_reason::accepted;
+}
+
+risk_reason risk_engine::check_cancel(const event& ev, order_request& out) noexcept {
+  const order_intent& in = ev.intent;
+  std::memset(out.venue_order_id, 0, sizeof(out.venue_order_id));
+  if (in.kind == intent_kind::cancel) {
+    const std::uint32_t index = orders_.find(in.cl_ord_id);
+    if (index == id_table::k_absent) return risk_reason::unknown_order;
+    tracked_order& o = pool_[index];
+    o.state = order_state::pending_cancel;
+    std::memcpy(out.venue_order_id, o.venue_order_id, sizeof(out.venue_order_id));
+  }
+  out.intent = in;
+  metrics_->cancels_passed.add();
+  return risk_reason::accepted;
+}
+
+risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument_limits& lim, const instrument& inst,
+                                        ticks& price, ticks& track_price, lots replaced_lots) noexcept {
+  if (in.qty_lots < inst.min_qty_lots) return risk_reason::below_min_qty;
+  if (in.qty_lots > lim.max_order_qty_lots) return risk_reason::max_order_qty;
+  if (gates(effective_regime(), in.order_side)) return risk_reason::regime_gated;
+
+  const instrument_state& st = inst_[in.instrument];
+  const std::size_t s = idx(in.order_side);
+  const bool buy = in.order_side == side::buy;
+  const lots same_side_resting = st.resting[s] - replaced_lots;
+  const bool reduce_flag = (in.flags & k_order_reduce_only) != 0;
+  if (state_ == trading_state::reducing || daily_loss_breached_ || reduce_flag) {
+    const lots room = buy ? -st.position : st.position;  // what may be bought back / sold off
+    if (room <= 0 || same_side_resting + in.qty_lots > room) {
+      return state_ != trading_state::reducing && !reduce_flag ? risk_reason::daily_loss : risk_reason::reduce_only;
+    }
+  }
+
+  if (is_priced(in.type)) {
+    ticks snapped = 0;
+    if (inst.quantize_price(price, rounding::exact, snapped) != fp_error::ok) {
+      if (limits_->off_tick == off_tick_policy::reject) return risk_reason::off_tick;
+      // Round to the passive side: a buy never pays more, a sell never gets less.
+      if (inst.quantize_price(price, buy ? rounding::down : rounding::up, snapped) != fp_error::ok || snapped <= 0) {
+        return risk_reason::off_tick;
+      }
+    }
+    price = snapped;
+  }
+
+  const bool have_mid = st.book_valid;
+  const ticks mid = have_mid ? st.bid + (st.ask - st.bid) / 2 : 0;
+  if (!have_mid && !st.have_mark) return risk_reason::no_reference_price;
+  const auto collared = [&](ticks p) {
+    return (!have_mid || within_collar(p, mid, lim)) && (!st.have_mark || within_collar(p, st.mark, lim));
+  };
+  if (is_priced(in.type) && !collared(price)) return risk_reason::price_collar;
+  if (is_triggered(in.type) && !collared(in.trigger_price_ticks)) return risk_reason::price_collar;
+
+  // What the order would trade at: its limit, its trigger, or the far touch.
+  ticks notional_price = price;
+  if (!is_priced(in.type)) {
+    if (is_triggered(in.type)) {
+      notional_price = in.trigger_price_ticks;
+    } else if (have_mid) {
+      notional_price = buy ? st.ask : st.bid;
+    } else {
+      notional_price = st.mark;
+    }
+  }
+  track_price = notional_price;
+  const int128_t notional = lim.model == notional_model::product
+                                ? static_cast<int128_t>(in.qty_lots) * notional_price
+                                : static_cast<int128_t>(in.qty_lots);
+  if (notional > lim.max_notional_units) return risk_reason::max_order_notional;
+  if (notional < lim.min_notional_units) return risk_reason::min_notional;
+
+  // Worst case: every resting order on this side fills, and so does this one.
+  const int128_t worst = buy ? static_cast<int128_t>(st.position) + same_side_resting + in.qty_lots
+                             : -(static_cast<int128_t>(st.position) - same_side_resting - in.qty_lots);
+  if (worst > lim.max_position_lots) return risk_reason::max_position;
+
+  if (replaced_lots == 0 && in.kind == intent_kind::place) {
+    if (st.open_orders + 1 > lim.max_open_orders) return risk_reason::max_open_orders;
+    if (orders_.size() + 1 > limits_->max_open_orders) return risk_reason::max_open_orders;
+  }
+
+  const std::size_t other = 1 - s;
+  if (st.resting_count[other] > 0) {
+    const bool crosses = !is_priced(in.type) ||
+                         (buy ? price >= st.best_resting_sell : price <= st.best_resting_buy);
+    if (crosses) return risk_reason::self_trade;
+  }
+  return risk_reason::accepted;
+}
+
+bool risk_engine::take_token(const instrument& inst) noexcept {
+  const venue_rate_limit& rate = limits_->rates[static_cast<std::size_t>(inst.where)];
+  if (rate.orders_per_second <= 0) return true;
+  venue_state& vs = venues_[static_cast<std::size_t>(inst.where)];
+  const std::int64_t capacity = rate.burst * k_nano;
+  if (!vs.bucket_started) {
+    vs.bucket_started = true;
+    vs.tokens_nano = capacity;
+    vs.tokens_at_ns = now_local_ns_;
+  }
+  const std::int64_t elapsed = now_local_ns_ - vs.tokens_at_ns;
+  if (elapsed > 0) {
+    // elapsed ns × orders/s = nano-tokens; clamp before multiplying.
+    vs.tokens_nano = elapsed >= capacity / rate.orders_per_second ? capacity
+                                                                  : std::min(capacity, vs.tokens_nano + elapsed * rate.orders_per_second);
+    vs.tokens_at_ns = now_local_ns_;
+  }
+  vs.tokens_nano = std::min(vs.tokens_nano, capacity);  // burst lowered by a reload
+  if (vs.tokens_nano < k_nano) return false;
+  vs.tokens_nano -= k_nano;
+  return true;
+}
+
+bool risk_engine::runaway_trips() noexcept {
+  const std::uint64_t k = limits_->runaway_max_orders;
+  const std::size_t capacity = runaway_times_.size();
+  if (runaway_total_ >= k && now_local_ns_ - runaway_times_[(runaway_total_ - k) % capacity] < limits_->runaway_window_ns) {
+    halt(halt_cause::runaway, static_cast<std::int64_t>(k) + 1);
+    return true;
+  }
+  runaway_times_[runaway_total_ % capacity] = now_local_ns_;
+  ++runaway_total_;
+  return false;
+}
+
+// ---- execution reports -------------------------------------------------------------
+
+void risk_engine::on_exec(const event& ev) noexcept {
+  const exec_report& x = ev.exec;
+  const bool reconciled = (ev.header.flags & k_exec_reconciled) != 0;
+  const instrument_id id = ev.header.instrument;
+  switch (x.kind) {
+    case exec_kind::portfolio:
+      if (ev.header.venue < k_venue_count) on_equity(ev.header.venue, x.equity_e8);
+      return;
+    case exec_kind::position:
+      if (id < inst_.size()) inst_[id].position = x.qty_lots;
+      return;
+    case exec_kind::fill: {
+      if (id < inst_.size() && x.last_qty_lots > 0) {
+        inst_[id].position += x.order_side == side::buy ? x.last_qty_lots : -x.last_qty_lots;
+      }
+      const std::uint32_t index = orders_.find(x.cl_ord_id);
+      if (index == id_table::k_absent) {
+        if (x.cl_ord_id != 0 && !reconciled && recent_.find(x.cl_ord_id) == id_table::k_absent) note_divergence();
+        return;
+      }
+      tracked_order& o = pool_[index];
+      o.fills_lots += std::max<lots>(x.last_qty_lots, 0);
+      if (o.fills_lots > o.amount_lots) note_divergence();  // more filled than we ever sent
+      set_remaining(o, std::clamp<lots>(o.amount_lots - o.fills_lots, 0, o.remaining_lots));
+      return;
+    }
+    case exec_kind::order_ack:
+    case exec_kind::order_update: {
+      if (x.cl_ord_id == 0) return;  // not ours
+      std::uint32_t index = orders_.find(x.cl_ord_id);
+      if (index == id_table::k_absent) {
+        if (recent_.find(x.cl_ord_id) != id_table::k_absent) return;  // late report of a finished order
+        if (!reconciled) {
+          note_divergence();
+          return;
+        }
+        if (is_terminal(x.state) || id >= inst_.size() || free_.empty() || orders_.full()) return;
+        // Adopt an open order of ours found at reconciliation.
+        order_intent adopted{};
+        adopted.cl_ord_id = x.cl_ord_id;
+        adopted.instrument = id;
+        adopted.order_side = x.order_side;
+        adopted.qty_lots = std::max<lots>(x.qty_lots - x.filled_lots, 0);
+        index = track(adopted, x.price_ticks, x.state);
+        remember_id(x.cl_ord_id);
+        pool_[index].amount_lots = x.qty_lots;
+        pool_[index].fills_lots = x.filled_lots;
+      }
+      tracked_order& o = pool_[index];
+      std::memcpy(o.venue_order_id, x.venue_order_id, sizeof(o.venue_order_id));
+      if (is_terminal(x.state)) {
+        untrack(index);
+        return;
+      }
+      if (x.qty_lots > 0) {
+        o.amount_lots = x.qty_lots;
+        set_remaining(o, std::max<lots>(x.qty_lots - std::max(x.filled_lots, o.fills_lots), 0));
+      }
+      if (x.price_ticks > 0 && x.price_ticks != o.price_ticks) {
+        o.price_ticks = x.price_ticks;
+        refresh_best(o.instrument, o.order_side);
+      }
+      // A cancel or edit in flight stays pending until the venue says otherwise.
+      if (o.state != order_state::pending_cancel || x.state != order_state::open) o.state = x.state;
+      return;
+    }
+    case exec_kind::reject: {
+      const std::uint32_t index = orders_.find(x.cl_ord_id);
+      if (index == id_table::k_absent) return;
+      tracked_order& o = pool_[index];
+      if (o.state == order_state::pending_new) {
+        untrack(index);
+      } else if (o.state == order_state::pending_cancel || o.state == order_state::pending_replace) {
+        o.state = order_state::open;  // the cancel or edit failed; the order stands
+      }
+      return;
+    }
+  }
+}
+
+void risk_engine::on_equity(std::uint8_t venue_index, std::int64_t equity_e8) noexcept {
+  venue_state& vs = venues_[venue_index];
+  vs.equity_e8 = equity_e8;
+  vs.have_equity = true;
+  if (!vs.have_day_start) {
+    vs.day_start_e8 = equity_e8;
+    vs.have_day_start = true;
+  }
+  risk_record r{};
+  r.venue = venue_index;
+  r.local_ns = now_local_ns_;
+  if (equity_e8 > vs.hwm_e8) {
+    vs.hwm_e8 = equity_e8;
+    r.value0 = equity_e8;
+    emit(risk_record_kind::hwm, r);
+  }
+  const std::int64_t kill_ppm = limits_->kill_loss_ppm;
+  if (!killed_ && kill_ppm > 0 && vs.hwm_e8 > 0 &&
+      (static_cast<int128_t>(vs.hwm_e8) - equity_e8) * k_ppm >= static_cast<int128_t>(vs.hwm_e8) * kill_ppm) {
+    kill(kill_cause::equity_drawdown, equity_e8, vs.hwm_e8);
+    cancel_all_due_ = true;
+  }
+  const std::int64_t limit = limits_->daily_loss_limit_e8;
+  if (!daily_loss_breached_ && limit > 0 && static_cast<int128_t>(vs.day_start_e8) - equity_e8 >= limit) {
+    daily_loss_breached_ = true;
+    r.value0 = vs.day_start_e8;
+    r.value1 = equity_e8;
+    emit(risk_record_kind::daily_loss, r);
+  }
+}
+
+// ---- commands and market data -------------------------------------------------------
+
+void risk_engine::on_command(const event& ev, bool& emit_cancel_all) noexcept {
+  const command& c = ev.cmd;
+  switch (c.kind) {
+    case command_kind::kill:
+      kill(kill_cause::operator_command, 0, 0);
+      emit_cancel_all = true;
+      break;
+    case command_kind::reset_kill: {
+      const bool was = killed_ || state_ == trading_state::halted;
+      killed_ = false;
+      kill_cause_ = kill_cause::none;
+      killed_utc_ns_ = 0;
+      halt_cause_ = halt_cause::none;
+      divergences_ = 0;
+      if (state_ == trading_state::halted) set_state(trading_state::active);
+      if (was) {
+        risk_record r{};
+        r.local_ns = ev.header.local_ts_ns;
+        emit(risk_record_kind::kill_reset, r);
+      }
+      break;
+    }
+    case command_kind::reduce_only_on:
+      if (state_ == trading_state::active) set_state(trading_state::reducing);
+      break;
+    case command_kind::reduce_only_off:
+      if (state_ == trading_state::reducing) set_state(trading_state::active);
+      break;
+    case command_kind::cancel_all: emit_cancel_all = true; break;
+    case command_kind::regime_set:
+      if (c.regime < k_regime_count) {
+        regime_ = static_cast<regime>(c.regime);
+        breaker_tripped_ = false;
+      }
+      break;
+    default: break;  // reload_risk is applied by the stage before this event
+  }
+}
+
+void risk_engine::on_market_data(const event& ev) noexcept {
+  const market_data& md = ev.md;
+  const instrument_id id = ev.header.instrument;
+  if (id >= inst_.size() || (md.kind != md_kind::ticker && md.kind != md_kind::quote)) return;
+  instrument_state& st = inst_[id];
+  const ticker_fields& t = md.ticker;
+  const auto has = [&](ticker_field f) { return (t.present & static_cast<std::uint32_t>(f)) != 0; };
+  if (has(ticker_field::mark) && t.mark_ticks > 0) {
+    st.mark = t.mark_ticks;
+    st.have_mark = true;
+  }
+  if (has(ticker_field::best_bid) && has(ticker_field::best_ask)) {
+    st.bid = t.best_bid_ticks;
+    st.ask = t.best_ask_ticks;
+    st.book_valid = st.bid > 0 && st.ask > st.bid;
+    if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
+  }
+  const bool have_funding = has(ticker_field::funding_8h) || has(ticker_field::funding);
+  if (!have_funding || limits_->funding_warn_e9 <= 0) return;
+  const std::int64_t f = has(ticker_field::funding_8h) ? t.funding_8h_e9 : t.funding_e9;
+  const std::int64_t magnitude = f < 0 ? -f : f;
+  const std::int64_t extreme = limits_->funding_extreme_e9;
+  const std::uint8_t level = extreme > 0 && magnitude >= extreme ? 2 : magnitude >= limits_->funding_warn_e9 ? 1 : 0;
+  if (level > st.funding_level) {
+    risk_record r{};
+    r.instrument = id;
+    r.local_ns = ev.header.local_ts_ns;
+    r.value0 = f;
+    emit(level == 2 ? risk_record_kind::funding_extreme : risk_record_kind::funding_warn, r);
+  }
+  st.funding_level = level;
+}
+
+void risk_engine::on_reference(const event& ev) noexcept {
+  const instrument_id id = ev.header.instrument;
+  if (id >= inst_.size()) return;
+  instrument_state& st = inst_[id];
+  st.bid = ev.ref.best_bid_ticks;
+  st.ask = ev.ref.best_ask_ticks;
+  st.book_valid = ev.ref.valid != 0 && st.bid > 0 && st.ask > st.bid;
+  if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
+}
+
+// Circuit breaker: the window's high is kept in 32 buckets of window/32 each
+// (so the window is exact to one bucket), updated per mid in O(1) and read
+// with 32 compares.
+void risk_engine::on_mid(instrument_id id, ticks mid) noexcept {
+  const instrument_limits& lim = limits_->of(id);
+  if (lim.breaker_drop_ppm <= 0 || lim.breaker_window_ns <= 0) return;
+  instrument_state& st = inst_[id];
+  const std::int64_t bucket_ns = std::max<std::int64_t>(lim.breaker_window_ns / k_breaker_buckets, 1);
+  const std::int64_t epoch = now_local_ns_ / bucket_ns;
+  breaker_bucket& b = st.breaker[static_cast<std::size_t>(epoch % k_breaker_buckets)];
+  if (b.epoch != epoch) {
+    b.epoch = epoch;
+    b.high = mid;
+  } else {
+    b.high = std::max(b.high, mid);
+  }
+  ticks high = mid;
+  for (const breaker_bucket& x : st.breaker) {
+    if (x.epoch > epoch - static_cast<std::int64_t>(k_breaker_buckets)) high = std::max(high, x.high);
+  }
+  if (breaker_tripped_ || high <= mid) return;
+  if ((static_cast<int128_t>(high) - mid) * k_ppm >= static_cast<int128_t>(high) * lim.breaker_drop_ppm) {
+    breaker_tripped_ = true;
+    risk_record r{};
+    r.instrument = id;
+    r.local_ns = now_local_ns_;
+    r.value0 = high;
+    r.value1 = mid;
+    emit(risk_record_kind::circuit_breaker, r);
+  }
+}
+
+// ---- state changes ------------------------------------------------------------------
+
+void risk_engine::kill(kill_cause cause, std::int64_t equity_e8, std::int64_t hwm_e8) noexcept {
+  if (!killed_) {
+    killed_ = true;
+    kill_cause_ = cause;
+    killed_utc_ns_ = now_utc_ns_;
+  }
+  risk_record r{};
+  r.cause = static_cast<std::uint8_t>(cause);
+  r.local_ns = now_local_ns_;
+  r.value0 = equity_e8;
+  r.value1 = hwm_e8;
+  emit(risk_record_kind::kill, r);
+}
+
+void risk_engine::halt(halt_cause cause, std::int64_t count) noexcept {
+  if (state_ == trading_state::halted) return;
+  halt_cause_ = cause;
+  set_state(trading_state::halted);
+  risk_record r{};
+  r.cause = static_cast<std::uint8_t>(cause);
+  r.local_ns = now_local_ns_;
+  r.value0 = count;
+  emit(risk_record_kind::halted, r);
+}
+
+void risk_engine::note_divergence() noexcept {
+  ++divergences_;
+  metrics_->divergences.add();
+  if (divergences_ > limits_->max_divergence) halt(halt_cause::divergence, static_cast<std::int64_t>(divergences_));
+}
+
+void risk_engine::set_state(trading_state s) noexcept {
+  if (s == state_) return;
+  state_ = s;
+  risk_record r{};
+  r.cause = static_cast<std::uint8_t>(s);
+  r.local_ns = now_local_ns_;
+  emit(risk_record_kind::trading_state, r);
+}
+
+void risk_engine::publish_status() noexcept {
+  metrics_->state.store(static_cast<std::uint8_t>(state_), std::memory_order_relaxed);
+  metrics_->killed.store(killed_ ? 1 : 0, std::memory_order_relaxed);
+  metrics_->regime.store(static_cast<std::uint8_t>(effective_regime()), std::memory_order_relaxed);
+  metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
+}
+
+void risk_engine::fill_cancel_all(order_request& out, sequence_t trigger) noexcept {
+  out = {};
+  out.intent.trigger_sequence = trigger;
+  out.intent.kind = intent_kind::cancel_all;
+  out.intent.instrument = no_instrument;
+  out.intent.bot = 0xFFFF;
+}
+
+// ---- order tracking -------------------------------------------------------------------
+
+std::uint32_t risk_engine::track(const order_intent& in, ticks price_ticks, order_state state) noexcept {
+  const std::uint32_t index = free_.back();
+  free_.pop_back();
+  tracked_order& o = pool_[index];
+  o = tracked_order{};
+  o.cl_ord_id = in.cl_ord_id;
+  o.price_ticks = price_ticks;
+  o.amount_lots = in.qty_lots;
+  o.instrument = in.instrument;
+  o.order_side = in.order_side;
+  o.state = state;
+  instrument_state& st = inst_[in.instrument];
+  o.next = st.head;
+  if (st.head != k_nil) pool_[st.head].prev = index;
+  st.head = index;
+  const std::size_t s = idx(in.order_side);
+  if (st.resting_count[s] == 0) {
+    (s == 0 ? st.best_resting_buy : st.best_resting_sell) = price_ticks;
+  } else if (s == 0) {
+    st.best_resting_buy = std::max(st.best_resting_buy, price_ticks);
+  } else {
+    st.best_resting_sell = std::min(st.best_resting_sell, price_ticks);
+  }
+  ++st.resting_count[s];
+  ++st.open_orders;
+  set_remaining(o, in.qty_lots);
+  (void)orders_.insert(in.cl_ord_id, index);
+  return index;
+}
+
+void risk_engine::untrack(std::uint32_t index) noexcept {
+  tracked_order& o = pool_[index];
+  instrument_state& st = inst_[o.instrument];
+  set_remaining(o, 0);
+  if (o.prev != k_nil) pool_[o.prev].next = o.next; else st.head = o.next;
+  if (o.next != k_nil) pool_[o.next].prev = o.prev;
+  const std::size_t s = idx(o.order_side);
+  --st.resting_count[s];
+  --st.open_orders;
+  orders_.erase(o.cl_ord_id);
+  const bool was_best = o.price_ticks == (s == 0 ? st.best_resting_buy : st.best_resting_sell);
+  const side order_side = o.order_side;
+  const instrument_id id = o.instrument;
+  o = tracked_order{};
+  free_.push_back(index);
+  if (was_best) refresh_best(id, order_side);
+}
+
+void risk_engine::set_remaining(tracked_order& o, lots remaining) noexcept {
+  inst_[o.instrument].resting[idx(o.order_side)] += remaining - o.remaining_lots;
+  o.remaining_lots = remaining;
+}
+
+void risk_engine::refresh_best(instrument_id id, side s) noexcept {
+  instrument_state& st = inst_[id];
+  bool first = true;
+  ticks best = 0;
+  for (std::uint32_t i = st.head; i != k_nil; i = pool_[i].next) {
+    const tracked_order& o = pool_[i];
+    if (o.order_side != s) continue;
+    best = first ? o.price_ticks : (s == side::buy ? std::max(best, o.price_ticks) : std::min(best, o.price_ticks));
+    first = false;
+  }
+  (s == side::buy ? st.best_resting_buy : st.best_resting_sell) = best;
+}
+
+void risk_engine::remember_id(client_order_id id) noexcept {
+  client_order_id& slot = recent_fifo_[recent_next_];
+  if (slot != 0) recent_.erase(slot);
+  slot = id;
+  (void)recent_.insert(id, 0);
+  recent_next_ = (recent_next_ + 1) % recent_fifo_.size();
+}
+
+// ---- outputs --------------------------------------------------------------------------
+
+void risk_engine::emit(risk_record_kind kind, const risk_record& fields) noexcept {
+  if (outbox_size_ == outbox_.size()) {
+    metrics_->records_dropped.add();
+    return;
+  }
+  risk_record& r = outbox_[outbox_size_++];
+  r = fields;
+  r.kind = kind;
+  r.utc_ns = now_utc_ns_;
+}
+
+void risk_engine::reject(risk_reason reason, const order_intent& in) noexcept {
+  metrics_->decisions[static_cast<std::size_t>(reason)].add();
+  risk_record r{};
+  r.reason = reason;
+  r.instrument = in.instrument;
+  r.local_ns = now_local_ns_;
+  r.cl_ord_id = in.cl_ord_id;
+  r.value0 = in.qty_lots;
+  r.value1 = in.price_ticks;
+  emit(risk_record_kind::rejected, r);
+}
+
+}  // namespace tickrail::core

@@ -1,0 +1,64 @@
+#include "toml_support.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "tickrail/core/status.hpp"
+
+namespace tickrail::core::toml_support {
+
+absl::StatusOr<toml::table> parse_toml(std::string_view text, std::string_view source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& err) {
+    return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", err.source().begin.line, ":",
+                                                   err.source().begin.column, ": ", to_absl(err.description())));
+  }
+}
+
+absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", node.source().begin.line, ": key '",
+                                                 to_absl(key), "': ", to_absl(what)));
+}
+
+absl::StatusOr<std::int64_t> read_int(std::string_view source, const toml::node& node, std::string_view key,
+                                      std::int64_t min, std::int64_t max) {
+  const auto* v = node.as_integer();
+  if (v == nullptr) return key_error(source, node, key, "expected an integer");
+  const std::int64_t x = v->get();
+  if (x < min || x > max) {
+    return key_error(source, node, key, absl::StrCat("out of range (", min, "..", max, ")"));
+  }
+  return x;
+}
+
+absl::StatusOr<std::uint32_t> read_u32(std::string_view source, const toml::node& node, std::string_view key) {
+  TR_ASSIGN_OR_RETURN(const std::int64_t x, read_int(source, node, key, 0, std::numeric_limits<std::uint32_t>::max()));
+  return static_cast<std::uint32_t>(x);
+}
+
+absl::StatusOr<decimal> read_decimal(std::string_view source, const toml::node& node, std::string_view key) {
+  decimal d;
+  if (const auto* i = node.as_integer()) return decimal{i->get(), 0};
+  if (const auto* f = node.as_floating_point()) {
+    const double x = f->get();
+    if (!std::isfinite(x)) return key_error(source, node, key, "expected a finite number");
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
+    if (ec != std::errc() || parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), d) != fp_error::ok) {
+      return key_error(source, node, key, "number out of range");
+    }
+    return d;
+  }
+  if (const auto* s = node.as_string()) {
+    if (const fp_error e = parse_decimal(s->get(), d); e != fp_error::ok) {
+      return key_error(source, node, key, absl::StrCat("not a decimal number (", to_absl(to_string(e)), ")"));
+    }
+    return d;
+  }
+  return key_error(source, node, key, "expected a number");
+}
+
+}  // namespace tickrail::core::toml_support
