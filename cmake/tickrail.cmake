@@ -127,6 +127,7 @@ function(tickrail_add_fuzz name)
     add_test(NAME ${name} COMMAND ${name} "${F_CORPUS}" ${F_SEEDS})
   endif()
   target_compile_definitions(${name} PRIVATE TICKRAIL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/...
   tickrail_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${F_TIMEOUT})
