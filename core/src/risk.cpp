@@ -22,12 +22,16 @@ bool is_terminal(order_state s) noexcept {
   return s == order_state::filled || s == order_state::cancelled || s == order_state::rejected;
 }
 
-// |price − ref| within collar_ppm of ref and within collar_ticks (each when set).
-bool within_collar(ticks price, ticks ref, const instrument_limits& lim) noexcept {
-  const int128_t distance = price > ref ? static_cast<int128_t>(price) - ref : static_cast<int128_t>(ref) - price;
-  if (lim.collar_ticks > 0 && distance > lim.collar_ticks) return false;
-  if (lim.collar_ppm > 0 && distance * k_ppm > static_cast<int128_t>(ref) * lim.collar_ppm) return false;
-  return true;
+// How far from `ref` a price may be: within collar_ticks and within
+// collar_ppm of ref (each when set). |p − ref| × 1e6 ≤ ref × ppm is exactly
+// |p − ref| ≤ floor(ref × ppm / 1e6) for integers.
+ticks collar_distance(ticks ref, const instrument_limits& lim) noexcept {
+  ticks d = lim.collar_ticks > 0 ? lim.collar_ticks : INT64_MAX / 4;
+  if (lim.collar_ppm > 0) {
+    const int128_t pct = static_cast<int128_t>(ref) * lim.collar_ppm / k_ppm;
+    if (pct < d) d = static_cast<ticks>(pct);
+  }
+  return d;
 }
 
 // The first daily reset strictly after `utc_ns`.
@@ -134,8 +138,7 @@ risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* l
       inst_(catalog.size()),
       pool_(order_capacity),
       orders_(order_capacity),
-      recent_(order_capacity * 4),
-      recent_fifo_(order_capacity * 4, 0),
+      last_id_(std::size_t{1} << 16, 0),
       runaway_times_(risk_limits::k_max_runaway_orders, 0) {
   TR_CHECK(limits != nullptr, "risk_engine needs limits");
   TR_CHECK(order_capacity > 0 && order_capacity < k_nil, "order capacity out of range");
@@ -145,6 +148,7 @@ risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* l
   kill_cause_ = restored.killed ? restored.cause : kill_cause::none;
   killed_utc_ns_ = restored.killed_utc_ns;
   for (std::size_t v = 0; v < k_venue_count; ++v) venues_[v].hwm_e8 = restored.hwm_equity_e8[v];
+  for (std::size_t i = 0; i < inst_.size(); ++i) inst_[i].stepped = !catalog[static_cast<instrument_id>(i)].tick_steps.empty();
   publish_status();
 }
 
@@ -165,6 +169,7 @@ void risk_engine::set_limits(const risk_limits* limits) noexcept {
   TR_DCHECK(limits != nullptr, "null limits");
   if (limits == nullptr) return;
   limits_ = limits;
+  for (std::size_t i = 0; i < inst_.size(); ++i) update_band(static_cast<instrument_id>(i));
   risk_record r{};
   r.local_ns = now_local_ns_;
   emit(risk_record_kind::limits_reloaded, r);
@@ -188,7 +193,6 @@ bool risk_engine::on_event(const event& ev, order_request& out) noexcept {
         return false;
       }
       out.risk_sequence = ++output_sequence_;
-      publish_status();
       return true;
     }
     case event_type::exec_report: on_exec(ev); break;
@@ -209,10 +213,8 @@ bool risk_engine::on_event(const event& ev, order_request& out) noexcept {
     out.intent.trigger_local_ts_ns = ev.header.local_ts_ns;
     out.risk_sequence = ++output_sequence_;
     metrics_->cancels_passed.add();
-    publish_status();
     return true;
   }
-  publish_status();
   return false;
 }
 
@@ -242,7 +244,10 @@ void risk_engine::advance_time(const event_header& h) noexcept {
 
 // ---- intents ---------------------------------------------------------------------
 
-risk_reason risk_engine::check_place(const event& ev, order_request& out) noexcept {
+// Flattened: the checks, the token bucket, the runaway window and the
+// tracking are one function on the hot path (measured: ~70 fewer
+// instructions per order than five calls with their saved registers).
+[[gnu::flatten]] risk_reason risk_engine::check_place(const event& ev, order_request& out) noexcept {
   const order_intent& in = ev.intent;
   if (killed_) return risk_reason::kill_switch;
   if (state_ == trading_state::halted) return risk_reason::halted;
@@ -258,16 +263,14 @@ risk_reason risk_engine::check_place(const event& ev, order_request& out) noexce
   ticks track_price = 0;
   if (const risk_reason r = check_new_risk(in, lim, inst, price, track_price, 0); r != risk_reason::accepted) return r;
 
-  if (in.cl_ord_id == 0) return risk_reason::invalid_client_id;
-  if (orders_.find(in.cl_ord_id) != id_table::k_absent || recent_.find(in.cl_ord_id) != id_table::k_absent) {
-    return risk_reason::duplicate_client_id;
-  }
+  if (in.cl_ord_id == 0 || bot_of(in.cl_ord_id) != in.bot) return risk_reason::invalid_client_id;
+  if (in.cl_ord_id <= last_id_[in.bot]) return risk_reason::duplicate_client_id;
   if (free_.empty() || orders_.full()) return risk_reason::capacity;
   if (!take_token(inst)) return risk_reason::rate_limited;
   if (runaway_trips()) return risk_reason::runaway;
 
   (void)track(in, track_price, order_state::pending_new);
-  remember_id(in.cl_ord_id);
+  last_id_[in.bot] = in.cl_ord_id;
   out.intent = in;
   out.intent.price_ticks = is_priced(in.type) ? price : in.price_ticks;
   std::memset(out.venue_order_id, 0, sizeof(out.venue_order_id));
@@ -347,7 +350,7 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
     }
   }
 
-  if (is_priced(in.type)) {
+  if (is_priced(in.type) && st.stepped) {
     ticks snapped = 0;
     if (inst.quantize_price(price, rounding::exact, snapped) != fp_error::ok) {
       if (limits_->off_tick == off_tick_policy::reject) return risk_reason::off_tick;
@@ -359,14 +362,11 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
     price = snapped;
   }
 
-  const bool have_mid = st.book_valid;
-  const ticks mid = have_mid ? st.bid + (st.ask - st.bid) / 2 : 0;
-  if (!have_mid && !st.have_mark) return risk_reason::no_reference_price;
-  const auto collared = [&](ticks p) {
-    return (!have_mid || within_collar(p, mid, lim)) && (!st.have_mark || within_collar(p, st.mark, lim));
-  };
+  if (!st.have_band) return risk_reason::no_reference_price;
+  const auto collared = [&](ticks p) { return p >= st.band_lo && p <= st.band_hi; };
   if (is_priced(in.type) && !collared(price)) return risk_reason::price_collar;
   if (is_triggered(in.type) && !collared(in.trigger_price_ticks)) return risk_reason::price_collar;
+  const bool have_mid = st.book_valid;
 
   // What the order would trade at: its limit, its trigger, or the far touch.
   ticks notional_price = price;
@@ -380,9 +380,12 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
     }
   }
   track_price = notional_price;
-  const int128_t notional = lim.model == notional_model::product
-                                ? static_cast<int128_t>(in.qty_lots) * notional_price
-                                : static_cast<int128_t>(in.qty_lots);
+  // 0 < qty ≤ max_order_qty here; a product that overflows int64 is over
+  // any limit.
+  std::int64_t notional = in.qty_lots;
+  if (lim.model == notional_model::product && __builtin_mul_overflow(in.qty_lots, notional_price, &notional)) {
+    return risk_reason::max_order_notional;
+  }
   if (notional > lim.max_notional_units) return risk_reason::max_order_notional;
   if (notional < lim.min_notional_units) return risk_reason::min_notional;
 
@@ -417,9 +420,11 @@ bool risk_engine::take_token(const instrument& inst) noexcept {
   }
   const std::int64_t elapsed = now_local_ns_ - vs.tokens_at_ns;
   if (elapsed > 0) {
-    // elapsed ns × orders/s = nano-tokens; clamp before multiplying.
-    vs.tokens_nano = elapsed >= capacity / rate.orders_per_second ? capacity
-                                                                  : std::min(capacity, vs.tokens_nano + elapsed * rate.orders_per_second);
+    // elapsed ns × orders/s = nano-tokens. Past 1000 s any bucket is full
+    // (burst ≤ 1e6 tokens at ≥ 1 order/s), and below it the product fits
+    // (1e12 × 1e6): no division on this path.
+    constexpr std::int64_t k_refill_cap_ns = 1'000'000'000'000;
+    vs.tokens_nano = elapsed >= k_refill_cap_ns ? capacity : vs.tokens_nano + elapsed * rate.orders_per_second;
     vs.tokens_at_ns = now_local_ns_;
   }
   vs.tokens_nano = std::min(vs.tokens_nano, capacity);  // burst lowered by a reload
@@ -430,12 +435,13 @@ bool risk_engine::take_token(const instrument& inst) noexcept {
 
 bool risk_engine::runaway_trips() noexcept {
   const std::uint64_t k = limits_->runaway_max_orders;
-  const std::size_t capacity = runaway_times_.size();
-  if (runaway_total_ >= k && now_local_ns_ - runaway_times_[(runaway_total_ - k) % capacity] < limits_->runaway_window_ns) {
+  constexpr std::uint64_t mask = risk_limits::k_max_runaway_orders - 1;
+  static_assert((risk_limits::k_max_runaway_orders & mask) == 0, "power of two: a mask, not a division");
+  if (runaway_total_ >= k && now_local_ns_ - runaway_times_[(runaway_total_ - k) & mask] < limits_->runaway_window_ns) {
     halt(halt_cause::runaway, static_cast<std::int64_t>(k) + 1);
     return true;
   }
-  runaway_times_[runaway_total_ % capacity] = now_local_ns_;
+  runaway_times_[runaway_total_ & mask] = now_local_ns_;
   ++runaway_total_;
   return false;
 }
@@ -459,7 +465,7 @@ void risk_engine::on_exec(const event& ev) noexcept {
       }
       const std::uint32_t index = orders_.find(x.cl_ord_id);
       if (index == id_table::k_absent) {
-        if (x.cl_ord_id != 0 && !reconciled && recent_.find(x.cl_ord_id) == id_table::k_absent) note_divergence();
+        if (x.cl_ord_id != 0 && !reconciled && !passed_before(x.cl_ord_id)) note_divergence();
         return;
       }
       tracked_order& o = pool_[index];
@@ -473,7 +479,7 @@ void risk_engine::on_exec(const event& ev) noexcept {
       if (x.cl_ord_id == 0) return;  // not ours
       std::uint32_t index = orders_.find(x.cl_ord_id);
       if (index == id_table::k_absent) {
-        if (recent_.find(x.cl_ord_id) != id_table::k_absent) return;  // late report of a finished order
+        if (passed_before(x.cl_ord_id)) return;  // late report of a finished order
         if (!reconciled) {
           note_divergence();
           return;
@@ -486,7 +492,7 @@ void risk_engine::on_exec(const event& ev) noexcept {
         adopted.order_side = x.order_side;
         adopted.qty_lots = std::max<lots>(x.qty_lots - x.filled_lots, 0);
         index = track(adopted, x.price_ticks, x.state);
-        remember_id(x.cl_ord_id);
+        note_id(x.cl_ord_id);
         pool_[index].amount_lots = x.qty_lots;
         pool_[index].fills_lots = x.filled_lots;
       }
@@ -570,6 +576,7 @@ void risk_engine::on_command(const event& ev, bool& emit_cancel_all) noexcept {
       halt_cause_ = halt_cause::none;
       divergences_ = 0;
       if (state_ == trading_state::halted) set_state(trading_state::active);
+      publish_status();
       if (was) {
         risk_record r{};
         r.local_ns = ev.header.local_ts_ns;
@@ -588,6 +595,7 @@ void risk_engine::on_command(const event& ev, bool& emit_cancel_all) noexcept {
       if (c.regime < k_regime_count) {
         regime_ = static_cast<regime>(c.regime);
         breaker_tripped_ = false;
+        publish_status();
       }
       break;
     default: break;  // reload_risk is applied by the stage before this event
@@ -601,16 +609,19 @@ void risk_engine::on_market_data(const event& ev) noexcept {
   instrument_state& st = inst_[id];
   const ticker_fields& t = md.ticker;
   const auto has = [&](ticker_field f) { return (t.present & static_cast<std::uint32_t>(f)) != 0; };
-  if (has(ticker_field::mark) && t.mark_ticks > 0) {
+  const bool mark = has(ticker_field::mark) && t.mark_ticks > 0;
+  const bool top = has(ticker_field::best_bid) && has(ticker_field::best_ask);
+  if (mark) {
     st.mark = t.mark_ticks;
     st.have_mark = true;
   }
-  if (has(ticker_field::best_bid) && has(ticker_field::best_ask)) {
+  if (top) {
     st.bid = t.best_bid_ticks;
     st.ask = t.best_ask_ticks;
     st.book_valid = st.bid > 0 && st.ask > st.bid;
     if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
   }
+  if (mark || top) update_band(id);
   const bool have_funding = has(ticker_field::funding_8h) || has(ticker_field::funding);
   if (!have_funding || limits_->funding_warn_e9 <= 0) return;
   const std::int64_t f = has(ticker_field::funding_8h) ? t.funding_8h_e9 : t.funding_e9;
@@ -635,6 +646,26 @@ void risk_engine::on_reference(const event& ev) noexcept {
   st.ask = ev.ref.best_ask_ticks;
   st.book_valid = ev.ref.valid != 0 && st.bid > 0 && st.ask > st.bid;
   if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
+  update_band(id);
+}
+
+void risk_engine::update_band(instrument_id id) noexcept {
+  instrument_state& st = inst_[id];
+  const instrument_limits& lim = limits_->of(id);
+  st.have_band = st.book_valid || st.have_mark;
+  st.band_lo = INT64_MIN;
+  st.band_hi = INT64_MAX;
+  if (st.book_valid) {
+    const ticks mid = st.bid + (st.ask - st.bid) / 2;
+    const ticks d = collar_distance(mid, lim);
+    st.band_lo = mid - d;
+    st.band_hi = mid + d;
+  }
+  if (st.have_mark) {
+    const ticks d = collar_distance(st.mark, lim);
+    st.band_lo = std::max(st.band_lo, st.mark - d);
+    st.band_hi = std::min(st.band_hi, st.mark + d);
+  }
 }
 
 // Circuit breaker: the window's high is kept in 32 buckets of window/32 each
@@ -660,6 +691,7 @@ void risk_engine::on_mid(instrument_id id, ticks mid) noexcept {
   if (breaker_tripped_ || high <= mid) return;
   if ((static_cast<int128_t>(high) - mid) * k_ppm >= static_cast<int128_t>(high) * lim.breaker_drop_ppm) {
     breaker_tripped_ = true;
+    publish_status();
     risk_record r{};
     r.instrument = id;
     r.local_ns = now_local_ns_;
@@ -683,6 +715,7 @@ void risk_engine::kill(kill_cause cause, std::int64_t equity_e8, std::int64_t hw
   r.value0 = equity_e8;
   r.value1 = hwm_e8;
   emit(risk_record_kind::kill, r);
+  publish_status();
 }
 
 void risk_engine::halt(halt_cause cause, std::int64_t count) noexcept {
@@ -705,6 +738,7 @@ void risk_engine::note_divergence() noexcept {
 void risk_engine::set_state(trading_state s) noexcept {
   if (s == state_) return;
   state_ = s;
+  publish_status();
   risk_record r{};
   r.cause = static_cast<std::uint8_t>(s);
   r.local_ns = now_local_ns_;
@@ -732,13 +766,16 @@ std::uint32_t risk_engine::track(const order_intent& in, ticks price_ticks, orde
   const std::uint32_t index = free_.back();
   free_.pop_back();
   tracked_order& o = pool_[index];
-  o = tracked_order{};
   o.cl_ord_id = in.cl_ord_id;
   o.price_ticks = price_ticks;
   o.amount_lots = in.qty_lots;
+  o.remaining_lots = 0;
+  o.fills_lots = 0;
+  o.prev = k_nil;
   o.instrument = in.instrument;
   o.order_side = in.order_side;
   o.state = state;
+  o.venue_order_id[0] = '\0';  // set from the venue's acknowledgement
   instrument_state& st = inst_[in.instrument];
   o.next = st.head;
   if (st.head != k_nil) pool_[st.head].prev = index;
@@ -753,6 +790,7 @@ std::uint32_t risk_engine::track(const order_intent& in, ticks price_ticks, orde
   }
   ++st.resting_count[s];
   ++st.open_orders;
+  metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size() + 1), std::memory_order_relaxed);
   set_remaining(o, in.qty_lots);
   (void)orders_.insert(in.cl_ord_id, index);
   return index;
@@ -768,10 +806,11 @@ void risk_engine::untrack(std::uint32_t index) noexcept {
   --st.resting_count[s];
   --st.open_orders;
   orders_.erase(o.cl_ord_id);
+  metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
   const bool was_best = o.price_ticks == (s == 0 ? st.best_resting_buy : st.best_resting_sell);
   const side order_side = o.order_side;
   const instrument_id id = o.instrument;
-  o = tracked_order{};
+  o.cl_ord_id = 0;
   free_.push_back(index);
   if (was_best) refresh_best(id, order_side);
 }
@@ -794,13 +833,16 @@ void risk_engine::refresh_best(instrument_id id, side s) noexcept {
   (s == side::buy ? st.best_resting_buy : st.best_resting_sell) = best;
 }
 
-void risk_engine::remember_id(client_order_id id) noexcept {
-  client_order_id& slot = recent_fifo_[recent_next_];
-  if (slot != 0) recent_.erase(slot);
-  slot = id;
-  (void)recent_.insert(id, 0);
-  recent_next_ = (recent_next_ + 1) % recent_fifo_.size();
+void risk_engine::note_id(client_order_id id) noexcept {
+  client_order_id& last = last_id_[bot_of(id)];
+  last = std::max(last, id);
 }
+
+// Ids are strictly increasing per bot, so every id of ours at or below the
+// bot's last passed id went out before: a report about one that is no longer
+// live is late, not foreign. (An id risk rejected also falls below; a
+// venue report about it would be a venue bug this does not catch.)
+bool risk_engine::passed_before(client_order_id id) const noexcept { return id <= last_id_[bot_of(id)]; }
 
 // ---- outputs --------------------------------------------------------------------------
 

@@ -199,13 +199,21 @@ TEST_F(risk_test, self_trade_against_our_resting_opposite_orders) {
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 100300, 7)), risk_reason::self_trade);
 }
 
-TEST_F(risk_test, duplicate_and_missing_client_order_ids) {
+TEST_F(risk_test, duplicate_replayed_and_foreign_client_order_ids) {
   with_references();
   ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900, 42)), risk_reason::accepted);
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99900, 42)), risk_reason::duplicate_client_id);
   feed(order_update(k_perp, 42, side::buy, order_state::cancelled, 1, 0, 99900));
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99900, 42)), risk_reason::duplicate_client_id);  // still remembered
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99900, 0)), risk_reason::invalid_client_id);
+  // Ids are per bot and strictly increasing: a lower one is a replay.
+  EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99900, 41)), risk_reason::duplicate_client_id);
+  EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99900, 43)), risk_reason::accepted);
+  // Another bot's counter is its own; its ids carry it in the top bits.
+  core::event other = place(k_perp, side::buy, 1, 99900, core::make_client_order_id(7, 5));
+  EXPECT_EQ(submit(other), risk_reason::invalid_client_id);  // intent says bot 0
+  other.intent.bot = 7;
+  EXPECT_EQ(submit(other), risk_reason::accepted);
 }
 
 TEST_F(risk_test, order_rate_bucket_refills_with_time_and_exempts_cancels) {

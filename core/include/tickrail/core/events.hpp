@@ -26,7 +26,18 @@ namespace tickrail::core {
 using ticks = std::int64_t;            // a price in integer ticks of its instrument
 using lots = std::int64_t;             // a quantity in integer lots of its instrument
 using instrument_id = std::uint16_t;   // dense id for array indexing (instrument catalog)
-using client_order_id = std::uint64_t; // ours; encoded into the venue order `label`
+// Ours; encoded into the venue order `label`. The top 16 bits are the bot,
+// the low 48 a counter the strategy stage keeps strictly increasing per bot
+// (seeded from time at start-up, so a restart never reuses an id): risk
+// detects duplicates and replays with one compare (risk.hpp). 0 = not ours.
+using client_order_id = std::uint64_t;
+inline constexpr int k_client_order_bot_shift = 48;
+[[nodiscard]] constexpr std::uint16_t bot_of(client_order_id id) noexcept {
+  return static_cast<std::uint16_t>(id >> k_client_order_bot_shift);
+}
+[[nodiscard]] constexpr client_order_id make_client_order_id(std::uint16_t bot, std::uint64_t counter) noexcept {
+  return (static_cast<client_order_id>(bot) << k_client_order_bot_shift) | (counter & ((1ull << k_client_order_bot_shift) - 1));
+}
 
 inline constexpr instrument_id no_instrument = 0xFFFF;
 

@@ -22,7 +22,9 @@
 //   (percent and ticks) → max order notional, min notional → max position
 //   with every resting order on the side filled (worst case) → max open
 //   orders (instrument, then all) → self-trade (a buy at or above our lowest
-//   resting sell, or vice versa) → duplicate client order id → order-rate
+//   resting sell, or vice versa) → client order id (the intent's bot, and
+//   above the last id that bot had passed: catches duplicates and replays
+//   with one compare, events.hpp) → order-rate
 //   token bucket of the venue → runaway guard (more than K orders within the
 //   window trips HALTED).
 // Cancels (one order, all, by instrument, by label) pass everything but need
@@ -95,8 +97,8 @@ enum class risk_reason : std::uint8_t {
   max_position,
   max_open_orders,
   self_trade,
-  invalid_client_id,  // 0: every order of ours needs an id (it becomes the venue label)
-  duplicate_client_id,
+  invalid_client_id,    // 0, or not of the intent's bot (events.hpp: client_order_id)
+  duplicate_client_id,  // not above the last id the bot had passed
   rate_limited,
   runaway,
   unknown_order,  // cancel / replace of an order risk does not know
@@ -267,6 +269,11 @@ class risk_engine {
     ticks bid = 0, ask = 0, mark = 0;
     bool book_valid = false;
     bool have_mark = false;
+    bool stepped = false;   // the instrument's tick size steps with price
+    bool have_band = false;  // a reference price exists
+    // Prices that pass the collar against mid and mark, recomputed when a
+    // reference or the limits change, so an order pays two compares.
+    ticks band_lo = 0, band_hi = 0;
     std::uint8_t funding_level = 0;  // 0 normal, 1 warn, 2 extreme
     std::array<breaker_bucket, k_breaker_buckets> breaker{};
   };
@@ -301,6 +308,7 @@ class risk_engine {
   void on_market_data(const event& ev) noexcept;
   void on_reference(const event& ev) noexcept;
   void on_mid(instrument_id id, ticks mid) noexcept;
+  void update_band(instrument_id id) noexcept;
   void on_equity(std::uint8_t venue_index, std::int64_t equity_e8) noexcept;
   void advance_time(const event_header& h) noexcept;
 
@@ -315,7 +323,8 @@ class risk_engine {
   void untrack(std::uint32_t index) noexcept;
   void set_remaining(tracked_order& o, lots remaining) noexcept;
   void refresh_best(instrument_id id, side s) noexcept;
-  void remember_id(client_order_id id) noexcept;
+  void note_id(client_order_id id) noexcept;
+  [[nodiscard]] bool passed_before(client_order_id id) const noexcept;
 
   void emit(risk_record_kind kind, const risk_record& fields) noexcept;
   void reject(risk_reason reason, const order_intent& in) noexcept;
@@ -329,9 +338,7 @@ class risk_engine {
   std::vector<tracked_order> pool_;
   std::vector<std::uint32_t> free_;
   id_table orders_;  // live orders: cl_ord_id → pool index
-  id_table recent_;  // client ids used recently (duplicate and late-report detection)
-  std::vector<client_order_id> recent_fifo_;
-  std::size_t recent_next_ = 0;
+  std::vector<client_order_id> last_id_;  // per bot: the highest id passed or reported
   std::vector<std::int64_t> runaway_times_;
   std::uint64_t runaway_total_ = 0;
 
