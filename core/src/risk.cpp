@@ -350,7 +350,8 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
     }
   }
 
-  if (is_priced(in.type) && st.stepped) {
+  const bool priced = is_priced(in.type);
+  if (priced && st.stepped) {
     ticks snapped = 0;
     if (inst.quantize_price(price, rounding::exact, snapped) != fp_error::ok) {
       if (limits_->off_tick == off_tick_policy::reject) return risk_reason::off_tick;
@@ -364,13 +365,13 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
 
   if (!st.have_band) return risk_reason::no_reference_price;
   const auto collared = [&](ticks p) { return p >= st.band_lo && p <= st.band_hi; };
-  if (is_priced(in.type) && !collared(price)) return risk_reason::price_collar;
+  if (priced && !collared(price)) return risk_reason::price_collar;
   if (is_triggered(in.type) && !collared(in.trigger_price_ticks)) return risk_reason::price_collar;
   const bool have_mid = st.book_valid;
 
   // What the order would trade at: its limit, its trigger, or the far touch.
   ticks notional_price = price;
-  if (!is_priced(in.type)) {
+  if (!priced) {
     if (is_triggered(in.type)) {
       notional_price = in.trigger_price_ticks;
     } else if (have_mid) {
@@ -389,10 +390,14 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
   if (notional > lim.max_notional_units) return risk_reason::max_order_notional;
   if (notional < lim.min_notional_units) return risk_reason::min_notional;
 
-  // Worst case: every resting order on this side fills, and so does this one.
-  const int128_t worst = buy ? static_cast<int128_t>(st.position) + same_side_resting + in.qty_lots
-                             : -(static_cast<int128_t>(st.position) - same_side_resting - in.qty_lots);
-  if (worst > lim.max_position_lots) return risk_reason::max_position;
+  // Worst case: every resting order on this side fills, and so does this
+  // one. An overflow (only from a corrupt position report) is over any limit.
+  lots worst = 0;
+  const lots signed_position = buy ? st.position : -st.position;
+  if (__builtin_add_overflow(signed_position, same_side_resting, &worst) ||
+      __builtin_add_overflow(worst, in.qty_lots, &worst) || worst > lim.max_position_lots) {
+    return risk_reason::max_position;
+  }
 
   if (replaced_lots == 0 && in.kind == intent_kind::place) {
     if (st.open_orders + 1 > lim.max_open_orders) return risk_reason::max_open_orders;
@@ -401,7 +406,7 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
 
   const std::size_t other = 1 - s;
   if (st.resting_count[other] > 0) {
-    const bool crosses = !is_priced(in.type) ||
+    const bool crosses = !priced ||
                          (buy ? price >= st.best_resting_sell : price <= st.best_resting_buy);
     if (crosses) return risk_reason::self_trade;
   }
