@@ -148,3 +148,34 @@ TEST(fixed_point, format_then_parse_round_trips) {
 
 }  // namespace
 }  // namespace tickrail::core
+
+namespace tickrail::core {
+namespace {
+
+// to_units(text) reads plain numbers without normalising; it must agree with
+// parse_decimal + to_units on every shape, including the fallbacks.
+TEST(fixed_point_text, unnormalised_plain_path_agrees_with_parse_decimal) {
+  const char* texts[] = {"0", "7", "-7", "36779.0", "254870.0", "0.0001", ".5", "5.", "-", ".", "", "1234567.80",
+                         "123456789012345678", "1234567890123456789", "1e5", "1.5e-3", "--1", "1..2", "12a",
+                         "00012.3400", "-0.0", "+1", "0.000000000000000001", "37317.0000000000000"};
+  for (const char* inc_text : {"0.5", "0.0001", "10", "0.000000000000000001"}) {
+    increment inc;
+    ASSERT_EQ(increment::parse(inc_text, inc), fp_error::ok);
+    for (const char* t : texts) {
+      for (auto mode : {rounding::exact, rounding::down, rounding::up, rounding::nearest}) {
+        std::int64_t a = 0, b = 0;
+        decimal d;
+        const fp_error parsed = parse_decimal(t, d);
+        const fp_error ea = parsed != fp_error::ok ? parsed : inc.to_units(d, mode, a);
+        const fp_error eb = inc.to_units(std::string_view(t), mode, b);
+        ASSERT_EQ(ea, eb) << t << " / " << inc_text;
+        if (ea == fp_error::ok) {
+          EXPECT_EQ(a, b) << t << " / " << inc_text;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tickrail::core

@@ -17,7 +17,18 @@ namespace tr = tickrail::core;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   tr::decimal d;
-  if (tr::parse_decimal(text, d) != tr::fp_error::ok) return 0;
+  const tr::fp_error parsed = tr::parse_decimal(text, d);
+  {
+    // to_units(text) skips normalisation for plain numbers: it must agree
+    // with parse_decimal + to_units, errors included.
+    tr::increment half;
+    FUZZ_ASSERT(tr::increment::parse("0.5", half) == tr::fp_error::ok);
+    std::int64_t a = 0, b = 0;
+    const tr::fp_error ea = parsed != tr::fp_error::ok ? parsed : half.to_units(d, tr::rounding::nearest, a);
+    const tr::fp_error eb = half.to_units(text, tr::rounding::nearest, b);
+    FUZZ_ASSERT(ea == eb && a == b);
+  }
+  if (parsed != tr::fp_error::ok) return 0;
   FUZZ_ASSERT(d.scale >= 0 && d.scale <= tr::k_max_decimal_scale);
   for (const char* inc_text : {"0.5", "0.0001", "2.5e-5", "1", "10", "0.000000000000000001"}) {
     tr::increment inc;

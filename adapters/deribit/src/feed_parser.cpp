@@ -37,9 +37,7 @@ const core::increment& funding_unit() noexcept {
 feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
   present = false;
   if (t.empty() || is_null(t)) return feed_error::ok;
-  core::decimal d;
-  if (core::parse_decimal(t, d) != core::fp_error::ok) return feed_error::bad_number;
-  switch (inc.to_units(d, mode, out)) {
+  switch (inc.to_units(t, mode, out)) {
     case core::fp_error::ok: present = true; return feed_error::ok;
     case core::fp_error::inexact: return feed_error::off_tick;
     default: return feed_error::bad_number;

@@ -95,34 +95,44 @@ inline constexpr std::int64_t k_pow10[19] = {1,
 
 namespace detail {
 // The shape of nearly every venue number: -?digits(.digits)? with at most 18
-// digits, which cannot overflow, so the loop needs no overflow checks.
-// Returns false (leaving `out` alone) for anything else.
-[[nodiscard]] constexpr bool parse_plain_decimal(std::string_view text, decimal& out) noexcept {
-  std::size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++i;
-  std::int64_t mantissa = 0;
-  int digits = 0;
-  int scale = 0;
-  bool point = false;
-  for (; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (ch >= '0' && ch <= '9') {
-      if (++digits > 18) return false;  // before the multiply: 18 digits cannot overflow, 19 can
-      mantissa = mantissa * 10 + (ch - '0');
-      scale += point ? 1 : 0;
-    } else if (ch == '.' && !point) {
-      point = true;
-    } else {
-      return false;
-    }
+// digits, which cannot overflow. Reads it as mantissa × 10^-scale WITHOUT
+// normalising ("37317.0" → 373170 × 10^-1): exact, and all a conversion to
+// units needs. Returns false (leaving the outputs alone) for anything else.
+// The two digit loops accumulate unsigned, so a 19th digit wraps harmlessly
+// before the count rejects it.
+[[nodiscard]] constexpr bool parse_plain_digits(std::string_view text, std::int64_t& mantissa_out,
+                                                std::int32_t& scale_out) noexcept {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  p += negative ? 1 : 0;
+  const char* const first = p;
+  std::uint64_t m = 0;
+  for (; p != end && static_cast<unsigned char>(*p - '0') <= 9; ++p) m = m * 10 + static_cast<unsigned char>(*p - '0');
+  const auto int_digits = static_cast<std::int32_t>(p - first);
+  std::int32_t scale = 0;
+  if (p != end && *p == '.') {
+    const char* const frac = ++p;
+    for (; p != end && static_cast<unsigned char>(*p - '0') <= 9; ++p) m = m * 10 + static_cast<unsigned char>(*p - '0');
+    scale = static_cast<std::int32_t>(p - frac);
   }
-  if (digits == 0) return false;
-  while (scale > 0 && mantissa % 10 == 0) {  // normalise: no trailing fractional zeros
+  const std::int32_t digits = int_digits + scale;
+  if (p != end || digits == 0 || digits > 18) return false;
+  mantissa_out = negative ? -static_cast<std::int64_t>(m) : static_cast<std::int64_t>(m);
+  scale_out = scale;
+  return true;
+}
+
+// parse_plain_digits, normalised (no trailing fractional zeros).
+[[nodiscard]] constexpr bool parse_plain_decimal(std::string_view text, decimal& out) noexcept {
+  std::int64_t mantissa = 0;
+  std::int32_t scale = 0;
+  if (!parse_plain_digits(text, mantissa, scale)) return false;
+  while (scale > 0 && mantissa % 10 == 0) {
     mantissa /= 10;
     --scale;
   }
-  out.mantissa = negative ? -mantissa : mantissa;
+  out.mantissa = mantissa;
   out.scale = mantissa == 0 ? 0 : scale;
   return true;
 }
@@ -272,9 +282,14 @@ class increment {
                   wide_numerator < 0, mode, units);
   }
 
+  // Decimal text straight to units: plain numbers skip normalisation (the
+  // division does not need it; ~30 fewer instructions per number on the
+  // feed path); anything else goes through parse_decimal.
   [[nodiscard]] constexpr fp_error to_units(std::string_view text, rounding mode, std::int64_t& units) const noexcept {
     decimal d;
-    if (const fp_error e = parse_decimal(text, d); e != fp_error::ok) return e;
+    if (!detail::parse_plain_digits(text, d.mantissa, d.scale)) {
+      if (const fp_error e = parse_decimal(text, d); e != fp_error::ok) return e;
+    }
     return to_units(d, mode, units);
   }
 
