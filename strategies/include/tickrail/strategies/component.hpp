@@ -1,0 +1,143 @@
+// tickrail/strategies/component.hpp — what every strategy component is
+// built from: the sink its intents go into, the per-bot client order id
+// counter, the set of its own working orders, and how a regime multiplier
+// scales a size.
+//
+// Components are pure logic (DESIGN §4): they see sequenced events — a valid
+// book, fills and order updates for their own orders, timers, commands — and
+// push order intents into an `intent_sink` the strategy stage drains into the
+// risk ring after each event. No I/O, no clock (time is the event's), no
+// randomness, no allocation per event: every container here is fixed-size
+// and sized at construction.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tickrail/core/events.hpp"
+#include "tickrail/core/regime.hpp"
+
+namespace tickrail::strategies {
+
+// Intents produced while handling one event. Full → the intent is refused
+// and counted (a component that emits more than this per event is a bug the
+// counter makes visible; nothing blocks).
+class intent_sink {
+ public:
+  static constexpr std::size_t k_capacity = 128;
+
+  [[nodiscard]] bool push(const core::order_intent& intent) noexcept {
+    if (size_ == k_capacity) {
+      ++refused_;
+      return false;
+    }
+    intents_[size_++] = intent;
+    return true;
+  }
+  [[nodiscard]] std::span<const core::order_intent> intents() const noexcept { return {intents_.data(), size_}; }
+  void clear() noexcept { size_ = 0; }
+  [[nodiscard]] std::uint64_t refused() const noexcept { return refused_; }
+
+ private:
+  std::array<core::order_intent, k_capacity> intents_{};
+  std::size_t size_ = 0;
+  std::uint64_t refused_ = 0;
+};
+
+// Client order ids for one bot: the bot in the top 16 bits, a counter below
+// that only increases (risk refuses anything else, risk.hpp). Seed the
+// counter from the start time (e.g. ms since the epoch × 1000) so a restart
+// never reuses an id.
+class order_ids {
+ public:
+  order_ids(std::uint16_t bot, std::uint64_t first_counter) noexcept : bot_(bot), next_(first_counter) {}
+  [[nodiscard]] core::client_order_id next() noexcept { return core::make_client_order_id(bot_, next_++); }
+  [[nodiscard]] std::uint16_t bot() const noexcept { return bot_; }
+
+ private:
+  std::uint16_t bot_;
+  std::uint64_t next_;
+};
+
+// size × the regime's permille for the side, rounded down to whole lots. A
+// zero multiplier gives zero whatever the size (the gate is never undone).
+[[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime r, core::side s) noexcept {
+  const core::regime_multipliers m = core::multipliers(r);
+  const std::int64_t permille = s == core::side::buy ? m.buy_permille : m.sell_permille;
+  return permille <= 0 || size <= 0 ? 0 : size * permille / 1000;
+}
+
+// The orders one component has working, by client order id: what it asked
+// for and what the venue has told it since. Fixed capacity; linear scans
+// (a component works tens of orders, not thousands).
+struct working_order {
+  core::client_order_id id = 0;
+  core::side order_side = core::side::buy;
+  core::ticks price_ticks = 0;
+  core::lots qty_lots = 0;
+  core::lots filled_lots = 0;
+  bool cancel_sent = false;
+  std::int32_t level = 0;  // component-defined (e.g. grid level)
+};
+
+class working_orders {
+ public:
+  explicit working_orders(std::size_t capacity) : orders_(capacity) {}
+
+  // False when full.
+  [[nodiscard]] bool add(const working_order& o) noexcept {
+    for (working_order& slot : orders_) {
+      if (slot.id == 0) {
+        slot = o;
+        ++size_;
+        return true;
+      }
+    }
+    return false;
+  }
+  [[nodiscard]] working_order* find(core::client_order_id id) noexcept {
+    if (id == 0) return nullptr;
+    for (working_order& o : orders_) {
+      if (o.id == id) return &o;
+    }
+    return nullptr;
+  }
+  void remove(core::client_order_id id) noexcept {
+    if (working_order* o = find(id)) {
+      *o = working_order{};
+      --size_;
+    }
+  }
+  template <typename F>
+  void for_each(F&& f) noexcept {
+    for (working_order& o : orders_) {
+      if (o.id != 0) f(o);
+    }
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::vector<working_order> orders_;
+  std::size_t size_ = 0;
+};
+
+// Fills in the fields every intent of a component shares.
+[[nodiscard]] inline core::order_intent make_intent(core::intent_kind kind, core::instrument_id instrument,
+                                                    std::uint16_t bot, std::uint16_t component,
+                                                    const core::event_header& trigger) noexcept {
+  core::order_intent in{};
+  in.kind = kind;
+  in.instrument = instrument;
+  in.bot = bot;
+  in.component = component;
+  in.trigger_sequence = trigger.sequence;
+  in.trigger_local_ts_ns = trigger.local_ts_ns;
+  in.type = core::order_type::limit;
+  in.tif = core::time_in_force::good_til_cancelled;
+  return in;
+}
+
+}  // namespace tickrail::strategies
