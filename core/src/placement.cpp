@@ -90,10 +90,7 @@ absl::StatusOr<worker_spec> parse_worker(std::string_view source, const toml::ta
 
 absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::string_view source_name) {
   TR_ASSIGN_OR_RETURN(const toml::table root, toml_support::parse_toml(toml_text, source_name));
-  const toml::node* section = root.get("placement");
-  if (section == nullptr) return absl::NotFoundError(absl::StrCat(to_absl(source_name), ": no [placement] section"));
-  const toml::table* pt = section->as_table();
-  if (pt == nullptr) return key_error(source_name, *section, "placement", "expected a table");
+  TR_ASSIGN_OR_RETURN(const toml::table* pt, toml_support::section(root, "placement", source_name));
 
   placement result;
   for (const auto& [k, node] : *pt) {

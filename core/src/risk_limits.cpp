@@ -192,10 +192,7 @@ std::int64_t decimal_ratio_ceil(decimal limit, decimal unit) noexcept { return d
 absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, std::string_view source_name,
                                                    const instrument_catalog& catalog) {
   TR_ASSIGN_OR_RETURN(const toml::table root, toml_support::parse_toml(toml_text, source_name));
-  const toml::node* section = root.get("risk");
-  if (section == nullptr) return absl::NotFoundError(absl::StrCat(to_absl(source_name), ": no [risk] section"));
-  const toml::table* rt = section->as_table();
-  if (rt == nullptr) return key_error(source_name, *section, "risk", "expected a table");
+  TR_ASSIGN_OR_RETURN(const toml::table* rt, toml_support::section(root, "risk", source_name));
 
   risk_limits out;
   out.instruments.resize(catalog.size());

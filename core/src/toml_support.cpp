@@ -18,6 +18,14 @@ absl::StatusOr<toml::table> parse_toml(std::string_view text, std::string_view s
   }
 }
 
+absl::StatusOr<const toml::table*> section(const toml::table& root, std::string_view name, std::string_view source) {
+  const toml::node* node = root.get(name);
+  if (node == nullptr) return absl::NotFoundError(absl::StrCat(to_absl(source), ": no [", to_absl(name), "] section"));
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return key_error(source, *node, name, "expected a table");
+  return table;
+}
+
 absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", node.source().begin.line, ": key '",
                                                  to_absl(key), "': ", to_absl(what)));

@@ -19,6 +19,10 @@ namespace tickrail::core::toml_support {
 
 absl::StatusOr<toml::table> parse_toml(std::string_view text, std::string_view source);
 
+// The table `[name]` of a parsed config: NotFound when absent, an error
+// naming the line when it is not a table.
+absl::StatusOr<const toml::table*> section(const toml::table& root, std::string_view name, std::string_view source);
+
 absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what);
 
 // An integer in [min, max].

@@ -144,20 +144,19 @@ inline core::event reference(core::instrument_id id, core::ticks bid, core::tick
   return e;
 }
 
-inline core::event ticker_mark(core::instrument_id id, core::ticks mark, std::int64_t ts = 1) {
+// A ticker carrying one field.
+inline core::event ticker_with(core::instrument_id id, core::ticker_field field, std::int64_t value, std::int64_t ts) {
   core::event e = make_event(core::event_type::market_data, id, ts);
   e.md.kind = core::md_kind::ticker;
-  e.md.ticker.mark_ticks = mark;
-  e.md.ticker.present = static_cast<std::uint32_t>(core::ticker_field::mark);
+  (field == core::ticker_field::mark ? e.md.ticker.mark_ticks : e.md.ticker.funding_8h_e9) = value;
+  e.md.ticker.present = static_cast<std::uint32_t>(field);
   return e;
 }
-
+inline core::event ticker_mark(core::instrument_id id, core::ticks mark, std::int64_t ts = 1) {
+  return ticker_with(id, core::ticker_field::mark, mark, ts);
+}
 inline core::event ticker_funding(core::instrument_id id, std::int64_t funding_8h_e9, std::int64_t ts = 1) {
-  core::event e = make_event(core::event_type::market_data, id, ts);
-  e.md.kind = core::md_kind::ticker;
-  e.md.ticker.funding_8h_e9 = funding_8h_e9;
-  e.md.ticker.present = static_cast<std::uint32_t>(core::ticker_field::funding_8h);
-  return e;
+  return ticker_with(id, core::ticker_field::funding_8h, funding_8h_e9, ts);
 }
 
 inline core::event exec(core::exec_kind kind, core::instrument_id id, core::client_order_id cl, std::int64_t ts = 1) {
