@@ -23,7 +23,7 @@ void grid::on_book(const core::order_book& book, const core::event_header& h, co
     return;
   }
   const core::ticks distance = mid > anchor_ ? mid - anchor_ : anchor_ - mid;
-  if (static_cast<core::int128_t>(distance) * 1'000'000 > static_cast<core::int128_t>(anchor_) * params_.drift_threshold_ppm) {
+  if (static_cast<core::int128_t>(distance) * k_ppm > static_cast<core::int128_t>(anchor_) * params_.drift_threshold_ppm) {
     cancel_all(h, sink);
     anchor_ = mid;
     place_grid(h, r, sink);

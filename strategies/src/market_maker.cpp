@@ -118,17 +118,8 @@ void market_maker::on_exec(const core::exec_report& x) noexcept {
   slot* s = find(x.cl_ord_id, sd);
   working_order* w = working_.find(x.cl_ord_id);
   if (s == nullptr || w == nullptr) return;
-  bool done = false;
-  if (x.kind == core::exec_kind::fill) {
-    w->filled_lots += x.last_qty_lots;
-    done = w->filled_lots >= s->qty_lots;
-  } else if (x.kind == core::exec_kind::reject) {
-    done = true;
-  } else if (x.kind == core::exec_kind::order_update || x.kind == core::exec_kind::order_ack) {
-    done = x.state == core::order_state::cancelled || x.state == core::order_state::rejected ||
-           x.state == core::order_state::filled;
-  }
-  if (done) {
+  if (x.kind == core::exec_kind::fill) w->filled_lots += x.last_qty_lots;
+  if (w->filled_lots >= s->qty_lots || ends_order(x)) {
     working_.remove(x.cl_ord_id);
     *s = slot{};
   }

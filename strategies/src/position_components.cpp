@@ -5,23 +5,6 @@
 #include "tickrail/core/check.hpp"
 
 namespace tickrail::strategies {
-namespace {
-
-constexpr std::int64_t k_ppm = 1'000'000;
-
-// price × (1 ± ppm/1e6), rounded toward the reference.
-core::ticks shifted(core::ticks price, std::int64_t ppm) noexcept {
-  return static_cast<core::ticks>(static_cast<core::int128_t>(price) * (k_ppm + ppm) / k_ppm);
-}
-
-bool terminal(const core::exec_report& x) noexcept {
-  return x.kind == core::exec_kind::reject ||
-         ((x.kind == core::exec_kind::order_update || x.kind == core::exec_kind::order_ack) &&
-          (x.state == core::order_state::cancelled || x.state == core::order_state::rejected ||
-           x.state == core::order_state::filled));
-}
-
-}  // namespace
 
 core::ticks mid_of(const core::order_book& book) noexcept {
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return 0;
@@ -77,7 +60,7 @@ void dip_buyer::set_anchor(core::ticks anchor, const core::event_header& h, core
 
 void dip_buyer::bid_level(std::size_t level, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
   const core::lots qty = scaled(params_.levels[level].size_lots, r, core::side::buy);
-  const core::ticks price = shifted(anchor_, -params_.levels[level].below_ppm);
+  const core::ticks price = scale_ppm(anchor_, -params_.levels[level].below_ppm);
   if (qty <= 0 || price <= 0) return;
   core::order_intent in = make_intent(core::intent_kind::place, instrument_, ids_.bot(), component_, h);
   in.cl_ord_id = ids_.next();
@@ -101,7 +84,7 @@ void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h,
     if (live) bid_level(level, h, r, sink);  // re-bid the level that filled
     return;
   }
-  if (terminal(x) && x.state != core::order_state::filled) working_.remove(x.cl_ord_id);
+  if (ends_order(x) && x.state != core::order_state::filled) working_.remove(x.cl_ord_id);
 }
 
 // ---- min_order --------------------------------------------------------------------
@@ -147,7 +130,7 @@ void min_order::on_book(const core::order_book& book, const position_view& pos, 
 void min_order::on_exec(const core::exec_report& x) noexcept {
   if (x.cl_ord_id == 0 || x.cl_ord_id != bid_.id) return;
   if (x.kind == core::exec_kind::fill) bid_.filled_lots += x.last_qty_lots;
-  if (terminal(x) || bid_.filled_lots >= bid_.qty_lots) bid_ = working_order{};
+  if (ends_order(x) || bid_.filled_lots >= bid_.qty_lots) bid_ = working_order{};
 }
 
 // ---- take_profit --------------------------------------------------------------------
@@ -161,13 +144,13 @@ void take_profit::on_book(const core::order_book& book, const position_view& pos
     return;
   }
   if (!armed_) {
-    if (h.local_ts_ns < cooldown_until_ns_ || mid < shifted(pos.avg_entry_ticks, params_.trigger_ppm)) return;
+    if (h.local_ts_ns < cooldown_until_ns_ || mid < scale_ppm(pos.avg_entry_ticks, params_.trigger_ppm)) return;
     armed_ = true;
     high_ = mid;
     return;
   }
   high_ = std::max(high_, mid);
-  if (mid > shifted(high_, -params_.trail_offset_ppm)) return;
+  if (mid > scale_ppm(high_, -params_.trail_offset_ppm)) return;
   const core::lots qty = scaled(pos.position_lots, r, core::side::sell);
   if (qty <= 0) return;  // gated: stay armed, try again on the next book
   if (!sink.push(market_exit(instrument_, ids_.bot(), component_, ids_.next(), core::side::sell, qty, h))) return;
@@ -187,7 +170,7 @@ void threshold_tp::on_position(const position_view& pos, const core::event_heade
 }
 
 void threshold_tp::on_exec(const core::exec_report& x) noexcept {
-  if (x.cl_ord_id != 0 && x.cl_ord_id == in_flight_ && terminal(x)) in_flight_ = 0;
+  if (x.cl_ord_id != 0 && x.cl_ord_id == in_flight_ && ends_order(x)) in_flight_ = 0;
 }
 
 }  // namespace tickrail::strategies

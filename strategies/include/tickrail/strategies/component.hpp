@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/platform.hpp"
 #include "tickrail/core/regime.hpp"
 
 namespace tickrail::strategies {
@@ -123,6 +124,23 @@ class working_orders {
   std::vector<working_order> orders_;
   std::size_t size_ = 0;
 };
+
+// Distances and shares are parts per million (1 % = 10 000).
+inline constexpr std::int64_t k_ppm = 1'000'000;
+
+// price × (1 + ppm / 1e6), ppm may be negative; truncated toward zero.
+[[nodiscard]] constexpr core::ticks scale_ppm(core::ticks price, std::int64_t ppm) noexcept {
+  return static_cast<core::ticks>(static_cast<core::int128_t>(price) * (k_ppm + ppm) / k_ppm);
+}
+
+// True when a report ends an order: a reject, or an update to cancelled,
+// rejected or filled.
+[[nodiscard]] constexpr bool ends_order(const core::exec_report& x) noexcept {
+  return x.kind == core::exec_kind::reject ||
+         ((x.kind == core::exec_kind::order_update || x.kind == core::exec_kind::order_ack) &&
+          (x.state == core::order_state::cancelled || x.state == core::order_state::rejected ||
+           x.state == core::order_state::filled));
+}
 
 // Fills in the fields every intent of a component shares.
 [[nodiscard]] inline core::order_intent make_intent(core::intent_kind kind, core::instrument_id instrument,

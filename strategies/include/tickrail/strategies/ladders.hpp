@@ -1,0 +1,74 @@
+// tickrail/strategies/ladders.hpp — the two ladders.
+//
+//   ladder       one shot: on its signal, `rungs` buys from `first_below_ppm`
+//                under the reference price down in steps of `step_ppm`,
+//                rung k sized size_lots × (size_growth_permille/1000)^k
+//                (larger bids deeper), each scaled by the regime. Placed
+//                once; fills are not re-bid.
+//   sell_ladder  take-profit ladder over a long position: `rungs` sells at
+//                reference × (1 + first_above_ppm + k·step_ppm), the
+//                position split evenly (the remainder on the last rung). The
+//                reference is the higher of the average entry and the
+//                highest mid seen since the ladder was placed; when it rises
+//                by more than `ratchet_ppm` the working rungs are edited up
+//                — the ladder ratchets, it never moves down.
+#pragma once
+
+#include <cstdint>
+
+#include "tickrail/core/order_book.hpp"
+#include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/position_components.hpp"
+
+namespace tickrail::strategies {
+
+struct ladder_params {
+  std::uint32_t rungs = 5;
+  std::int64_t first_below_ppm = 5'000;  // 0.5 % under the reference
+  std::int64_t step_ppm = 5'000;
+  core::lots size_lots = 0;
+  std::int64_t size_growth_permille = 1000;  // 1000 = equal rungs
+};
+
+class ladder {
+ public:
+  ladder(const ladder_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
+  // Places the whole ladder below `reference_ticks` (the mid, or a payload
+  // price). Returns the number of rungs placed.
+  std::size_t fire(core::ticks reference_ticks, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+
+ private:
+  ladder_params params_;
+  core::instrument_id instrument_;
+  std::uint16_t component_;
+  order_ids& ids_;
+};
+
+struct sell_ladder_params {
+  std::uint32_t rungs = 4;
+  std::int64_t first_above_ppm = 10'000;  // 1 %
+  std::int64_t step_ppm = 10'000;
+  std::int64_t ratchet_ppm = 5'000;  // move up after the reference rose 0.5 %
+};
+
+class sell_ladder {
+ public:
+  sell_ladder(const sell_ladder_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
+  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, core::regime r,
+               intent_sink& sink) noexcept;
+  void on_exec(const core::exec_report& x) noexcept;
+  [[nodiscard]] core::ticks reference() const noexcept { return reference_; }
+  [[nodiscard]] std::size_t working() const noexcept { return working_.size(); }
+
+ private:
+  [[nodiscard]] core::ticks rung_price(std::uint32_t k) const noexcept;
+  sell_ladder_params params_;
+  core::instrument_id instrument_;
+  std::uint16_t component_;
+  order_ids& ids_;
+  working_orders working_;
+  core::ticks reference_ = 0;  // 0 = no ladder placed
+  core::ticks placed_at_ = 0;  // reference the working rungs were priced from
+};
+
+}  // namespace tickrail::strategies
