@@ -43,9 +43,12 @@ void market_maker::on_book(const core::order_book& book, core::lots position_lot
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;
   const core::ticks mid = bid + (ask - bid) / 2;
-  const auto skew = static_cast<core::ticks>(static_cast<core::int128_t>(params_.half_spread_ticks) *
-                                             params_.inventory_skew_permille * position_lots /
-                                             (1000 * static_cast<core::int128_t>(params_.size_lots)));
+  const core::ticks skew =
+      position_lots == 0 || params_.inventory_skew_permille == 0
+          ? 0
+          : static_cast<core::ticks>(static_cast<core::int128_t>(params_.half_spread_ticks) *
+                                     params_.inventory_skew_permille * position_lots /
+                                     (1000 * static_cast<core::int128_t>(params_.size_lots)));
   const core::lots buy_qty = scaled(params_.size_lots, r, core::side::buy);
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 0; k < params_.orders_per_side; ++k) {
@@ -62,6 +65,13 @@ void market_maker::quote(slot& s, core::side sd, core::ticks target, core::lots 
     return;
   }
   if (s.cancel_sent) return;  // wait for the venue before re-using the level
+  if (s.id != 0) {
+    // The common case on a live feed: the quote is close enough, or was
+    // sent too recently. Decided before any intent is built.
+    const core::ticks moved = target > s.price_ticks ? target - s.price_ticks : s.price_ticks - target;
+    const bool due = h.local_ts_ns - s.sent_ns >= params_.refresh_interval_ns;
+    if ((moved <= params_.requote_tolerance_ticks && qty == s.qty_lots) || !due) return;
+  }
   core::order_intent in = make_intent(s.id == 0 ? core::intent_kind::place : core::intent_kind::replace, instrument_,
                                       ids_.bot(), component_, h);
   in.order_side = sd;
@@ -78,9 +88,6 @@ void market_maker::quote(slot& s, core::side sd, core::ticks target, core::lots 
     s = {in.cl_ord_id, target, qty, h.local_ts_ns, false};
     return;
   }
-  const core::ticks moved = target > s.price_ticks ? target - s.price_ticks : s.price_ticks - target;
-  const bool due = h.local_ts_ns - s.sent_ns >= params_.refresh_interval_ns;
-  if ((moved <= params_.requote_tolerance_ticks && qty == s.qty_lots) || !due) return;
   in.cl_ord_id = s.id;
   if (!sink.push(in)) return;
   s.price_ticks = target;
