@@ -1,0 +1,92 @@
+// tickrail/strategies/signals.hpp — the signal vocabulary shared by the
+// webhook and the control socket, and the sequencer that runs a request's
+// signals in order.
+//
+// A request carries an optional `regime`, an optional `anchorPrice`, and
+// `signal`: a comma-separated list run left to right. The regime and anchor
+// apply before any signal. A request with a regime and no signals stops the
+// algo loops and leaves orders in place (regime_only()). Unknown signals
+// refuse the whole request with an error that names them — nothing runs.
+//
+// `cancel_all` is a barrier: the sequencer hands it out, then holds every
+// later signal until the bot has no open orders left (the venue confirmed
+// each cancel), or gives up on the rest of the request after
+// `cancel_timeout_ns` — it never starts the next signal on top of orders
+// that may still be live.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "tickrail/core/fixed_point.hpp"
+#include "tickrail/core/regime.hpp"
+
+namespace tickrail::strategies {
+
+enum class signal : std::uint8_t {
+  start_bot,
+  grid,
+  main_mm,
+  fast_mm,
+  slow_mm,
+  dip_buyer,
+  min_order,
+  hedge,
+  ladder,
+  tp,  // also spelled sell_ladder
+  threshold_tp,
+  options_long_call,
+  options_long_put,
+  options_trim,
+  cancel_all,
+};
+[[nodiscard]] std::string_view to_string(signal s) noexcept;
+[[nodiscard]] std::optional<signal> parse_signal(std::string_view name) noexcept;
+
+struct signal_request {
+  static constexpr std::size_t k_max_steps = 16;
+  std::optional<core::regime> regime;
+  std::optional<core::decimal> anchor_price;  // venue units; converted with the instrument's tick
+  std::array<signal, k_max_steps> steps{};
+  std::size_t step_count = 0;
+
+  [[nodiscard]] bool regime_only() const noexcept { return step_count == 0 && regime.has_value(); }
+};
+
+// `signals` is the comma-separated list (may be empty when a regime or anchor
+// is given); `regime` and `anchor_price` are empty when absent. Errors name
+// the offending field and value.
+absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, std::string_view regime,
+                                                    std::string_view anchor_price);
+
+class signal_sequencer {
+ public:
+  explicit signal_sequencer(std::int64_t cancel_timeout_ns = 30'000'000'000) noexcept
+      : cancel_timeout_ns_(cancel_timeout_ns) {}
+
+  // Starts `request`, replacing any request still in progress.
+  void start(const signal_request& request) noexcept;
+
+  // The next signal to run now, given the bot's open-order count and the
+  // event time; nullopt while waiting on a cancel_all or when done. Call it
+  // until it returns nullopt on every event.
+  [[nodiscard]] std::optional<signal> next(std::uint32_t open_orders, std::int64_t now_ns) noexcept;
+
+  [[nodiscard]] bool busy() const noexcept { return position_ < request_.step_count || waiting_; }
+  [[nodiscard]] bool waiting_on_cancels() const noexcept { return waiting_; }
+  // The last request was abandoned because cancels were not confirmed in time.
+  [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
+
+ private:
+  std::int64_t cancel_timeout_ns_;
+  signal_request request_{};
+  std::size_t position_ = 0;
+  bool waiting_ = false;
+  std::int64_t wait_since_ns_ = 0;  // when the cancel_all went out
+  bool timed_out_ = false;
+};
+
+}  // namespace tickrail::strategies

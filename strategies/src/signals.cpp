@@ -1,0 +1,117 @@
+#include "tickrail/strategies/signals.hpp"
+
+#include "absl/strings/str_cat.h"
+#include "tickrail/core/status.hpp"
+
+namespace tickrail::strategies {
+namespace {
+
+constexpr signal k_all[] = {signal::start_bot, signal::grid,         signal::main_mm,           signal::fast_mm,
+                            signal::slow_mm,   signal::dip_buyer,    signal::min_order,         signal::hedge,
+                            signal::ladder,    signal::tp,           signal::threshold_tp,      signal::options_long_call,
+                            signal::options_long_put, signal::options_trim, signal::cancel_all};
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string_view to_string(signal s) noexcept {
+  switch (s) {
+    case signal::start_bot: return "start_bot";
+    case signal::grid: return "grid";
+    case signal::main_mm: return "main_mm";
+    case signal::fast_mm: return "fast_mm";
+    case signal::slow_mm: return "slow_mm";
+    case signal::dip_buyer: return "dip_buyer";
+    case signal::min_order: return "min_order";
+    case signal::hedge: return "hedge";
+    case signal::ladder: return "ladder";
+    case signal::tp: return "tp";
+    case signal::threshold_tp: return "threshold_tp";
+    case signal::options_long_call: return "options_long_call";
+    case signal::options_long_put: return "options_long_put";
+    case signal::options_trim: return "options_trim";
+    case signal::cancel_all: return "cancel_all";
+  }
+  return "unknown";
+}
+
+std::optional<signal> parse_signal(std::string_view name) noexcept {
+  if (name == "sell_ladder") return signal::tp;
+  for (signal s : k_all) {
+    if (to_string(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, std::string_view regime,
+                                                    std::string_view anchor_price) {
+  using core::to_absl;
+  signal_request out;
+  if (!regime.empty()) {
+    out.regime = core::parse_regime(trim(regime));
+    if (!out.regime) {
+      return absl::InvalidArgumentError(absl::StrCat("regime: unknown regime '", to_absl(regime),
+                                                     "' (CALM, TRANSITION, STRESS, BLACK, AFTERMATH)"));
+    }
+  }
+  if (!anchor_price.empty()) {
+    core::decimal d;
+    if (core::parse_decimal(trim(anchor_price), d) != core::fp_error::ok || d.mantissa <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("anchorPrice: '", to_absl(anchor_price), "' is not a positive number"));
+    }
+    out.anchor_price = d;
+  }
+  std::string_view rest = signals;
+  for (bool more = !trim(signals).empty(); more;) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view name = trim(rest.substr(0, comma));
+    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("signal: empty entry in '", to_absl(signals), "'"));
+    const std::optional<signal> s = parse_signal(name);
+    if (!s) return absl::InvalidArgumentError(absl::StrCat("signal: unknown signal '", to_absl(name), "'"));
+    if (out.step_count == signal_request::k_max_steps) {
+      return absl::InvalidArgumentError(absl::StrCat("signal: more than ", signal_request::k_max_steps, " signals"));
+    }
+    out.steps[out.step_count++] = *s;
+    more = comma != std::string_view::npos;
+    if (more) rest.remove_prefix(comma + 1);
+  }
+  if (out.step_count == 0 && !out.regime && !out.anchor_price) {
+    return absl::InvalidArgumentError("request has no signal, regime or anchorPrice");
+  }
+  return out;
+}
+
+void signal_sequencer::start(const signal_request& request) noexcept {
+  request_ = request;
+  position_ = 0;
+  waiting_ = false;
+  timed_out_ = false;
+}
+
+std::optional<signal> signal_sequencer::next(std::uint32_t open_orders, std::int64_t now_ns) noexcept {
+  if (waiting_) {
+    if (open_orders > 0) {
+      if (now_ns - wait_since_ns_ < cancel_timeout_ns_) return std::nullopt;
+      // Not confirmed in time: abandon the rest rather than trade on top.
+      timed_out_ = true;
+      waiting_ = false;
+      position_ = request_.step_count;
+      return std::nullopt;
+    }
+    waiting_ = false;
+  }
+  if (position_ >= request_.step_count) return std::nullopt;
+  const signal s = request_.steps[position_++];
+  if (s == signal::cancel_all) {
+    waiting_ = true;
+    wait_since_ns_ = now_ns;
+  }
+  return s;
+}
+
+}  // namespace tickrail::strategies
