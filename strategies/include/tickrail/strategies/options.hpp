@@ -1,0 +1,75 @@
+// tickrail/strategies/options.hpp — option selection and sizing for the
+// options components (options_hedge, options_long_call, options_long_put,
+// options_trim).
+//
+//   expiry  the nearest listed expiry on a Friday at 08:00 UTC (Deribit's
+//           weeklies) at least `min_days` (7) after now
+//   strike  the listed strike nearest underlying × (1 ± otm) for the
+//           strength: 1 = ATM, 2 = slightly OTM, 3 = OTM (calls above,
+//           puts below; distances configurable)
+//   size    allocation of equity spent on premium at the mark:
+//           equity × allocation / mark, rounded down to the lot (0.1)
+//   price   a limit at the mark, snapped to the option's tick step (buys
+//           down, sells up: never pay more than the mark)
+//   hedge   a put for a long underlying position, a call for a short one
+//   trim    sells `contracts` (or `pct` of the position) of the named
+//           option, or of the largest option position, limit at its mark
+//
+// Cold-ish path: selection scans the catalog (hundreds of options), run on a
+// signal, not per tick. No allocation: results are pointers into the catalog.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "tickrail/core/instrument.hpp"
+#include "tickrail/strategies/component.hpp"
+
+namespace tickrail::strategies {
+
+struct options_params {
+  std::int32_t min_days = 7;
+  std::array<std::int64_t, 3> otm_ppm{0, 50'000, 100'000};  // strength 1, 2, 3
+  std::int64_t allocation_ppm = 10'000;                       // 1 % of equity in premium
+};
+
+// Friday 08:00 UTC, as Deribit's weekly expiries are.
+[[nodiscard]] bool is_weekly_expiry(std::int64_t expiry_ms) noexcept;
+
+// The option to trade, or nullptr when none is listed that fits.
+// `underlying` is the index price in the strike's units (USD).
+[[nodiscard]] const core::instrument* choose_option(const core::instrument_catalog& catalog, core::venue where,
+                                                    std::string_view base_currency, core::option_kind kind,
+                                                    std::int64_t now_ms, core::decimal underlying, int strength,
+                                                    const options_params& params) noexcept;
+
+// Contracts (lots of the option) that `allocation_ppm` of `equity_e8` buys
+// at `mark_ticks`; 0 when less than one lot.
+[[nodiscard]] core::lots option_size_lots(const core::instrument& option, std::int64_t equity_e8, core::ticks mark_ticks,
+                                          std::int64_t allocation_ppm) noexcept;
+
+// A limit buy (or sell) of `qty` at the mark snapped to the tick step on the
+// passive side.
+[[nodiscard]] std::optional<core::order_intent> option_order(const core::instrument& option, core::side s, core::lots qty,
+                                                             core::ticks mark_ticks, std::uint16_t bot,
+                                                             std::uint16_t component, order_ids& ids,
+                                                             const core::event_header& h) noexcept;
+
+struct option_position {
+  core::instrument_id instrument = core::no_instrument;
+  core::lots qty_lots = 0;  // signed
+  core::ticks mark_ticks = 0;
+};
+
+// Which position a trim applies to: the named one, else the largest |qty|.
+[[nodiscard]] const option_position* trim_target(std::span<const option_position> positions,
+                                                 core::instrument_id named) noexcept;
+
+// How many lots a trim sells: `contracts_lots` when > 0, else `pct_ppm` of
+// the position, rounded down; never more than the position.
+[[nodiscard]] core::lots trim_lots(const option_position& p, core::lots contracts_lots, std::int64_t pct_ppm) noexcept;
+
+}  // namespace tickrail::strategies
