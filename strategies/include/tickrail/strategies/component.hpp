@@ -63,12 +63,33 @@ class order_ids {
   std::uint64_t next_;
 };
 
-// size × the regime's permille for the side, rounded down to whole lots. A
-// zero multiplier gives zero whatever the size (the gate is never undone).
-[[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime r, core::side s) noexcept {
-  const core::regime_multipliers m = core::multipliers(r);
+// Open option positions stack a second multiplier on the regime's (DESIGN
+// §4): which one applies depends on the bot's option exposure. Configurable
+// per bot; the defaults leave sizes alone.
+enum class option_exposure : std::uint8_t { none, put, call };
+struct options_multipliers {
+  core::regime_multipliers none{1000, 1000};
+  core::regime_multipliers put{1000, 1000};   // e.g. hedged by puts: buy more freely
+  core::regime_multipliers call{1000, 1000};
+};
+
+// Regime × options multipliers, multiplied (permille × permille / 1000): a
+// zero from either stays zero — a gate is never undone by stacking.
+[[nodiscard]] constexpr core::regime_multipliers stacked(core::regime r, option_exposure e,
+                                                         const options_multipliers& o) noexcept {
+  const core::regime_multipliers a = core::multipliers(r);
+  const core::regime_multipliers b = e == option_exposure::put ? o.put : e == option_exposure::call ? o.call : o.none;
+  return {a.buy_permille * b.buy_permille / 1000, a.sell_permille * b.sell_permille / 1000};
+}
+
+// size × the multiplier for the side, rounded down to whole lots. A zero
+// multiplier gives zero whatever the size (the gate is never undone).
+[[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime_multipliers m, core::side s) noexcept {
   const std::int64_t permille = s == core::side::buy ? m.buy_permille : m.sell_permille;
-  return permille <= 0 || size <= 0 ? 0 : size * permille / 1000;
+  return permille <= 0 || size <= 0 ? 0 : static_cast<core::lots>(static_cast<core::int128_t>(size) * permille / 1000);
+}
+[[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime r, core::side s) noexcept {
+  return scaled(size, core::multipliers(r), s);
 }
 
 // The orders one component has working, by client order id: what it asked
