@@ -97,13 +97,7 @@ void grid::place(core::side s, core::ticks price, core::lots qty, std::int32_t l
 }
 
 void grid::cancel_all(const core::event_header& h, intent_sink& sink) noexcept {
-  working_.for_each([&](working_order& o) {
-    if (o.cancel_sent) return;
-    core::order_intent in = make_intent(core::intent_kind::cancel, instrument_, ids_.bot(), component_, h);
-    in.cl_ord_id = o.id;
-    in.order_side = o.order_side;
-    if (sink.push(in)) o.cancel_sent = true;
-  });
+  cancel_working(working_, instrument_, ids_.bot(), component_, h, sink);
 }
 
 }  // namespace tickrail::strategies

@@ -47,13 +47,7 @@ void dip_buyer::on_book(const core::order_book& book, const core::event_header& 
 
 void dip_buyer::set_anchor(core::ticks anchor, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
   if (anchor <= 0) return;
-  working_.for_each([&](working_order& o) {
-    if (o.cancel_sent) return;
-    core::order_intent in = make_intent(core::intent_kind::cancel, instrument_, ids_.bot(), component_, h);
-    in.cl_ord_id = o.id;
-    in.order_side = o.order_side;
-    if (sink.push(in)) o.cancel_sent = true;
-  });
+  cancel_working(working_, instrument_, ids_.bot(), component_, h, sink);
   anchor_ = anchor;
   for (std::size_t i = 0; i < params_.level_count; ++i) bid_level(i, h, r, sink);
 }

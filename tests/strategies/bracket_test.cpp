@@ -5,30 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
 
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
+
 using core::regime;
 using core::side;
-
-core::event_header at(std::int64_t ns) { return {ns, 0, ns, core::event_type::exec_report, 0, 0, 0}; }
-
-core::exec_report fill_of(core::client_order_id id, core::lots qty, core::ticks price) {
-  core::exec_report x{};
-  x.kind = core::exec_kind::fill;
-  x.cl_ord_id = id;
-  x.last_qty_lots = qty;
-  x.last_price_ticks = price;
-  return x;
-}
-
-core::exec_report update_of(core::client_order_id id, core::order_state state) {
-  core::exec_report x{};
-  x.kind = core::exec_kind::order_update;
-  x.cl_ord_id = id;
-  x.state = state;
-  return x;
-}
 
 bracket_params long_params() {
   bracket_params p;

@@ -5,19 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
 
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
+
 using core::regime;
 using core::side;
-
-core::order_book book_at(core::ticks bid, core::ticks ask) {
-  core::order_book b(64, 4096);
-  (void)b.set_level(side::buy, bid, 5);
-  (void)b.set_level(side::sell, ask, 5);
-  b.mark_synced(1);
-  return b;
-}
 
 core::event_header header(std::int64_t seq) { return {seq, 0, seq * 10, core::event_type::market_data, 0, 0, 0}; }
 
@@ -28,16 +27,6 @@ grid_params params() {
   p.size_lots = 10;
   p.drift_threshold_ppm = 20'000;
   return p;
-}
-
-core::exec_report fill_of(const core::order_intent& in, core::lots qty) {
-  core::exec_report x{};
-  x.kind = core::exec_kind::fill;
-  x.cl_ord_id = in.cl_ord_id;
-  x.order_side = in.order_side;
-  x.last_qty_lots = qty;
-  x.last_price_ticks = in.price_ticks;
-  return x;
 }
 
 TEST(grid, places_symmetric_levels_around_the_first_mid) {
@@ -101,9 +90,9 @@ TEST(grid, a_filled_level_is_answered_one_spacing_inward) {
   g.on_book(book_at(99990, 100010), header(1), regime::calm, sink);
   const core::order_intent buy = sink.intents()[0];  // 99900
   sink.clear();
-  g.on_exec(fill_of(buy, 4), header(2), regime::calm, sink);  // partial: nothing yet
+  g.on_exec(fill_of(buy.cl_ord_id, 4, buy.price_ticks), header(2), regime::calm, sink);  // partial: nothing yet
   EXPECT_TRUE(sink.intents().empty());
-  g.on_exec(fill_of(buy, 6), header(3), regime::calm, sink);
+  g.on_exec(fill_of(buy.cl_ord_id, 6, buy.price_ticks), header(3), regime::calm, sink);
   ASSERT_EQ(sink.intents().size(), 1u);
   EXPECT_EQ(sink.intents()[0].order_side, side::sell);
   EXPECT_EQ(sink.intents()[0].price_ticks, 100000);
@@ -115,7 +104,7 @@ TEST(grid, a_filled_level_is_answered_one_spacing_inward) {
   g2.on_book(book_at(99990, 100010), header(1), regime::calm, sink);
   const core::order_intent first_sell = sink.intents()[1];
   sink.clear();
-  g2.on_exec(fill_of(first_sell, 10), header(2), regime::stress, sink);
+  g2.on_exec(fill_of(first_sell.cl_ord_id, 10, first_sell.price_ticks), header(2), regime::stress, sink);
   EXPECT_TRUE(sink.intents().empty());
   EXPECT_EQ(g2.working(), 5u);
 }

@@ -4,21 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
 
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
+
 using core::regime;
 using core::side;
-
-core::order_book book_at(core::ticks bid, core::ticks ask) {
-  core::order_book b(64, 4096);
-  (void)b.set_level(side::buy, bid, 5);
-  (void)b.set_level(side::sell, ask, 5);
-  b.mark_synced(1);
-  return b;
-}
-
-core::event_header at(std::int64_t ns) { return {ns, 0, ns, core::event_type::market_data, 0, 0, 0}; }
 
 TEST(ladder, one_shot_rungs_grow_deeper_and_scale_with_the_regime) {
   ladder_params p;

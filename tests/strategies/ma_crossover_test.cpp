@@ -4,8 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
+
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
 
 using core::regime;
 using core::side;
@@ -19,8 +26,6 @@ core::order_book book_mid(core::ticks mid) {
   b.mark_synced(1);
   return b;
 }
-
-core::event_header at(std::int64_t ns) { return {ns, 0, ns, core::event_type::market_data, 0, 0, 0}; }
 
 ma_crossover_params params(bool shorts) {
   ma_crossover_params p;

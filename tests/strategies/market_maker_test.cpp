@@ -5,21 +5,20 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
+
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
 
 using core::regime;
 using core::side;
 
 constexpr std::int64_t k_ms = 1'000'000;
-
-core::order_book book_at(core::ticks bid, core::ticks ask) {
-  core::order_book b(64, 4096);
-  (void)b.set_level(side::buy, bid, 5);
-  (void)b.set_level(side::sell, ask, 5);
-  b.mark_synced(1);
-  return b;
-}
 
 core::event_header at_ms(std::int64_t ms) { return {ms, 0, ms * k_ms, core::event_type::market_data, 0, 0, 0}; }
 

@@ -4,39 +4,20 @@
 
 #include <gtest/gtest.h>
 
+#include "support/strategy_fixture.hpp"
+
 namespace tickrail::strategies {
 namespace {
+
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
 
 using core::regime;
 using core::side;
 
 constexpr std::int64_t k_s = 1'000'000'000;
-
-core::order_book book_at(core::ticks bid, core::ticks ask) {
-  core::order_book b(64, 4096);
-  (void)b.set_level(side::buy, bid, 5);
-  (void)b.set_level(side::sell, ask, 5);
-  b.mark_synced(1);
-  return b;
-}
-
-core::event_header at(std::int64_t ns) { return {ns, 0, ns, core::event_type::market_data, 0, 0, 0}; }
-
-core::exec_report fill_of(core::client_order_id id, core::lots qty) {
-  core::exec_report x{};
-  x.kind = core::exec_kind::fill;
-  x.cl_ord_id = id;
-  x.last_qty_lots = qty;
-  return x;
-}
-
-core::exec_report update_of(core::client_order_id id, core::order_state state) {
-  core::exec_report x{};
-  x.kind = core::exec_kind::order_update;
-  x.cl_ord_id = id;
-  x.state = state;
-  return x;
-}
 
 TEST(dip_buyer, scaled_bids_below_the_anchor_and_rebid_after_a_fill) {
   dip_buyer_params p;

@@ -179,4 +179,16 @@ inline constexpr std::int64_t k_ppm = 1'000'000;
   return in;
 }
 
+// A cancel intent for every working order that has none in flight yet.
+inline void cancel_working(working_orders& working, core::instrument_id instrument, std::uint16_t bot,
+                           std::uint16_t component, const core::event_header& h, intent_sink& sink) noexcept {
+  working.for_each([&](working_order& o) {
+    if (o.cancel_sent) return;
+    core::order_intent in = make_intent(core::intent_kind::cancel, instrument, bot, component, h);
+    in.cl_ord_id = o.id;
+    in.order_side = o.order_side;
+    if (sink.push(in)) o.cancel_sent = true;
+  });
+}
+
 }  // namespace tickrail::strategies
