@@ -9,11 +9,6 @@
 namespace tickrail::strategies {
 namespace {
 
-using test::at;
-using test::book_at;
-using test::fill_of;
-using test::update_of;
-
 using core::regime;
 using core::side;
 

@@ -39,3 +39,11 @@ inline core::exec_report update_of(core::client_order_id id, core::order_state s
 }
 
 }  // namespace tickrail::test
+
+// The strategy tests live in tickrail::strategies and use these unqualified.
+namespace tickrail::strategies {
+using test::at;
+using test::book_at;
+using test::fill_of;
+using test::update_of;
+}  // namespace tickrail::strategies
