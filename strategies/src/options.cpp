@@ -113,4 +113,31 @@ core::lots trim_lots(const option_position& p, core::lots contracts_lots, std::i
   return std::max<core::lots>(0, std::min(want, held));
 }
 
+std::optional<core::order_intent> open_option(const core::instrument_catalog& catalog, option_signal sig,
+                                              core::lots underlying_position, std::string_view base, int strength,
+                                              const option_market& m, const options_params& params,
+                                              core::regime_multipliers mult, std::uint16_t bot, std::uint16_t component,
+                                              order_ids& ids, const core::event_header& h) noexcept {
+  core::option_kind kind = sig == option_signal::long_call ? core::option_kind::call : core::option_kind::put;
+  if (sig == option_signal::hedge) {
+    if (underlying_position == 0) return std::nullopt;
+    kind = underlying_position > 0 ? core::option_kind::put : core::option_kind::call;
+  }
+  const core::instrument* o =
+      choose_option(catalog, core::venue::deribit, base, kind, m.now_ms, m.underlying, strength, params);
+  if (o == nullptr || o->id >= m.marks.size()) return std::nullopt;
+  const core::ticks mark = m.marks[o->id];
+  const core::lots qty = scaled(option_size_lots(*o, m.equity_e8, mark, params.allocation_ppm), mult, core::side::buy);
+  return option_order(*o, core::side::buy, qty, mark, bot, component, ids, h);
+}
+
+std::optional<core::order_intent> trim_option(const core::instrument_catalog& catalog, const option_position& target,
+                                              core::lots contracts_lots, std::int64_t pct_ppm,
+                                              core::regime_multipliers mult, std::uint16_t bot, std::uint16_t component,
+                                              order_ids& ids, const core::event_header& h) noexcept {
+  if (target.instrument >= catalog.size() || target.qty_lots <= 0) return std::nullopt;  // trims longs
+  const core::lots qty = scaled(trim_lots(target, contracts_lots, pct_ppm), mult, core::side::sell);
+  return option_order(catalog[target.instrument], core::side::sell, qty, target.mark_ticks, bot, component, ids, h);
+}
+
 }  // namespace tickrail::strategies

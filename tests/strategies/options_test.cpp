@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace tickrail::strategies {
 namespace {
@@ -103,6 +104,43 @@ TEST(options, size_order_and_trim) {
   EXPECT_EQ(trim_lots(*largest, 0, 500'000), 25);
   EXPECT_EQ(trim_lots(*largest, 100, 0), 50);  // never more than held
   EXPECT_EQ(trim_lots(*largest, 7, 0), 7);
+}
+
+TEST(options, signals_open_hedge_and_trim) {
+  const core::instrument_catalog c = catalog();
+  std::vector<core::ticks> marks(c.size(), 50);  // 0.005 BTC everywhere
+  const option_market m{k_now, {100'000, 0}, 100'000'000, marks};
+  const options_params p;
+  order_ids ids(1, 1);
+  const core::event_header h{1, 0, 1, core::event_type::command, 0, 0, 0};
+  const auto calm = core::multipliers(core::regime::calm);
+
+  const auto call = open_option(c, option_signal::long_call, 0, "BTC", 2, m, p, calm, 1, 9, ids, h);
+  ASSERT_TRUE(call.has_value());
+  EXPECT_EQ(c[call->instrument].option, option_kind::call);
+  EXPECT_EQ(c[call->instrument].strike, (core::decimal{105'000, 0}));
+  EXPECT_EQ(call->order_side, core::side::buy);
+  EXPECT_EQ(call->qty_lots, 20);
+  EXPECT_EQ(call->price_ticks, 50);
+
+  const auto hedge_long = open_option(c, option_signal::hedge, 500, "BTC", 3, m, p, calm, 1, 9, ids, h);
+  ASSERT_TRUE(hedge_long.has_value());
+  EXPECT_EQ(c[hedge_long->instrument].option, option_kind::put);
+  EXPECT_EQ(c[hedge_long->instrument].strike, (core::decimal{90'000, 0}));
+  const auto hedge_short = open_option(c, option_signal::hedge, -500, "BTC", 1, m, p, calm, 1, 9, ids, h);
+  EXPECT_EQ(c[hedge_short->instrument].option, option_kind::call);
+  EXPECT_FALSE(open_option(c, option_signal::hedge, 0, "BTC", 1, m, p, calm, 1, 9, ids, h).has_value());
+  // STRESS gates every buy, protective puts included: a zero is never undone.
+  EXPECT_FALSE(open_option(c, option_signal::long_put, 0, "BTC", 1, m, p, core::multipliers(core::regime::stress), 1,
+                           9, ids, h)
+                   .has_value());
+
+  const option_position held{call->instrument, 40, 61};
+  const auto trim = trim_option(c, held, 0, 250'000, calm, 1, 9, ids, h);
+  ASSERT_TRUE(trim.has_value());
+  EXPECT_EQ(trim->order_side, core::side::sell);
+  EXPECT_EQ(trim->qty_lots, 10);
+  EXPECT_EQ(trim->price_ticks, 65);  // a sell at the mark snaps up to the step
 }
 
 }  // namespace

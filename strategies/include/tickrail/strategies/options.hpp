@@ -72,4 +72,35 @@ struct option_position {
 // the position, rounded down; never more than the position.
 [[nodiscard]] core::lots trim_lots(const option_position& p, core::lots contracts_lots, std::int64_t pct_ppm) noexcept;
 
+// ---- the options signals ------------------------------------------------------------
+
+enum class option_signal : std::uint8_t { long_call, long_put, hedge };
+
+struct option_market {
+  std::int64_t now_ms = 0;
+  core::decimal underlying{0, 0};      // index price, strike units
+  std::int64_t equity_e8 = 0;          // account equity in the option's settlement coin
+  std::span<const core::ticks> marks;  // by instrument id; 0 = no mark
+};
+
+// The buy that opens an option for `sig`: the chosen option, sized by the
+// allocation and the regime's buy multiplier, limit at its mark. `hedge`
+// buys a put against a long `underlying_position`, a call against a short
+// one, and nothing when flat. nullopt when nothing fits (no listed option,
+// no mark, size below one lot, gated).
+[[nodiscard]] std::optional<core::order_intent> open_option(const core::instrument_catalog& catalog, option_signal sig,
+                                                            core::lots underlying_position, std::string_view base,
+                                                            int strength, const option_market& m,
+                                                            const options_params& params, core::regime_multipliers mult,
+                                                            std::uint16_t bot, std::uint16_t component, order_ids& ids,
+                                                            const core::event_header& h) noexcept;
+
+// The sell that trims `target` by `contracts_lots` or `pct_ppm`, limit at its
+// mark (scaled by the regime's sell multiplier).
+[[nodiscard]] std::optional<core::order_intent> trim_option(const core::instrument_catalog& catalog,
+                                                            const option_position& target, core::lots contracts_lots,
+                                                            std::int64_t pct_ppm, core::regime_multipliers mult,
+                                                            std::uint16_t bot, std::uint16_t component, order_ids& ids,
+                                                            const core::event_header& h) noexcept;
+
 }  // namespace tickrail::strategies
