@@ -18,6 +18,15 @@ bool is_triggered(order_type t) noexcept {
   return t == order_type::stop_limit || t == order_type::stop_market || t == order_type::take_limit ||
          t == order_type::take_market;
 }
+constexpr lots k_max_report_lots = lots{1} << 40;
+bool sane_lots(lots v) noexcept { return v >= -k_max_report_lots && v <= k_max_report_lots; }
+
+// a ± b clamped to the int64 range (prices from the venue are untrusted).
+ticks saturating_add(ticks a, ticks b) noexcept {
+  ticks out = 0;
+  return __builtin_add_overflow(a, b, &out) ? (b > 0 ? INT64_MAX : INT64_MIN) : out;
+}
+
 bool is_terminal(order_state s) noexcept {
   return s == order_state::filled || s == order_state::cancelled || s == order_state::rejected;
 }
@@ -220,7 +229,9 @@ bool risk_engine::on_event(const event& ev, order_request& out) noexcept {
 
 void risk_engine::advance_time(const event_header& h) noexcept {
   now_local_ns_ = std::max(now_local_ns_, h.local_ts_ns);
-  if (h.exchange_ts_ns <= now_utc_ns_) return;
+  // Venue time only moves forward, and a timestamp past 2^62 ns (year 2116)
+  // is corrupt: ignored, so the reset arithmetic cannot overflow.
+  if (h.exchange_ts_ns <= now_utc_ns_ || h.exchange_ts_ns > (std::int64_t{1} << 62)) return;
   now_utc_ns_ = h.exchange_ts_ns;
   if (next_reset_utc_ns_ == 0) {
     next_reset_utc_ns_ = next_reset_after(now_utc_ns_, limits_->daily_reset_hour_utc);
@@ -442,7 +453,8 @@ bool risk_engine::runaway_trips() noexcept {
   const std::uint64_t k = limits_->runaway_max_orders;
   constexpr std::uint64_t mask = risk_limits::k_max_runaway_orders - 1;
   static_assert((risk_limits::k_max_runaway_orders & mask) == 0, "power of two: a mask, not a division");
-  if (runaway_total_ >= k && now_local_ns_ - runaway_times_[(runaway_total_ - k) & mask] < limits_->runaway_window_ns) {
+  if (runaway_total_ >= k && static_cast<int128_t>(now_local_ns_) - runaway_times_[(runaway_total_ - k) & mask] <
+                                 limits_->runaway_window_ns) {
     halt(halt_cause::runaway, static_cast<std::int64_t>(k) + 1);
     return true;
   }
@@ -457,6 +469,13 @@ void risk_engine::on_exec(const event& ev) noexcept {
   const exec_report& x = ev.exec;
   const bool reconciled = (ev.header.flags & k_exec_reconciled) != 0;
   const instrument_id id = ev.header.instrument;
+  // Venue numbers are untrusted: quantities beyond any real order (2^40
+  // lots) are a corrupt report — counted as divergence and not applied, so
+  // the sums below cannot overflow (65536 orders × 2^40 < 2^63).
+  if (!sane_lots(x.qty_lots) || !sane_lots(x.filled_lots) || !sane_lots(x.last_qty_lots)) {
+    note_divergence();
+    return;
+  }
   switch (x.kind) {
     case exec_kind::portfolio:
       if (ev.header.venue < k_venue_count) on_equity(ev.header.venue, x.equity_e8);
@@ -466,7 +485,13 @@ void risk_engine::on_exec(const event& ev) noexcept {
       return;
     case exec_kind::fill: {
       if (id < inst_.size() && x.last_qty_lots > 0) {
-        inst_[id].position += x.order_side == side::buy ? x.last_qty_lots : -x.last_qty_lots;
+        lots& position = inst_[id].position;
+        const lots next = position + (x.order_side == side::buy ? x.last_qty_lots : -x.last_qty_lots);
+        if (!sane_lots(next)) {
+          note_divergence();
+          return;
+        }
+        position = next;
       }
       const std::uint32_t index = orders_.find(x.cl_ord_id);
       if (index == id_table::k_absent) {
@@ -663,13 +688,13 @@ void risk_engine::update_band(instrument_id id) noexcept {
   if (st.book_valid) {
     const ticks mid = st.bid + (st.ask - st.bid) / 2;
     const ticks d = collar_distance(mid, lim);
-    st.band_lo = mid - d;
-    st.band_hi = mid + d;
+    st.band_lo = saturating_add(mid, -d);
+    st.band_hi = saturating_add(mid, d);
   }
   if (st.have_mark) {
     const ticks d = collar_distance(st.mark, lim);
-    st.band_lo = std::max(st.band_lo, st.mark - d);
-    st.band_hi = std::min(st.band_hi, st.mark + d);
+    st.band_lo = std::max(st.band_lo, saturating_add(st.mark, -d));
+    st.band_hi = std::min(st.band_hi, saturating_add(st.mark, d));
   }
 }
 

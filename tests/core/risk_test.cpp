@@ -415,6 +415,19 @@ TEST_F(risk_test, reports_that_diverge_from_what_risk_passed_halt_trading) {
   EXPECT_EQ(engine_->current_health(), core::health::halted);
 }
 
+TEST_F(risk_test, absurd_venue_quantities_are_divergence_not_arithmetic) {
+  limits_.max_divergence = 10;
+  with_references();
+  ASSERT_EQ(submit(place(k_perp, side::buy, 10, 99900, 1)), risk_reason::accepted);
+  feed(fill(k_perp, 1, side::buy, INT64_MAX / 2, 99900));  // found by risk_engine_fuzz: overflowed the position
+  feed(fill(k_perp, 1, side::buy, INT64_MAX / 2, 99900));
+  EXPECT_EQ(engine_->position(k_perp), 0);
+  EXPECT_EQ(engine_->metrics().divergences.get(), 2u);
+  feed(order_update(k_perp, 1, side::buy, order_state::open, INT64_MIN, 0, 99900));
+  EXPECT_EQ(engine_->resting(k_perp, side::buy), 10);
+  EXPECT_EQ(engine_->metrics().divergences.get(), 3u);
+}
+
 TEST_F(risk_test, reconciled_open_orders_are_adopted) {
   with_references();
   core::event e = order_update(k_perp, 77, side::buy, order_state::open, 100, 20, 99900);
