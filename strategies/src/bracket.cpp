@@ -56,7 +56,7 @@ void bracket::on_exec(const core::exec_report& x, const core::event_header& h, i
   if (x.cl_ord_id == 0) return;
   if (x.cl_ord_id == entry_id_ && state_ == bracket_state::entry_working) {
     if (x.kind == core::exec_kind::fill && x.last_qty_lots > 0) {
-      filled_ += x.last_qty_lots;
+      add_fill(filled_, x.last_qty_lots);
       filled_notional_ += static_cast<core::int128_t>(x.last_qty_lots) * x.last_price_ticks;
     }
     const bool entry_over = filled_ >= entry_qty_ || ends_order(x);
@@ -65,7 +65,17 @@ void bracket::on_exec(const core::exec_report& x, const core::event_header& h, i
       state_ = bracket_state::done;
       return;
     }
-    avg_fill_ = static_cast<core::ticks>(filled_notional_ / filled_);
+    const core::int128_t avg = filled_notional_ / filled_;
+    if (avg <= 0 || avg > INT64_MAX) {
+      // Fill prices that make no sense leave nothing to place legs from:
+      // close the position rather than hold it unprotected.
+      close_id_ = ids_.next();
+      if (sink.push(market_exit(instrument_, ids_.bot(), component_, close_id_, exit_side(), filled_, h))) {
+        state_ = bracket_state::closing;
+      }
+      return;
+    }
+    avg_fill_ = static_cast<core::ticks>(avg);
     state_ = bracket_state::protected_;
     place_stop(h, sink);
     const bool long_entry = params_.entry_side == core::side::buy;
@@ -75,7 +85,8 @@ void bracket::on_exec(const core::exec_report& x, const core::event_header& h, i
     tp.qty_lots = filled_;
     tp.price_ticks = scale_ppm(avg_fill_, long_entry ? params_.take_ppm : -params_.take_ppm);
     tp.flags = core::k_order_reduce_only;
-    if (sink.push(tp)) tp_id_ = tp.cl_ord_id;
+    // A take-profit that prices out of range is not placed; the stop still protects.
+    if (tp.price_ticks > 0 && tp.price_ticks < INT64_MAX && sink.push(tp)) tp_id_ = tp.cl_ord_id;
     return;
   }
   if (state_ != bracket_state::protected_ && state_ != bracket_state::closing) return;

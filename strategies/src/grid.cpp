@@ -35,15 +35,15 @@ void grid::on_exec(const core::exec_report& x, const core::event_header& h, core
   if (o == nullptr) return;
   switch (x.kind) {
     case core::exec_kind::fill: {
-      o->filled_lots += x.last_qty_lots;
+      add_fill(o->filled_lots, x.last_qty_lots);
       if (o->filled_lots < o->qty_lots) return;
       const working_order done = *o;
       working_.remove(done.id);
       if (!running_) return;
       // Answer the filled level one spacing inward on the other side.
       const core::side other = done.order_side == core::side::buy ? core::side::sell : core::side::buy;
-      const core::ticks price =
-          done.order_side == core::side::buy ? done.price_ticks + params_.spacing_ticks : done.price_ticks - params_.spacing_ticks;
+      const core::ticks price = offset_price(done.price_ticks, done.order_side == core::side::buy ? params_.spacing_ticks
+                                                                                                   : -params_.spacing_ticks);
       const core::lots qty = scaled(done.qty_lots, r, other);
       if (qty > 0 && price > 0) place(other, price, qty, done.level + (done.order_side == core::side::buy ? 1 : -1), h, sink);
       return;
@@ -77,10 +77,12 @@ void grid::place_grid(const core::event_header& h, core::regime r, intent_sink& 
   const core::lots buy_qty = scaled(params_.size_lots, r, core::side::buy);
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 1; k <= params_.levels; ++k) {
-    const core::ticks offset = static_cast<core::ticks>(k) * params_.spacing_ticks;
+    core::ticks offset = 0;
+    if (__builtin_mul_overflow(static_cast<core::ticks>(k), params_.spacing_ticks, &offset)) break;
     const auto level = static_cast<std::int32_t>(k);
-    if (buy_qty > 0 && anchor_ - offset > 0) place(core::side::buy, anchor_ - offset, buy_qty, -level, h, sink);
-    if (sell_qty > 0) place(core::side::sell, anchor_ + offset, sell_qty, level, h, sink);
+    const core::ticks bid = offset_price(anchor_, -offset), ask = offset_price(anchor_, offset);
+    if (buy_qty > 0 && bid > 0) place(core::side::buy, bid, buy_qty, -level, h, sink);
+    if (sell_qty > 0 && ask > 0) place(core::side::sell, ask, sell_qty, level, h, sink);
   }
 }
 

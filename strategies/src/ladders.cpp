@@ -62,6 +62,7 @@ void sell_ladder::on_book(const core::order_book& book, const position_view& pos
       in.cl_ord_id = ids_.next();
       in.order_side = core::side::sell;
       in.price_ticks = rung_price(k);
+      if (in.price_ticks <= 0 || in.price_ticks == INT64_MAX) continue;
       in.qty_lots = qty;
       in.flags = core::k_order_reduce_only;
       if (!working_.add({in.cl_ord_id, core::side::sell, in.price_ticks, qty, 0, false, static_cast<std::int32_t>(k)})) {
@@ -83,6 +84,7 @@ void sell_ladder::on_book(const core::order_book& book, const position_view& pos
     in.cl_ord_id = o.id;
     in.order_side = core::side::sell;
     in.price_ticks = rung_price(static_cast<std::uint32_t>(o.level));
+    if (in.price_ticks <= 0 || in.price_ticks == INT64_MAX) return;
     in.qty_lots = o.qty_lots;
     in.flags = core::k_order_reduce_only;
     if (sink.push(in)) o.price_ticks = in.price_ticks;
@@ -92,7 +94,7 @@ void sell_ladder::on_book(const core::order_book& book, const position_view& pos
 void sell_ladder::on_exec(const core::exec_report& x) noexcept {
   working_order* o = working_.find(x.cl_ord_id);
   if (o == nullptr) return;
-  if (x.kind == core::exec_kind::fill) o->filled_lots += x.last_qty_lots;
+  if (x.kind == core::exec_kind::fill) add_fill(o->filled_lots, x.last_qty_lots);
   if (o->filled_lots >= o->qty_lots || ends_order(x)) working_.remove(x.cl_ord_id);
   if (working_.size() == 0) reference_ = 0;  // all rungs done: a new position gets a new ladder
 }

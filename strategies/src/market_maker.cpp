@@ -43,18 +43,22 @@ void market_maker::on_book(const core::order_book& book, core::lots position_lot
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;
   const core::ticks mid = bid + (ask - bid) / 2;
-  const core::ticks skew =
-      position_lots == 0 || params_.inventory_skew_permille == 0
-          ? 0
-          : static_cast<core::ticks>(static_cast<core::int128_t>(params_.half_spread_ticks) *
-                                     params_.inventory_skew_permille * position_lots /
-                                     (1000 * static_cast<core::int128_t>(params_.size_lots)));
+  const core::int128_t skew = position_lots == 0 || params_.inventory_skew_permille == 0
+                                  ? 0
+                                  : static_cast<core::int128_t>(params_.half_spread_ticks) *
+                                        params_.inventory_skew_permille * position_lots /
+                                        (1000 * static_cast<core::int128_t>(params_.size_lots));
+  // Targets off the int64 range (an absurd position) are not quoted.
+  const auto target_of = [](core::int128_t t) -> core::ticks {
+    return t <= 0 || t > INT64_MAX ? 0 : static_cast<core::ticks>(t);
+  };
   const core::lots buy_qty = scaled(params_.size_lots, r, core::side::buy);
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 0; k < params_.orders_per_side; ++k) {
-    const core::ticks offset = params_.half_spread_ticks + static_cast<core::ticks>(k) * params_.level_step_ticks;
-    quote(bids_[k], core::side::buy, mid - skew - offset, buy_qty, h, sink);
-    quote(asks_[k], core::side::sell, mid - skew + offset, sell_qty, h, sink);
+    const core::int128_t offset =
+        params_.half_spread_ticks + static_cast<core::int128_t>(k) * params_.level_step_ticks;
+    quote(bids_[k], core::side::buy, target_of(mid - skew - offset), buy_qty, h, sink);
+    quote(asks_[k], core::side::sell, target_of(mid - skew + offset), sell_qty, h, sink);
   }
 }
 
@@ -125,7 +129,7 @@ void market_maker::on_exec(const core::exec_report& x) noexcept {
   slot* s = find(x.cl_ord_id, sd);
   working_order* w = working_.find(x.cl_ord_id);
   if (s == nullptr || w == nullptr) return;
-  if (x.kind == core::exec_kind::fill) w->filled_lots += x.last_qty_lots;
+  if (x.kind == core::exec_kind::fill) add_fill(w->filled_lots, x.last_qty_lots);
   if (w->filled_lots >= s->qty_lots || ends_order(x)) {
     working_.remove(x.cl_ord_id);
     *s = slot{};

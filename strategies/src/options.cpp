@@ -96,7 +96,7 @@ std::optional<core::order_intent> option_order(const core::instrument& option, c
 const option_position* trim_target(std::span<const option_position> positions, core::instrument_id named) noexcept {
   const option_position* best = nullptr;
   for (const option_position& p : positions) {
-    if (p.qty_lots == 0) continue;
+    if (p.qty_lots == 0 || p.qty_lots == INT64_MIN) continue;
     if (named != core::no_instrument) {
       if (p.instrument == named) return &p;
       continue;
@@ -107,6 +107,7 @@ const option_position* trim_target(std::span<const option_position> positions, c
 }
 
 core::lots trim_lots(const option_position& p, core::lots contracts_lots, std::int64_t pct_ppm) noexcept {
+  if (p.qty_lots == INT64_MIN) return 0;
   const core::lots held = std::llabs(p.qty_lots);
   const core::lots want = contracts_lots > 0 ? contracts_lots
                                              : static_cast<core::lots>(static_cast<core::int128_t>(held) * pct_ppm / k_ppm);

@@ -70,7 +70,7 @@ void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h,
   working_order* o = working_.find(x.cl_ord_id);
   if (o == nullptr) return;
   if (x.kind == core::exec_kind::fill) {
-    o->filled_lots += x.last_qty_lots;
+    add_fill(o->filled_lots, x.last_qty_lots);
     if (o->filled_lots < o->qty_lots) return;
     const auto level = static_cast<std::size_t>(o->level);
     const bool live = !o->cancel_sent;
@@ -95,7 +95,9 @@ void min_order::on_book(const core::order_book& book, const position_view& pos, 
   if (!book.valid() || book.depth(core::side::buy) == 0) return;
   last_check_ns_ = h.local_ts_ns;
   checked_ = true;
-  const core::lots gap = scaled(params_.min_size_lots - pos.position_lots, r, core::side::buy);
+  core::lots shortfall = 0;
+  if (__builtin_sub_overflow(params_.min_size_lots, pos.position_lots, &shortfall)) shortfall = 0;
+  const core::lots gap = scaled(shortfall, r, core::side::buy);
   const core::ticks best_bid = book.best(core::side::buy).price_ticks;
   if (gap <= 0) {
     if (bid_.id != 0 && !bid_.cancel_sent) {
@@ -113,7 +115,7 @@ void min_order::on_book(const core::order_book& book, const position_view& pos, 
   in.cl_ord_id = bid_.id == 0 ? ids_.next() : bid_.id;
   in.order_side = core::side::buy;
   in.price_ticks = best_bid;
-  in.qty_lots = bid_.filled_lots + gap;  // an edit sets the order's total amount
+  if (__builtin_add_overflow(bid_.filled_lots, gap, &in.qty_lots)) return;  // an edit sets the order's total amount
   if (!sink.push(in)) return;
   bid_.id = in.cl_ord_id;
   bid_.order_side = core::side::buy;
@@ -123,7 +125,7 @@ void min_order::on_book(const core::order_book& book, const position_view& pos, 
 
 void min_order::on_exec(const core::exec_report& x) noexcept {
   if (x.cl_ord_id == 0 || x.cl_ord_id != bid_.id) return;
-  if (x.kind == core::exec_kind::fill) bid_.filled_lots += x.last_qty_lots;
+  if (x.kind == core::exec_kind::fill) add_fill(bid_.filled_lots, x.last_qty_lots);
   if (ends_order(x) || bid_.filled_lots >= bid_.qty_lots) bid_ = working_order{};
 }
 
@@ -157,7 +159,8 @@ void take_profit::on_book(const core::order_book& book, const position_view& pos
 void threshold_tp::on_position(const position_view& pos, const core::event_header& h, core::regime r,
                                intent_sink& sink) noexcept {
   if (in_flight_ != 0 || pos.position_lots <= params_.threshold_lots) return;
-  const core::lots qty = scaled(pos.position_lots * params_.sell_permille / 1000, r, core::side::sell);
+  const auto share = static_cast<core::int128_t>(pos.position_lots) * params_.sell_permille / 1000;
+  const core::lots qty = scaled(share > INT64_MAX ? INT64_MAX : static_cast<core::lots>(share), r, core::side::sell);
   if (qty <= 0) return;
   const core::client_order_id id = ids_.next();
   if (sink.push(market_exit(instrument_, ids_.bot(), component_, id, core::side::sell, qty, h))) in_flight_ = id;

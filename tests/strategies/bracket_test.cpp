@@ -123,5 +123,20 @@ TEST(bracket, short_entry_mirrors_and_unfilled_entry_leaves_nothing) {
   EXPECT_TRUE(sink.intents().empty());
 }
 
+TEST(bracket, nonsense_fill_prices_close_the_position_instead_of_leaving_it_unprotected) {
+  order_ids ids(1, 1);
+  bracket b(long_params(), 0, 8, ids);
+  intent_sink sink;
+  ASSERT_TRUE(b.start(at(1), regime::calm, sink));
+  const core::client_order_id entry = sink.intents()[0].cl_ord_id;
+  sink.clear();
+  b.on_exec(fill_of(entry, 10, -5), at(2), sink);  // found by strategies_fuzz: legs priced below zero
+  ASSERT_EQ(sink.intents().size(), 1u);
+  EXPECT_EQ(sink.intents()[0].type, core::order_type::market);
+  EXPECT_EQ(sink.intents()[0].order_side, side::sell);
+  EXPECT_EQ(sink.intents()[0].flags, core::k_order_reduce_only);
+  EXPECT_EQ(b.state(), bracket_state::closing);
+}
+
 }  // namespace
 }  // namespace tickrail::strategies

@@ -149,9 +149,26 @@ class working_orders {
 // Distances and shares are parts per million (1 % = 10 000).
 inline constexpr std::int64_t k_ppm = 1'000'000;
 
-// price × (1 + ppm / 1e6), ppm may be negative; truncated toward zero.
+// price × (1 + ppm / 1e6), ppm may be negative; truncated toward zero and
+// clamped to the int64 range (inputs that far out are corrupt, and callers
+// refuse non-positive prices).
 [[nodiscard]] constexpr core::ticks scale_ppm(core::ticks price, std::int64_t ppm) noexcept {
-  return static_cast<core::ticks>(static_cast<core::int128_t>(price) * (k_ppm + ppm) / k_ppm);
+  const core::int128_t v = static_cast<core::int128_t>(price) * (k_ppm + ppm) / k_ppm;
+  return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : static_cast<core::ticks>(v);
+}
+
+// a + b, or nullopt-like 0 when it overflows (prices and offsets built from
+// venue data must not wrap); callers treat 0 as "no valid price".
+[[nodiscard]] constexpr core::ticks offset_price(core::ticks a, core::ticks b) noexcept {
+  core::ticks out = 0;
+  return __builtin_add_overflow(a, b, &out) ? 0 : out;
+}
+
+// Adds a reported fill to a running total: non-positive quantities are
+// ignored and the total saturates (venue numbers are untrusted).
+constexpr void add_fill(core::lots& total, core::lots qty) noexcept {
+  if (qty <= 0) return;
+  if (__builtin_add_overflow(total, qty, &total)) total = INT64_MAX;
 }
 
 // True when a report ends an order: a reject, or an update to cancelled,
