@@ -9,37 +9,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fuzz_input.hpp"
 #include "support/risk_fixture.hpp"
 #include "tickrail/core/risk.hpp"
 
 namespace tr = tickrail::core;
 namespace tt = tickrail::test;
 
-namespace {
-
-struct reader {
-  const std::uint8_t* p;
-  std::size_t n;
-  template <typename T>
-  T take() {
-    T v{};
-    const std::size_t k = n < sizeof(T) ? n : sizeof(T);
-    std::memcpy(&v, p, k);
-    p += k;
-    n -= k;
-    return v;
-  }
-};
-
-// Mostly near the action, sometimes anywhere in int64.
-std::int64_t value(reader& r, std::int64_t center) {
-  const auto mode = r.take<std::uint8_t>();
-  if (mode < 200) return center + r.take<std::int16_t>();
-  if (mode < 250) return static_cast<std::int64_t>(r.take<std::int32_t>());
-  return r.take<std::int64_t>();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const tr::instrument_catalog catalog = tt::make_risk_catalog();
@@ -52,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return l;
   }();
   tr::risk_engine engine(catalog, &limits, {}, 32);
-  reader r{data, size};
+  tickrail::fuzz::byte_reader r{data, size};
   std::int64_t ts = 1;
   tr::order_request out{};
   for (int step = 0; step < 4096 && r.n > 0; ++step) {
@@ -65,30 +41,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (op % 12) {
       case 0:
       case 1: {
-        e = tt::place(id, s, value(r, 5), value(r, 100'000), cl, ts,
+        e = tt::place(id, s, r.value(5), r.value(100'000), cl, ts,
                       static_cast<tr::order_type>(r.take<std::uint8_t>() % 6), r.take<std::uint8_t>() & 3);
-        e.intent.trigger_price_ticks = value(r, 100'000);
+        e.intent.trigger_price_ticks = r.value(100'000);
         e.intent.bot = static_cast<std::uint16_t>(r.take<std::uint8_t>() % 3);
         break;
       }
       case 2: e = tt::cancel(id, cl, ts); break;
-      case 3: e = tt::replace(id, s, value(r, 5), value(r, 100'000), cl, ts); break;
-      case 4: e = tt::reference(id, value(r, 99'990), value(r, 100'010), ts, (op & 0x40) != 0); break;
-      case 5: e = tt::ticker_mark(id, value(r, 100'000), ts); break;
-      case 6: e = tt::ticker_funding(id, value(r, 0), ts); break;
-      case 7: e = tt::fill(id, cl, s, value(r, 3), value(r, 100'000), ts); break;
+      case 3: e = tt::replace(id, s, r.value(5), r.value(100'000), cl, ts); break;
+      case 4: e = tt::reference(id, r.value(99'990), r.value(100'010), ts, (op & 0x40) != 0); break;
+      case 5: e = tt::ticker_mark(id, r.value(100'000), ts); break;
+      case 6: e = tt::ticker_funding(id, r.value(0), ts); break;
+      case 7: e = tt::fill(id, cl, s, r.value(3), r.value(100'000), ts); break;
       case 8:
-        e = tt::order_update(id, cl, s, static_cast<tr::order_state>(r.take<std::uint8_t>() % 9), value(r, 5),
-                             value(r, 0), value(r, 100'000), ts);
+        e = tt::order_update(id, cl, s, static_cast<tr::order_state>(r.take<std::uint8_t>() % 9), r.value(5),
+                             r.value(0), r.value(100'000), ts);
         e.header.flags = r.take<std::uint8_t>() & 1;
         break;
-      case 9: e = tt::portfolio(static_cast<std::uint8_t>(op & 1), value(r, 100'000'000), value(r, 1'700'000'000'000'000'000), ts); break;
+      case 9: e = tt::portfolio(static_cast<std::uint8_t>(op & 1), r.value(100'000'000), r.value(1'700'000'000'000'000'000), ts); break;
       case 10:
         e = tt::command(static_cast<tr::command_kind>(r.take<std::uint8_t>() % 10), ts, r.take<std::uint8_t>() % 7);
         break;
       default:
         e = tt::exec(tr::exec_kind::position, id, 0, ts);
-        e.exec.qty_lots = value(r, 0);
+        e.exec.qty_lots = r.value(0);
         break;
     }
     (void)engine.on_event(e, out);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fuzz_input.hpp"
 #include "support/strategy_fixture.hpp"
 #include "tickrail/strategies/bracket.hpp"
 #include "tickrail/strategies/grid.hpp"
@@ -19,27 +20,6 @@ namespace tr = tickrail::core;
 namespace ts = tickrail::strategies;
 
 namespace {
-
-struct reader {
-  const std::uint8_t* p;
-  std::size_t n;
-  template <typename T>
-  T take() {
-    T v{};
-    const std::size_t k = n < sizeof(T) ? n : sizeof(T);
-    std::memcpy(&v, p, k);
-    p += k;
-    n -= k;
-    return v;
-  }
-};
-
-std::int64_t value(reader& r, std::int64_t center) {
-  const auto mode = r.take<std::uint8_t>();
-  if (mode < 200) return center + r.take<std::int16_t>();
-  if (mode < 250) return static_cast<std::int64_t>(r.take<std::int32_t>());
-  return r.take<std::int64_t>();
-}
 
 void check(const ts::intent_sink& sink) {
   for (const tr::order_intent& in : sink.intents()) {
@@ -54,7 +34,7 @@ void check(const ts::intent_sink& sink) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  reader r{data, size};
+  tickrail::fuzz::byte_reader r{data, size};
   ts::order_ids ids(1, 1);
   ts::grid grid({3, 100, 10, 0, 20'000, true}, 0, 1, ids);
   ts::market_maker_params mp;
@@ -83,10 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const tr::event_header h = tickrail::test::at(t);
     const auto op = r.take<std::uint8_t>();
     const auto regime = static_cast<tr::regime>(r.take<std::uint8_t>() % 5);
-    const ts::position_view pos{value(r, 0), value(r, 100'000)};
+    const ts::position_view pos{r.value(0), r.value(100'000)};
     if (op % 3 == 0) {
       tr::order_book book(64, 4096);
-      const tr::ticks bid = value(r, 99'990), ask = value(r, 100'010);
+      const tr::ticks bid = r.value(99'990), ask = r.value(100'010);
       if (bid > 0) (void)book.set_level(tr::side::buy, bid, 5);
       if (ask > 0) (void)book.set_level(tr::side::sell, ask, 5);
       book.mark_synced(1);
@@ -101,10 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (op % 3 == 1) {
       // A report about one of the recent ids (or any id).
       const tr::client_order_id id = (op & 0x40) != 0 ? last_id - r.take<std::uint8_t>() % 8 : r.take<std::uint64_t>();
-      tr::exec_report x = (op & 0x20) != 0 ? tickrail::test::fill_of(id, value(r, 5), value(r, 100'000))
+      tr::exec_report x = (op & 0x20) != 0 ? tickrail::test::fill_of(id, r.value(5), r.value(100'000))
                                            : tickrail::test::update_of(id, static_cast<tr::order_state>(r.take<std::uint8_t>() % 9));
-      x.qty_lots = value(r, 10);
-      x.filled_lots = value(r, 0);
+      x.qty_lots = r.value(10);
+      x.filled_lots = r.value(0);
       grid.on_exec(x, h, regime, sink);
       mm.on_exec(x);
       dip.on_exec(x, h, regime, sink);
@@ -115,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       ttp.on_position(pos, h, regime, sink);
       (void)br.start(h, regime, sink);
-      if ((op & 0x10) != 0) grid.set_anchor(value(r, 100'000), h, regime, sink);
+      if ((op & 0x10) != 0) grid.set_anchor(r.value(100'000), h, regime, sink);
       if ((op & 0x08) != 0) grid.stop(h, sink);
       if ((op & 0x04) != 0) mm.stop(h, sink);
     }
