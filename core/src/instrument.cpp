@@ -15,6 +15,13 @@ std::string_view to_string(venue v) noexcept {
   return "unknown";
 }
 
+std::optional<venue> parse_venue(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < k_venue_count; ++i) {
+    if (to_string(static_cast<venue>(i)) == name) return static_cast<venue>(i);
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(instrument_kind k) noexcept {
   switch (k) {
     case instrument_kind::perpetual: return "perpetual";

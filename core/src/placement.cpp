@@ -11,7 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
-#include "toml_support.hpp"
+#include "tickrail/core/toml_support.hpp"
 
 namespace tickrail::core {
 namespace {

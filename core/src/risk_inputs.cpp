@@ -201,6 +201,7 @@ void risk_engine::on_command(const event& ev, bool& emit_cancel_all) noexcept {
       break;
     case command_kind::cancel_all: emit_cancel_all = true; break;
     case command_kind::regime_set:
+      if ((ev.header.flags & k_command_from_strategy) != 0 && breaker_tripped_) break;  // breaker BLACK holds
       if (c.regime < k_regime_count) {
         regime_ = static_cast<regime>(c.regime);
         breaker_tripped_ = false;

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
-#include "toml_support.hpp"
+#include "tickrail/core/toml_support.hpp"
 
 namespace tickrail::core {
 namespace {
@@ -14,6 +14,8 @@ using toml_support::key_error;
 using toml_support::read_decimal;
 using toml_support::read_int;
 using toml_support::read_u32;
+using toml_support::to_lots;
+using toml_support::to_ppm;
 
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 constexpr std::int64_t k_max_window_ms = 7LL * 24 * 3600 * 1000;  // a week
@@ -25,26 +27,6 @@ bool scale_up(int128_t& value, int k) {
     value *= 10;
   }
   return true;
-}
-
-// A fraction or percentage as parts per million, rounded down.
-absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& node, std::string_view key, decimal d,
-                                    std::int64_t per_unit, std::int64_t max_ppm) {
-  const std::int64_t ppm = decimal_ratio_floor(decimal{d.mantissa, d.scale}, decimal{per_unit, 6});
-  if (d.mantissa <= 0 || ppm <= 0 || ppm > max_ppm) {
-    return key_error(source, node, key, "must be positive and within range");
-  }
-  return ppm;
-}
-
-// A positive quantity in venue units → whole lots, rounded down.
-absl::StatusOr<lots> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
-                             const instrument& inst) {
-  lots out = 0;
-  if (d.mantissa <= 0) return key_error(source, node, key, "must be positive");
-  if (inst.lot.to_units(d, rounding::down, out) != fp_error::ok) return key_error(source, node, key, "out of range");
-  if (out <= 0) return key_error(source, node, key, "smaller than one lot of the instrument");
-  return out;
 }
 
 // The multiplier that turns the model's integer product into quote currency.
@@ -158,13 +140,6 @@ absl::Status parse_venue_rate(std::string_view source, const toml::table& t, con
     return key_error(source, t, prefix, "orders_per_second and order_burst go together");
   }
   return absl::OkStatus();
-}
-
-std::optional<venue> parse_venue(std::string_view name) {
-  for (std::size_t i = 0; i < k_venue_count; ++i) {
-    if (to_string(static_cast<venue>(i)) == name) return static_cast<venue>(i);
-  }
-  return std::nullopt;
 }
 
 }  // namespace

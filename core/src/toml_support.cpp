@@ -1,10 +1,11 @@
-#include "toml_support.hpp"
+#include "tickrail/core/toml_support.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "tickrail/core/risk_limits.hpp"
 #include "tickrail/core/status.hpp"
 
 namespace tickrail::core::toml_support {
@@ -67,6 +68,24 @@ absl::StatusOr<decimal> read_decimal(std::string_view source, const toml::node& 
     return d;
   }
   return key_error(source, node, key, "expected a number");
+}
+
+absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                                    std::int64_t per_unit, std::int64_t max_ppm) {
+  const std::int64_t ppm = decimal_ratio_floor(d, decimal{per_unit, 6});
+  if (d.mantissa <= 0 || ppm <= 0 || ppm > max_ppm) {
+    return key_error(source, node, key, "must be positive and within range");
+  }
+  return ppm;
+}
+
+absl::StatusOr<lots> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                             const instrument& inst) {
+  lots out = 0;
+  if (d.mantissa <= 0) return key_error(source, node, key, "must be positive");
+  if (inst.lot.to_units(d, rounding::down, out) != fp_error::ok) return key_error(source, node, key, "out of range");
+  if (out <= 0) return key_error(source, node, key, "smaller than one lot of the instrument");
+  return out;
 }
 
 }  // namespace tickrail::core::toml_support

@@ -11,7 +11,7 @@ bracket::bracket(const bracket_params& params, core::instrument_id instrument, s
            "bracket needs a size and positive stop / take distances");
 }
 
-bool bracket::start(const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+bool bracket::start(const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   if (state_ != bracket_state::idle) return false;
   const core::lots qty = scaled(params_.size_lots, r, params_.entry_side);
   if (qty <= 0) return false;

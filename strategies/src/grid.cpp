@@ -10,7 +10,7 @@ grid::grid(const grid_params& params, core::instrument_id instrument, std::uint1
   TR_CHECK(params.drift_threshold_ppm > 0, "grid needs a drift threshold");
 }
 
-void grid::on_book(const core::order_book& book, const core::event_header& h, core::regime r,
+void grid::on_book(const core::order_book& book, const core::event_header& h, sizing r,
                    intent_sink& sink) noexcept {
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return;
   const core::ticks bid = book.best(core::side::buy).price_ticks;
@@ -30,7 +30,7 @@ void grid::on_book(const core::order_book& book, const core::event_header& h, co
   }
 }
 
-void grid::on_exec(const core::exec_report& x, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+void grid::on_exec(const core::exec_report& x, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   working_order* o = working_.find(x.cl_ord_id);
   if (o == nullptr) return;
   switch (x.kind) {
@@ -60,7 +60,7 @@ void grid::on_exec(const core::exec_report& x, const core::event_header& h, core
   }
 }
 
-void grid::set_anchor(core::ticks anchor_ticks, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+void grid::set_anchor(core::ticks anchor_ticks, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   if (anchor_ticks <= 0) return;
   cancel_all(h, sink);
   anchor_ = anchor_ticks;
@@ -73,7 +73,7 @@ void grid::stop(const core::event_header& h, intent_sink& sink) noexcept {
   running_ = false;
 }
 
-void grid::place_grid(const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+void grid::place_grid(const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   const core::lots buy_qty = scaled(params_.size_lots, r, core::side::buy);
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 1; k <= params_.levels; ++k) {

@@ -13,7 +13,7 @@ ladder::ladder(const ladder_params& params, core::instrument_id instrument, std:
            "ladder needs rungs, a size, a positive step and growth");
 }
 
-std::size_t ladder::fire(core::ticks reference_ticks, const core::event_header& h, core::regime r,
+std::size_t ladder::fire(core::ticks reference_ticks, const core::event_header& h, sizing r,
                          intent_sink& sink) noexcept {
   if (reference_ticks <= 0) return 0;
   std::size_t placed = 0;
@@ -46,7 +46,7 @@ core::ticks sell_ladder::rung_price(std::uint32_t k) const noexcept {
 }
 
 void sell_ladder::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                          core::regime r, intent_sink& sink) noexcept {
+                          sizing r, intent_sink& sink) noexcept {
   const core::ticks mid = mid_of(book);
   if (mid == 0 || pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) return;
   if (reference_ == 0) {

@@ -38,7 +38,7 @@ market_maker::market_maker(const market_maker_params& params, core::instrument_i
 }
 
 void market_maker::on_book(const core::order_book& book, core::lots position_lots, const core::event_header& h,
-                           core::regime r, intent_sink& sink) noexcept {
+                           sizing r, intent_sink& sink) noexcept {
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return;
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;

@@ -37,7 +37,7 @@ dip_buyer::dip_buyer(const dip_buyer_params& params, core::instrument_id instrum
   }
 }
 
-void dip_buyer::on_book(const core::order_book& book, const core::event_header& h, core::regime r,
+void dip_buyer::on_book(const core::order_book& book, const core::event_header& h, sizing r,
                         intent_sink& sink) noexcept {
   if (anchor_ != 0) return;
   const core::ticks mid = mid_of(book);
@@ -45,14 +45,14 @@ void dip_buyer::on_book(const core::order_book& book, const core::event_header& 
   set_anchor(params_.anchor_ticks > 0 ? params_.anchor_ticks : mid, h, r, sink);
 }
 
-void dip_buyer::set_anchor(core::ticks anchor, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+void dip_buyer::set_anchor(core::ticks anchor, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   if (anchor <= 0) return;
   cancel_working(working_, instrument_, ids_.bot(), component_, h, sink);
   anchor_ = anchor;
   for (std::size_t i = 0; i < params_.level_count; ++i) bid_level(i, h, r, sink);
 }
 
-void dip_buyer::bid_level(std::size_t level, const core::event_header& h, core::regime r, intent_sink& sink) noexcept {
+void dip_buyer::bid_level(std::size_t level, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   const core::lots qty = scaled(params_.levels[level].size_lots, r, core::side::buy);
   const core::ticks price = scale_ppm(anchor_, -params_.levels[level].below_ppm);
   if (qty <= 0 || price <= 0) return;
@@ -65,7 +65,7 @@ void dip_buyer::bid_level(std::size_t level, const core::event_header& h, core::
   if (!sink.push(in)) working_.remove(in.cl_ord_id);
 }
 
-void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h, core::regime r,
+void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h, sizing r,
                         intent_sink& sink) noexcept {
   working_order* o = working_.find(x.cl_ord_id);
   if (o == nullptr) return;
@@ -90,7 +90,7 @@ min_order::min_order(const min_order_params& params, core::instrument_id instrum
 }
 
 void min_order::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                        core::regime r, intent_sink& sink) noexcept {
+                        sizing r, intent_sink& sink) noexcept {
   if (checked_ && h.local_ts_ns - last_check_ns_ < params_.check_interval_ns) return;
   if (!book.valid() || book.depth(core::side::buy) == 0) return;
   last_check_ns_ = h.local_ts_ns;
@@ -132,7 +132,7 @@ void min_order::on_exec(const core::exec_report& x) noexcept {
 // ---- take_profit --------------------------------------------------------------------
 
 void take_profit::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                          core::regime r, intent_sink& sink) noexcept {
+                          sizing r, intent_sink& sink) noexcept {
   const core::ticks mid = mid_of(book);
   if (mid == 0) return;
   if (pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) {
@@ -156,7 +156,7 @@ void take_profit::on_book(const core::order_book& book, const position_view& pos
 
 // ---- threshold_tp --------------------------------------------------------------------
 
-void threshold_tp::on_position(const position_view& pos, const core::event_header& h, core::regime r,
+void threshold_tp::on_position(const position_view& pos, const core::event_header& h, sizing r,
                                intent_sink& sink) noexcept {
   if (in_flight_ != 0 || pos.position_lots <= params_.threshold_lots) return;
   const auto share = static_cast<core::int128_t>(pos.position_lots) * params_.sell_permille / 1000;

@@ -86,6 +86,48 @@ absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, st
   return out;
 }
 
+absl::StatusOr<core::command> to_signal_command(const signal_request& request, const core::instrument& instrument,
+                                                std::uint16_t bot, std::uint32_t reply_id) {
+  static_assert(signal_request::k_max_steps <= sizeof(core::command::text));
+  core::command c{};
+  c.kind = core::command_kind::signal;
+  c.bot = bot;
+  c.reply_id = reply_id;
+  c.regime = request.regime ? static_cast<std::uint8_t>(*request.regime) : k_no_regime;
+  if (request.anchor_price) {
+    core::ticks anchor = 0;
+    if (instrument.tick.to_units(*request.anchor_price, core::rounding::nearest, anchor) != core::fp_error::ok ||
+        anchor <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("anchorPrice: out of range for ", instrument.symbol));
+    }
+    c.args[0] = anchor;
+  }
+  c.args[1] = static_cast<std::int64_t>(request.step_count);
+  for (std::size_t i = 0; i < request.step_count; ++i) c.text[i] = static_cast<char>(request.steps[i]);
+  return c;
+}
+
+bool from_signal_command(const core::command& c, signal_request& request, core::ticks& anchor_ticks) noexcept {
+  request = {};
+  anchor_ticks = 0;
+  if (c.kind != core::command_kind::signal || c.args[1] < 0 ||
+      c.args[1] > static_cast<std::int64_t>(signal_request::k_max_steps) || c.args[0] < 0) {
+    return false;
+  }
+  if (c.regime != k_no_regime) {
+    if (c.regime >= core::k_regime_count) return false;
+    request.regime = static_cast<core::regime>(c.regime);
+  }
+  request.step_count = static_cast<std::size_t>(c.args[1]);
+  for (std::size_t i = 0; i < request.step_count; ++i) {
+    const auto code = static_cast<std::uint8_t>(c.text[i]);
+    if (code > static_cast<std::uint8_t>(signal::cancel_all)) return false;
+    request.steps[i] = static_cast<signal>(code);
+  }
+  anchor_ticks = c.args[0];
+  return request.step_count > 0 || request.regime.has_value() || anchor_ticks > 0;
+}
+
 void signal_sequencer::start(const signal_request& request) noexcept {
   request_ = request;
   position_ = 0;

@@ -223,6 +223,11 @@ struct command {
   char text[64];           // kind-specific (e.g. signal name), NUL-padded
 };
 
+// event_header.flags of a command: sent by the strategy stage on a bot's
+// regime change (not by an operator). Risk follows it but never lets it lift
+// a BLACK its circuit breaker forced; only an operator's regime_set does.
+inline constexpr std::uint32_t k_command_from_strategy = 1u << 0;
+
 struct timer {
   std::uint32_t timer_id;
   std::uint32_t pad;

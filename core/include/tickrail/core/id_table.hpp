@@ -80,6 +80,24 @@ class id_table {
     return true;
   }
 
+  // The stored value for `key`, to read or change in place; nullptr if absent.
+  [[nodiscard]] std::uint32_t* lookup(std::uint64_t key) noexcept {
+    if (key == 0) return nullptr;
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (slots_[i].key == key) return &slots_[i].value;
+      if (slots_[i].key == 0) return nullptr;
+    }
+  }
+
+  // Calls f(key, value&) for every entry, in table order; f may change the
+  // value but must not insert or erase.
+  template <typename F>
+  void for_each(F&& f) noexcept {
+    for (std::size_t i = 0; i <= mask_; ++i) {
+      if (slots_[i].key != 0) f(slots_[i].key, slots_[i].value);
+    }
+  }
+
   void clear() noexcept {
     for (std::size_t i = 0; i <= mask_; ++i) slots_[i] = {};
     size_ = 0;

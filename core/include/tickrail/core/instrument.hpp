@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,8 @@ namespace tickrail::core {
 enum class venue : std::uint8_t { deribit = 0, binance_usdm = 1 };
 inline constexpr std::size_t k_venue_count = 2;
 [[nodiscard]] std::string_view to_string(venue v) noexcept;
+// The inverse of to_string ("deribit", "binance_usdm").
+[[nodiscard]] std::optional<venue> parse_venue(std::string_view name) noexcept;
 
 enum class instrument_kind : std::uint8_t { perpetual, future, option, spot, future_combo, option_combo };
 [[nodiscard]] std::string_view to_string(instrument_kind k) noexcept;

@@ -37,7 +37,7 @@ class bracket {
   bracket(const bracket_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
 
   // False when the regime gates the entry side (nothing placed).
-  bool start(const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  bool start(const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x, const core::event_header& h, intent_sink& sink) noexcept;
 
   [[nodiscard]] bracket_state state() const noexcept { return state_; }

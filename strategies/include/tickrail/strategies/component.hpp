@@ -73,6 +73,15 @@ struct options_multipliers {
   core::regime_multipliers call{1000, 1000};
 };
 
+// What sizes a component's orders: the regime's multipliers, stacked with
+// the options multipliers by the bot. Converts implicitly from a regime (the
+// plain multipliers) so a component can be driven by either.
+struct sizing {
+  constexpr sizing(core::regime r) noexcept : m(core::multipliers(r)) {}  // NOLINT(google-explicit-constructor)
+  constexpr sizing(core::regime_multipliers mm) noexcept : m(mm) {}      // NOLINT(google-explicit-constructor)
+  core::regime_multipliers m;
+};
+
 // Regime × options multipliers, multiplied (permille × permille / 1000): a
 // zero from either stays zero — a gate is never undone by stacking.
 [[nodiscard]] constexpr core::regime_multipliers stacked(core::regime r, option_exposure e,
@@ -91,6 +100,7 @@ struct options_multipliers {
 [[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime r, core::side s) noexcept {
   return scaled(size, core::multipliers(r), s);
 }
+[[nodiscard]] constexpr core::lots scaled(core::lots size, sizing z, core::side s) noexcept { return scaled(size, z.m, s); }
 
 // The orders one component has working, by client order id: what it asked
 // for and what the venue has told it since. Fixed capacity; linear scans

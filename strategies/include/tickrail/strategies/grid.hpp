@@ -32,11 +32,11 @@ class grid {
   grid(const grid_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
 
   // After the sequencer applied a frame to the book; ignored unless valid.
-  void on_book(const core::order_book& book, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void on_book(const core::order_book& book, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   // Fills and order updates for this component's orders (others ignored).
-  void on_exec(const core::exec_report& x, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void on_exec(const core::exec_report& x, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   // The `anchorPrice` signal: re-anchor there now.
-  void set_anchor(core::ticks anchor_ticks, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void set_anchor(core::ticks anchor_ticks, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   // Cancels every working order; the grid places nothing until re-anchored.
   void stop(const core::event_header& h, intent_sink& sink) noexcept;
 
@@ -44,7 +44,7 @@ class grid {
   [[nodiscard]] std::size_t working() const noexcept { return working_.size(); }
 
  private:
-  void place_grid(const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void place_grid(const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   void place(core::side s, core::ticks price, core::lots qty, std::int32_t level, const core::event_header& h,
              intent_sink& sink) noexcept;
   void cancel_all(const core::event_header& h, intent_sink& sink) noexcept;

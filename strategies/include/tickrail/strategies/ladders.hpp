@@ -35,7 +35,7 @@ class ladder {
   ladder(const ladder_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
   // Places the whole ladder below `reference_ticks` (the mid, or a payload
   // price). Returns the number of rungs placed.
-  std::size_t fire(core::ticks reference_ticks, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  std::size_t fire(core::ticks reference_ticks, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
 
  private:
   ladder_params params_;
@@ -54,7 +54,7 @@ struct sell_ladder_params {
 class sell_ladder {
  public:
   sell_ladder(const sell_ladder_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
-  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, core::regime r,
+  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x) noexcept;
   [[nodiscard]] core::ticks reference() const noexcept { return reference_; }

@@ -37,7 +37,7 @@ class ma_crossover {
  public:
   ma_crossover(const ma_crossover_params& params, core::instrument_id instrument, std::uint16_t component,
                order_ids& ids);
-  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, core::regime r,
+  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   [[nodiscard]] int last_sign() const noexcept { return last_sign_; }
 

@@ -47,7 +47,7 @@ class market_maker {
 
   // A valid book (others are ignored); `position_lots` is the bot's position
   // in the instrument.
-  void on_book(const core::order_book& book, core::lots position_lots, const core::event_header& h, core::regime r,
+  void on_book(const core::order_book& book, core::lots position_lots, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x) noexcept;
   void stop(const core::event_header& h, intent_sink& sink) noexcept;

@@ -53,13 +53,13 @@ struct dip_buyer_params {
 class dip_buyer {
  public:
   dip_buyer(const dip_buyer_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
-  void on_book(const core::order_book& book, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
-  void on_exec(const core::exec_report& x, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
-  void set_anchor(core::ticks anchor, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void on_book(const core::order_book& book, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
+  void on_exec(const core::exec_report& x, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
+  void set_anchor(core::ticks anchor, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   [[nodiscard]] std::size_t working() const noexcept { return working_.size(); }
 
  private:
-  void bid_level(std::size_t level, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void bid_level(std::size_t level, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   dip_buyer_params params_;
   core::instrument_id instrument_;
   std::uint16_t component_;
@@ -78,7 +78,7 @@ struct min_order_params {
 class min_order {
  public:
   min_order(const min_order_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
-  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, core::regime r,
+  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x) noexcept;
   [[nodiscard]] core::client_order_id working_id() const noexcept { return bid_.id; }
@@ -106,7 +106,7 @@ class take_profit {
   take_profit(const take_profit_params& params, core::instrument_id instrument, std::uint16_t component,
               order_ids& ids) noexcept
       : params_(params), instrument_(instrument), component_(component), ids_(ids) {}
-  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, core::regime r,
+  void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   [[nodiscard]] bool armed() const noexcept { return armed_; }
   [[nodiscard]] core::ticks high_water() const noexcept { return high_; }
@@ -133,7 +133,7 @@ class threshold_tp {
   threshold_tp(const threshold_tp_params& params, core::instrument_id instrument, std::uint16_t component,
                order_ids& ids) noexcept
       : params_(params), instrument_(instrument), component_(component), ids_(ids) {}
-  void on_position(const position_view& pos, const core::event_header& h, core::regime r, intent_sink& sink) noexcept;
+  void on_position(const position_view& pos, const core::event_header& h, sizing r, intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x) noexcept;
   [[nodiscard]] bool in_flight() const noexcept { return in_flight_ != 0; }
 

@@ -21,7 +21,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "tickrail/core/events.hpp"
 #include "tickrail/core/fixed_point.hpp"
+#include "tickrail/core/instrument.hpp"
 #include "tickrail/core/regime.hpp"
 
 namespace tickrail::strategies {
@@ -61,6 +63,19 @@ struct signal_request {
 // the offending field and value.
 absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, std::string_view regime,
                                                     std::string_view anchor_price);
+
+// A request travels the command ring as a `command_kind::signal` command,
+// parsed and converted on the control thread so the hot path never reads
+// text: `regime` holds the regime (k_no_regime when absent), args[0] the
+// anchor in ticks of the bot's instrument (0 when absent), args[1] the step
+// count, text[0..] one byte per step. The anchor rounds to the nearest tick;
+// a price that does not fit the instrument is an error.
+inline constexpr std::uint8_t k_no_regime = 0xFF;
+absl::StatusOr<core::command> to_signal_command(const signal_request& request, const core::instrument& instrument,
+                                                std::uint16_t bot, std::uint32_t reply_id);
+// The inverse, for the bot; false (nothing to run) on a malformed command.
+[[nodiscard]] bool from_signal_command(const core::command& c, signal_request& request,
+                                       core::ticks& anchor_ticks) noexcept;
 
 class signal_sequencer {
  public:

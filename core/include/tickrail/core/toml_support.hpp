@@ -1,5 +1,5 @@
-// core/src/toml_support.hpp — shared by the config readers in core
-// (placement, risk limits); private to the core library.
+// tickrail/core/toml_support.hpp — shared by the config readers (placement
+// and risk limits in core, bot configs in strategies). Cold path only.
 //
 // Debian's toml++ is built with exceptions: parse errors arrive as one and
 // are caught in parse_toml, never crossing these cold-path boundaries. Every
@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "tickrail/core/fixed_point.hpp"
+#include "tickrail/core/instrument.hpp"
 
 namespace tickrail::core::toml_support {
 
@@ -33,5 +34,14 @@ absl::StatusOr<std::uint32_t> read_u32(std::string_view source, const toml::node
 // A TOML integer, float (through its shortest decimal text) or decimal
 // string, as an exact decimal.
 absl::StatusOr<decimal> read_decimal(std::string_view source, const toml::node& node, std::string_view key);
+
+// A positive fraction (per_unit = 1) or percentage (per_unit = 100) as parts
+// per million, rounded down; an error unless 0 < ppm <= max_ppm.
+absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                                    std::int64_t per_unit, std::int64_t max_ppm);
+// A positive quantity in venue units → whole lots of `inst`, rounded down;
+// an error when smaller than one lot.
+absl::StatusOr<lots> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                             const instrument& inst);
 
 }  // namespace tickrail::core::toml_support

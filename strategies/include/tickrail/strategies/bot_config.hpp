@@ -1,0 +1,125 @@
+// tickrail/strategies/bot_config.hpp — the `[[bots]]` section of a config:
+// which components each bot runs, with their parameters in the venue's units,
+// compiled to the integer ticks, lots and ppm the components work in.
+//
+//   [[bots]]
+//   name        = "btc-maker"            # unique; 1..31 of [A-Za-z0-9_-]
+//   instrument  = "BTC-PERPETUAL"        # the bot's instrument (venue = "deribit" unless given)
+//   regime      = "calm"                 # initial regime (manual until cleared)
+//   start       = ["main_mm", "take_profit"]   # what `start_bot` starts
+//   cancel_timeout_ms = 30000            # cancel_all barrier gives up after this
+//
+//   [bots.grid]         levels, spacing (price), size, anchor_price, drift_threshold_pct, post_only
+//   [bots.main_mm]      (and fast_mm, slow_mm) the profile's defaults, overridden by
+//                       half_spread_ticks, level_step_ticks, orders_per_side, size,
+//                       refresh_interval_ms, requote_tolerance_ticks, inventory_skew_factor, post_only
+//   [bots.dip_buyer]    levels = [{below_pct = 1, size = 100}, ...], anchor_price
+//   [bots.min_order]    min_size, check_interval_ms
+//   [bots.take_profit]  trigger_pct, trail_offset_pct, cooldown_ms
+//   [bots.threshold_tp] threshold, sell_pct
+//   [bots.ladder]       rungs, first_below_pct, step_pct, size, size_growth
+//   [bots.sell_ladder]  rungs, first_above_pct, step_pct, ratchet_pct
+//   [bots.ma_crossover] fast, slow, sample_interval_ms, size, trail_pct, allow_shorts
+//   [bots.bracket]      side, entry_price (absent = market), size, stop_pct, take_pct, sl_retries
+//   [bots.options]      currency, min_days, otm_pct = [ATM, slightly, OTM], allocation_pct,
+//                       strength, trim_contracts, trim_pct
+//   [bots.options_multipliers]  put_buy, put_sell, call_buy, call_sell, none_buy, none_sell
+//   [bots.regime_classifier]    candle_ms, transition_vol, stress_vol, black_vol,
+//                               black_drawdown, extreme_funding_rate, deescalate_after_polls,
+//                               override_priority
+//
+// Prices and sizes are in the instrument's venue units (USD for Deribit
+// perpetuals); percentages are percent ("1.5" = 1.5 %). A component without a
+// table is not configured: a signal naming it is refused. Every error names
+// file, line and key; nothing is half-loaded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tickrail/core/instrument.hpp"
+#include "tickrail/core/regime.hpp"
+#include "tickrail/strategies/bracket.hpp"
+#include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/grid.hpp"
+#include "tickrail/strategies/ladders.hpp"
+#include "tickrail/strategies/ma_crossover.hpp"
+#include "tickrail/strategies/market_maker.hpp"
+#include "tickrail/strategies/options.hpp"
+#include "tickrail/strategies/position_components.hpp"
+#include "tickrail/strategies/regime_classifier.hpp"
+
+namespace tickrail::strategies {
+
+// The components a bot can run. The value is the `component` field of the
+// intents it sends (0 is the bot itself: cancels from cancel_all).
+enum class component_id : std::uint16_t {
+  bot = 0,
+  grid,
+  main_mm,
+  fast_mm,
+  slow_mm,
+  dip_buyer,
+  min_order,
+  take_profit,
+  threshold_tp,
+  ladder,
+  sell_ladder,
+  ma_crossover,
+  bracket,
+  options,
+};
+inline constexpr std::size_t k_component_count = 14;
+[[nodiscard]] std::string_view to_string(component_id c) noexcept;
+[[nodiscard]] std::optional<component_id> parse_component(std::string_view name) noexcept;
+
+struct options_config {
+  options_params params{};
+  std::string currency;  // underlying base currency ("BTC"); default the instrument's base
+  int strength = 2;      // 1 ATM, 2 slightly OTM, 3 OTM
+  core::decimal trim_contracts{0, 0};   // coin; 0 = use trim_pct
+  std::int64_t trim_pct_ppm = 500'000;  // 50 %
+};
+
+struct classifier_config {
+  classifier_params params{};
+  std::int64_t candle_ns = 3'600'000'000'000;  // one hour
+};
+
+struct bot_config {
+  std::string name;
+  std::uint16_t id = 0;  // 1-based position in the file: the client order id's bot field
+  core::instrument_id instrument = core::no_instrument;
+  core::regime initial_regime = core::regime::calm;
+  std::vector<component_id> start;  // what start_bot starts
+  std::int64_t cancel_timeout_ns = 30'000'000'000;
+
+  std::optional<grid_params> grid;
+  std::optional<market_maker_params> main_mm, fast_mm, slow_mm;
+  std::optional<dip_buyer_params> dip_buyer;
+  std::optional<min_order_params> min_order;
+  std::optional<take_profit_params> take_profit;
+  std::optional<threshold_tp_params> threshold_tp;
+  std::optional<ladder_params> ladder;
+  std::optional<sell_ladder_params> sell_ladder;
+  std::optional<ma_crossover_params> ma_crossover;
+  std::optional<bracket_params> bracket;
+  std::optional<options_config> options;
+  options_multipliers option_multipliers{};
+  std::optional<classifier_config> classifier;
+
+  [[nodiscard]] bool configured(component_id c) const noexcept;
+};
+
+inline constexpr std::size_t k_max_bots = 64;
+
+// Reads every `[[bots]]` table of a config (none is an empty list).
+absl::StatusOr<std::vector<bot_config>> parse_bots_toml(std::string_view toml_text, std::string_view source_name,
+                                                        const core::instrument_catalog& catalog);
+absl::StatusOr<std::vector<bot_config>> load_bots_file(const std::string& path, const core::instrument_catalog& catalog);
+
+}  // namespace tickrail::strategies
