@@ -345,6 +345,12 @@ TEST_F(risk_test, circuit_breaker_on_a_fast_drop_forces_black) {
   EXPECT_EQ(engine_->effective_regime(), core::regime::black);
   EXPECT_EQ(count_records(core::risk_record_kind::circuit_breaker), 1u);
   EXPECT_EQ(submit(place(k_perp, side::sell, 1, 95000, 1, 40 * s)), risk_reason::regime_gated);
+  // A bot's classifier calling CALM does not lift the breaker's BLACK...
+  core::event from_bot = command(command_kind::regime_set, 41 * s, static_cast<std::uint8_t>(core::regime::calm));
+  from_bot.header.flags = core::k_command_from_strategy;
+  feed(from_bot);
+  EXPECT_EQ(engine_->effective_regime(), core::regime::black);
+  // ...an operator's regime_set does.
   feed(command(command_kind::regime_set, 41 * s, static_cast<std::uint8_t>(core::regime::aftermath)));
   EXPECT_EQ(engine_->effective_regime(), core::regime::aftermath);
 

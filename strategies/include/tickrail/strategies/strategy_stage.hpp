@@ -44,7 +44,7 @@ struct strategy_stage_counters {
   std::uint64_t references = 0;
   std::uint64_t intents_refused = 0;  // a bot pushed more than intent_sink::k_capacity for one event
   std::uint64_t records_dropped = 0;  // slow-path queue full
-  std::uint64_t stalls = 0;           // polls that found the risk ring full
+  std::uint64_t stalls = 0;           // times the risk ring was found full
 };
 
 // `Sink` is called as `bool sink(const strategy_record&) noexcept`; false
@@ -73,6 +73,7 @@ class strategy_stage {
     for (; s <= avail; ++s) {
       handle(input_.slot(s));
       if (!flush()) {
+        ++counters_.stalls;
         ++s;  // this event is handled; its outputs wait in the staging buffer
         break;
       }
