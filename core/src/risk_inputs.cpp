@@ -45,6 +45,7 @@ ticks collar_distance(ticks ref, const instrument_limits& lim) noexcept {
 // ---- execution reports -------------------------------------------------------------
 
 void risk_engine::on_exec(const event& ev) noexcept {
+  if ((ev.header.flags & k_exec_risk_feedback) != 0) return;  // our own reject, come round
   const exec_report& x = ev.exec;
   const bool reconciled = (ev.header.flags & k_exec_reconciled) != 0;
   const instrument_id id = ev.header.instrument;

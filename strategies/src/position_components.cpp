@@ -99,7 +99,7 @@ void min_order::on_book(const core::order_book& book, const position_view& pos, 
   if (__builtin_sub_overflow(params_.min_size_lots, pos.position_lots, &shortfall)) shortfall = 0;
   const core::lots gap = scaled(shortfall, r, core::side::buy);
   const core::ticks best_bid = book.best(core::side::buy).price_ticks;
-  if (gap <= 0) {
+  if (gap <= 0 || best_bid <= 0) {  // floor reached, or no bid to trail (a non-positive price is no price)
     if (bid_.id != 0 && !bid_.cancel_sent) {
       core::order_intent in = make_intent(core::intent_kind::cancel, instrument_, ids_.bot(), component_, h);
       in.cl_ord_id = bid_.id;

@@ -85,6 +85,37 @@ TEST_F(risk_stage_test, passes_orders_in_sequence_and_reports_rejects_to_the_sin
   EXPECT_EQ(records_[0].cl_ord_id, 2u);
 }
 
+TEST_F(risk_stage_test, rejected_places_and_unknown_cancels_go_back_as_feedback_with_the_reason) {
+  core::ring<core::event> feedback{2, 1};
+  core::ring<core::order_request> orders{16, 1};
+  core::risk_stage<record_sink> stage(input_, 0, orders, *engine_, record_sink{&records_}, nullptr, &feedback);
+  push(place(k_perp, side::buy, 1, 99900, 1));
+  push(place(k_perp, side::buy, 101, 99900, 2, 7));         // over max_order_qty
+  push(replace(k_perp, side::buy, 101, 99900, 1));          // rejected edit: the order still works
+  push(cancel(k_perp, 99));                                 // not an order risk knows
+  push(place(k_perp, side::buy, 101, 99900, 3));            // feedback ring full: counted
+  for (int i = 0; i < 100 && stage.poll() > 0; ++i) {
+  }
+  std::vector<core::event> back;
+  feedback.poll(0, [&](const core::event& e, core::sequence_t, bool) { back.push_back(e); });
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].header.type, core::event_type::exec_report);
+  EXPECT_EQ(back[0].header.flags, core::k_exec_risk_feedback);
+  EXPECT_EQ(back[0].header.local_ts_ns, 7);  // the intent's trigger time
+  EXPECT_EQ(back[0].exec.kind, core::exec_kind::reject);
+  EXPECT_EQ(back[0].exec.cl_ord_id, 2u);
+  EXPECT_EQ(back[0].exec.risk_reason, static_cast<std::uint8_t>(risk_reason::max_order_qty));
+  EXPECT_EQ(back[1].exec.cl_ord_id, 99u);
+  EXPECT_EQ(back[1].exec.risk_reason, static_cast<std::uint8_t>(risk_reason::unknown_order));
+  EXPECT_EQ(stage.feedback_dropped(), 1u);
+  // Fed back into risk (as the sequencer would), its own rejects change nothing.
+  const std::uint64_t divergences = engine_->metrics().divergences.get();
+  for (const core::event& e : back) push(e);
+  run_until_idle();
+  EXPECT_EQ(engine_->metrics().divergences.get(), divergences);
+  EXPECT_EQ(engine_->state(), core::trading_state::active);
+}
+
 TEST_F(risk_stage_test, full_order_ring_applies_back_pressure_without_loss) {
   for (std::uint64_t id = 1; id <= 6; ++id) push(place(k_perp, side::buy, 1, 99900 - static_cast<core::ticks>(id), id));
   run_until_idle();

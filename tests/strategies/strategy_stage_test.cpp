@@ -12,6 +12,7 @@
 #include "support/alloc_counter.hpp"
 #include "support/risk_fixture.hpp"
 #include "tickrail/core/risk_stage.hpp"
+#include "tickrail/core/sequencer.hpp"
 
 namespace tickrail::strategies {
 namespace {
@@ -157,6 +158,55 @@ TEST_F(strategy_stage_test, a_started_bot_quotes_through_the_real_risk_stage) {
   EXPECT_EQ(sent[0].intent.qty_lots, 2);
   EXPECT_EQ(core::bot_of(sent[0].intent.cl_ord_id), 1);
   EXPECT_EQ(engine.metrics().decisions[static_cast<std::size_t>(core::risk_reason::accepted)].get(), 2u);
+}
+
+// The whole hot loop: sequencer → book+strategy → risk, with risk's rejects
+// merged back by the sequencer. With the mark far from the book risk refuses
+// the quotes; the feedback frees the market maker's levels, so once the mark
+// is back it quotes again (without feedback it would wait on the refused ids
+// forever).
+TEST_F(strategy_stage_test, risk_rejects_come_back_through_the_sequencer_and_the_bot_quotes_again) {
+  struct fixed_clock {
+    [[nodiscard]] std::int64_t now_ns() const noexcept { return 0; }
+  } clock;
+  auto limits = core::parse_risk_limits_toml(test::k_risk_toml, "risk.toml", catalog_);
+  ASSERT_TRUE(limits.ok()) << limits.status();
+  core::risk_engine engine(catalog_, &*limits, core::risk_persisted_state{}, 256);
+  core::ring<core::event> md{64, 1}, exec{64, 1}, cmd{16, 1}, feedback{64, 1}, risk_in{256, 1};
+  core::ring<core::order_request> orders{64, 1};
+  core::sequencer<fixed_clock> seq({{&md, 0}, {&exec, 0}, {&cmd, 0}, {&feedback, 0}}, input_, clock, 0);
+  strategy_stage<record_sink> stage(input_, 0, risk_in, books_, bots_, record_sink{&records_});
+  core::risk_stage<no_risk_records> risk(risk_in, 0, orders, engine, no_risk_records{}, nullptr, &feedback);
+  const auto run = [&] {
+    for (int i = 0; i < 100; ++i) {
+      if (seq.poll() + stage.poll() + risk.poll() == 0) break;
+    }
+  };
+  std::vector<core::order_request> sent;
+  const auto take_orders = [&] {
+    sent.clear();
+    orders.poll(0, [&](const core::order_request& r, core::sequence_t, bool) { sent.push_back(r); });
+  };
+
+  ASSERT_TRUE(md.try_push(test::ticker_mark(k_perp, 101'000, 1)));  // 1 % off the book: outside the collar
+  ASSERT_TRUE(cmd.try_push(start_bot(1)));
+  run();
+  ASSERT_TRUE(md.try_push(book_event(core::md_kind::book_snapshot, 99'995, 100'005, 2, 10)));
+  run();
+  take_orders();
+  EXPECT_EQ(stage.counters().intents, 2u);
+  EXPECT_TRUE(sent.empty());  // both quotes refused by the mark's collar
+  EXPECT_EQ(bots_[0]->open_orders(), 0u);  // ...and the bot knows
+
+  ASSERT_TRUE(md.try_push(test::ticker_mark(k_perp, 100'000, 3)));
+  ASSERT_TRUE(md.try_push(book_event(core::md_kind::book_snapshot, 99'995, 100'005, 4, 11)));
+  run();
+  take_orders();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].intent.price_ticks, 99'996);
+  EXPECT_EQ(sent[1].intent.price_ticks, 100'004);
+  EXPECT_EQ(bots_[0]->open_orders(), 2u);
+  EXPECT_EQ(engine.state(), core::trading_state::active);  // its own rejects did not count as divergence
 }
 
 TEST_F(strategy_stage_test, a_full_risk_ring_holds_outputs_back_without_losing_any) {

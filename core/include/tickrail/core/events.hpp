@@ -184,7 +184,8 @@ struct exec_report {
   side order_side;
   order_type type;
   std::uint8_t order_flags;
-  std::uint8_t pad[3];
+  std::uint8_t risk_reason;  // exec_kind::reject from pre-trade risk: its risk_reason (risk.hpp); else 0
+  std::uint8_t pad[2];
   std::int32_t venue_error;  // JSON-RPC error code (10009, 11054, ...) or 0
   client_order_id cl_ord_id; // 0 when the order is not ours (no/foreign label)
   std::int64_t request_id;   // JSON-RPC id of the request this answers; 0 for notifications

@@ -170,6 +170,10 @@ static_assert(std::is_trivially_copyable_v<risk_record> && sizeof(risk_record) =
 // of ours reported this way are adopted (tracked) instead of counted as
 // divergence.
 inline constexpr std::uint32_t k_exec_reconciled = 1u << 0;
+// event_header.flags on an exec_report: a reject pre-trade risk sent back to
+// the strategies (risk_stage's feedback ring, through the sequencer). The
+// engine ignores these when they come round: it made the decision.
+inline constexpr std::uint32_t k_exec_risk_feedback = 1u << 1;
 
 // A counter with one writer (the risk stage) and any number of readers:
 // relaxed load + store, no locked instruction on the hot path.

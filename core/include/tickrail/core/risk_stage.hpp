@@ -10,6 +10,15 @@
 // stops consuming input (back-pressure; nothing is dropped) until the
 // gateway frees a slot.
 //
+// Reject feedback: with a feedback ring, every rejected place (and every
+// cancel of an order risk does not know) goes back as an exec_report of kind
+// reject carrying the risk reason (flag k_exec_risk_feedback), which the
+// sequencer merges like a venue report: the component that asked learns its
+// order never left, instead of waiting on it forever. A rejected replace
+// sends nothing (the order still works on its old terms). The feedback ring
+// is never waited on — it flows upstream, and waiting could close a cycle —
+// so when it is full the reject is counted in feedback_dropped().
+//
 // Runtime reload of limits: the control thread parses and validates new
 // limits (a failure changes nothing and is reported to the operator), posts
 // them to the `risk_limits_mailbox` under a generation number, then sends a
@@ -68,8 +77,14 @@ class risk_stage {
   static constexpr std::size_t k_max_batch = 256;
 
   risk_stage(ring<event>& input, std::size_t consumer, ring<order_request>& output, risk_engine& engine, Sink sink,
-             risk_limits_mailbox* mailbox = nullptr)
-      : input_(input), consumer_(consumer), output_(output), engine_(engine), sink_(std::move(sink)), mailbox_(mailbox) {}
+             risk_limits_mailbox* mailbox = nullptr, ring<event>* feedback = nullptr)
+      : input_(input),
+        consumer_(consumer),
+        output_(output),
+        engine_(engine),
+        sink_(std::move(sink)),
+        mailbox_(mailbox),
+        feedback_(feedback) {}
 
   // One batch. Returns the number of input events consumed.
   std::size_t poll() noexcept {
@@ -90,6 +105,7 @@ class risk_stage {
       order_request request;
       const bool emitted = engine_.on_event(ev, request);
       drain_records();
+      if (!emitted && feedback_ != nullptr && ev.header.type == event_type::intent) send_feedback(ev);
       if (emitted && !output_.try_push(request)) {
         pending_ = request;
         has_pending_ = true;
@@ -101,8 +117,37 @@ class risk_stage {
   }
 
   [[nodiscard]] std::uint64_t records_dropped() const noexcept { return records_dropped_; }
+  [[nodiscard]] std::uint64_t feedback_dropped() const noexcept { return feedback_dropped_; }
 
  private:
+  void send_feedback(const event& ev) noexcept {
+    const risk_reason reason = engine_.last_decision();
+    const intent_kind kind = ev.intent.kind;
+    if (reason == risk_reason::accepted || kind == intent_kind::replace) return;
+    if (kind != intent_kind::place && reason != risk_reason::unknown_order) return;
+    const sequence_t s = feedback_->try_claim(1);
+    if (s == no_sequence) {
+      ++feedback_dropped_;
+      return;
+    }
+    event& out = feedback_->slot(s);
+    out.header = ev.header;
+    out.header.sequence = -1;
+    out.header.type = event_type::exec_report;
+    out.header.flags = k_exec_risk_feedback;
+    out.exec = exec_report{};
+    out.exec.kind = exec_kind::reject;
+    out.exec.state = order_state::rejected;
+    out.exec.order_side = ev.intent.order_side;
+    out.exec.type = ev.intent.type;
+    out.exec.order_flags = ev.intent.flags;
+    out.exec.risk_reason = static_cast<std::uint8_t>(reason);
+    out.exec.cl_ord_id = ev.intent.cl_ord_id;
+    out.exec.price_ticks = ev.intent.price_ticks;
+    out.exec.qty_lots = ev.intent.qty_lots;
+    feedback_->publish(s);
+  }
+
   void drain_records() noexcept {
     for (const risk_record& r : engine_.records()) {
       if (!sink_(r)) ++records_dropped_;
@@ -118,7 +163,9 @@ class risk_stage {
   risk_limits_mailbox* mailbox_;
   order_request pending_{};
   bool has_pending_ = false;
+  ring<event>* feedback_;
   std::uint64_t records_dropped_ = 0;
+  std::uint64_t feedback_dropped_ = 0;
 };
 
 }  // namespace tickrail::core
