@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "support/risk_fixture.hpp"
+#include "tickrail/deribit/instruments.hpp"
 
 namespace tickrail::strategies {
 namespace {
@@ -120,6 +122,21 @@ deescalate_after_polls = 2
   EXPECT_EQ(b.classifier->candle_ns, 60'000'000'000);
   EXPECT_EQ(b.classifier->params.deescalate_after_polls, 2u);
   EXPECT_FALSE(b.configured(component_id::bracket));
+}
+
+TEST(bot_config, default_config_parses_against_the_shipped_instruments) {
+  const std::string root = std::getenv("TICKRAIL_SOURCE_DIR");
+  core::instrument_catalog real;
+  ASSERT_TRUE(deribit::load_instruments_file(root + "/config/instruments/deribit.json", real).ok());
+  const auto bots = load_bots_file(root + "/config/default.toml", real);
+  ASSERT_TRUE(bots.ok()) << bots.status();
+  ASSERT_EQ(bots->size(), 1u);
+  const bot_config& demo = bots->front();
+  EXPECT_EQ(demo.name, "demo");
+  EXPECT_EQ(demo.instrument, real.find(core::venue::deribit, "BTC-PERPETUAL")->id);
+  ASSERT_TRUE(demo.main_mm && demo.grid && demo.classifier);
+  EXPECT_EQ(demo.main_mm->size_lots, 10);     // 100 USD in 10-USD contracts
+  EXPECT_EQ(demo.grid->spacing_ticks, 100);   // 50 USD at the 0.5 tick
 }
 
 TEST(bot_config, no_bots_is_an_empty_list) {
