@@ -52,6 +52,19 @@ endfunction()
 
 set(TICKRAIL_TEST_LABELS unit integration stress fuzz recovery perf)
 
+# One aggregate target per label, tests_<label>, building just the test
+# executables carrying it: a sanitizer preset that runs one label builds only
+# what that label needs (CMakePresets.json: tsan builds tests_stress, fuzz
+# builds tests_fuzz).
+function(tickrail_label_targets target)
+  foreach(label IN LISTS ARGN)
+    if(NOT TARGET tests_${label})
+      add_custom_target(tests_${label})
+    endif()
+    add_dependencies(tests_${label} ${target})
+  endforeach()
+endfunction()
+
 function(tickrail_add_test name)
   cmake_parse_arguments(T "NO_GTEST_MAIN" "TIMEOUT" "SOURCES;LABELS;LIBS;ARGS" ${ARGN})
   if(NOT T_SOURCES)
@@ -70,6 +83,7 @@ function(tickrail_add_test name)
   endforeach()
   add_executable(${name} ${T_SOURCES})
   tickrail_target_defaults(${name})
+  tickrail_label_targets(${name} ${T_LABELS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/...
   if(T_NO_GTEST_MAIN)
     target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest)
@@ -130,5 +144,6 @@ function(tickrail_add_fuzz name)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/...
   tickrail_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${F_LIBS})
+  tickrail_label_targets(${name} fuzz)
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${F_TIMEOUT})
 endfunction()

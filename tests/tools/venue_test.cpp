@@ -38,7 +38,7 @@ class venue_test : public ::testing::Test {
  protected:
   std::unique_ptr<venue_process> venue_ = std::make_unique<venue_process>();
   std::uint16_t port() const { return venue_->port(); }
-  http_result admin(const std::string& query) { return http_call(port(), http::verb::post, "/admin/fault?" + query); }
+  http_result admin(const std::string& query) { return http_call(port(), "POST", "/admin/fault?" + query); }
   rpc_client authed() {
     rpc_client c(port());
     const auto r = c.call("public/auth", auth_params());
@@ -275,7 +275,7 @@ TEST_F(venue_test, an_unanswered_test_request_closes_the_connection) {
 TEST_F(venue_test, cancel_on_disconnect_fires_on_a_drop_but_not_on_logout) {
   const auto open_orders = [&] {
     const std::string basic = "Basic dGlja3JhaWwtZGVtbzp0aWNrcmFpbC1kZW1vLXNlY3JldA==";  // tickrail-demo:tickrail-demo-secret
-    const auto r = http_call(port(), http::verb::get, "/api/v2/private/get_open_orders_by_currency?currency=BTC", {}, basic);
+    const auto r = http_call(port(), "GET", "/api/v2/private/get_open_orders_by_currency?currency=BTC", {}, basic);
     EXPECT_EQ(r.status, 200) << r.body;
     return parse_object(r.body).at("result").as_array().size();
   };
@@ -311,25 +311,25 @@ std::string hmac_hex(const std::string& key, const std::string& data) {
 }
 
 TEST_F(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
-  const auto t = http_call(port(), http::verb::get, "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL");
+  const auto t = http_call(port(), "GET", "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL");
   EXPECT_EQ(t.status, 200);
   EXPECT_EQ(str(parse_object(t.body).at("result").as_object().at("instrument_name")), "BTC-PERPETUAL");
-  const auto post = http_call(port(), http::verb::post, "/api/v2",
+  const auto post = http_call(port(), "POST", "/api/v2",
                               R"({"jsonrpc":"2.0","id":7,"method":"public/get_index_price","params":{"index_name":"btc_usd"}})");
   EXPECT_EQ(post.status, 200);
   EXPECT_EQ(parse_object(post.body).at("id").as_int64(), 7);
-  EXPECT_EQ(http_call(port(), http::verb::get, "/api/v2/private/get_positions?currency=BTC").status, 400);
+  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC").status, 400);
 
   // bearer
-  const auto auth = http_call(port(), http::verb::get,
+  const auto auth = http_call(port(), "GET",
                               std::string("/api/v2/public/auth?grant_type=client_credentials&client_id=") + k_id +
                                   "&client_secret=" + k_secret);
   const std::string token = str(parse_object(auth.body).at("result").as_object().at("access_token"));
-  EXPECT_EQ(http_call(port(), http::verb::get, "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status,
+  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status,
             200);
-  EXPECT_EQ(http_call(port(), http::verb::get, "/api/v2/private/get_positions?currency=BTC", {}, "bearer nope").status, 400);
+  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer nope").status, 400);
   // Basic with a wrong secret
-  EXPECT_EQ(http_call(port(), http::verb::get, "/api/v2/private/get_positions?currency=BTC", {},
+  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {},
                       "Basic dGlja3JhaWwtZGVtbzp3cm9uZw==")
                 .status,
             401);
@@ -340,15 +340,15 @@ TEST_F(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
     return "deri-hmac-sha256 id=" + std::string(k_id) + ",ts=" + std::to_string(ts) + ",sig=" + sig + ",nonce=" + nonce;
   };
   const std::int64_t now = venue::wall_ms();
-  const auto ok = http_call(port(), http::verb::get, uri, {}, sign(now, "abc123", k_secret));
+  const auto ok = http_call(port(), "GET", uri, {}, sign(now, "abc123", k_secret));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(str(parse_object(ok.body).at("result").as_object().at("currency")), "BTC");
-  EXPECT_EQ(http_call(port(), http::verb::get, uri, {}, sign(now, "abc123", "wrong")).status, 401);
-  EXPECT_EQ(http_call(port(), http::verb::get, uri, {}, sign(now - 600'000, "abc123", k_secret)).status, 401);
+  EXPECT_EQ(http_call(port(), "GET", uri, {}, sign(now, "abc123", "wrong")).status, 401);
+  EXPECT_EQ(http_call(port(), "GET", uri, {}, sign(now - 600'000, "abc123", k_secret)).status, 401);
 }
 
 TEST_F(venue_test, get_instruments_loads_into_our_own_instrument_catalog) {
-  const auto r = http_call(port(), http::verb::get, "/api/v2/public/get_instruments?currency=BTC");
+  const auto r = http_call(port(), "GET", "/api/v2/public/get_instruments?currency=BTC");
   ASSERT_EQ(r.status, 200);
   const std::string path = (std::filesystem::temp_directory_path() / "tickrail_venue_instruments.json").string();
   {
@@ -428,9 +428,7 @@ TEST(venue_tls, wss_serves_json_rpc_with_a_trusted_self_signed_certificate) {
   const auto dir = std::filesystem::temp_directory_path() / ("tickrail_venue_tls_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                          "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  make_test_certificate(cert, key);
   venue_process v(test_venue_config(), cert, key);
 
   ssl::context trusting(ssl::context::tls_client);

@@ -117,7 +117,9 @@ std::optional<rpc_error> venue_core::subscribe(session& s, const request& r, jso
   }
   w.end_array();
   // A fresh book subscriber gets a snapshot first (after the reply).
-  for (const auto& [id, channel] : snapshots) {
+  for (const auto& snap : snapshots) {
+    const core::instrument_id id = snap.first;
+    const std::string& channel = snap.second;  // not a structured binding: lambdas capture it
     published_book& pb = published_[id];
     market_.at(id).active = true;
     market_.refresh_book(id);
@@ -255,8 +257,10 @@ void venue_core::publish_market(std::int64_t now_wall_ms) {
     pb.change_id += 1 + (pb.change_id % 3);  // Deribit's ids are not consecutive
     pb.bids = std::move(bids);
     pb.asks = std::move(asks);
-    if (faults_.skip_book_changes > 0) {  // a gap: the subscribers never see this change
-      --faults_.skip_book_changes;
+    ++book_changes_;
+    const bool periodic_gap = faults_.gap_every > 0 && book_changes_ % faults_.gap_every == 0;
+    if (faults_.skip_book_changes > 0 || periodic_gap) {  // a gap: the subscribers never see this change
+      if (!periodic_gap) --faults_.skip_book_changes;
       continue;
     }
     json_writer d;

@@ -472,6 +472,20 @@ void venue_core::tick(std::int64_t now_wall_ms) {
   }
   for (auto& c : closers) c();
 
+  if (faults_.drop_every_ms > 0) {
+    if (next_drop_ms_ == 0) next_drop_ms_ = now_wall_ms + faults_.drop_every_ms;
+    if (now_wall_ms >= next_drop_ms_) {
+      next_drop_ms_ = now_wall_ms + faults_.drop_every_ms;
+      drop_connections();
+    }
+  }
+  if (faults_.corrupt_every_ms > 0) {
+    if (next_corrupt_ms_ == 0) next_corrupt_ms_ = now_wall_ms + faults_.corrupt_every_ms;
+    if (now_wall_ms >= next_corrupt_ms_) {
+      next_corrupt_ms_ = now_wall_ms + faults_.corrupt_every_ms;
+      ++faults_.corrupt_frames;
+    }
+  }
   if (faults_.corrupt_frames > 0) {
     --faults_.corrupt_frames;
     for (auto& [id, s] : sessions_) {

@@ -74,6 +74,10 @@ struct fault_state {
   std::int64_t ack_delay_ms = 0;     // delay replies to order methods
   bool rate_storm = false;           // every request answered 10028
   int corrupt_frames = 0;            // send N corrupt frames to every session
+  // Periodic (CLI flags, for soak runs): 0 = off.
+  int gap_every = 0;                 // every Nth book change is never published
+  std::int64_t drop_every_ms = 0;    // drop every WebSocket connection this often
+  std::int64_t corrupt_every_ms = 0; // a corrupt frame to every session this often
 };
 
 struct session {
@@ -228,6 +232,9 @@ class venue_core {
   fault_state faults_;
   std::int64_t now_wall_ms_ = 0;
   std::int64_t us_in_ = 0;
+  std::int64_t book_changes_ = 0;
+  std::int64_t next_drop_ms_ = 0;
+  std::int64_t next_corrupt_ms_ = 0;
 };
 
 }  // namespace tickrail::venue

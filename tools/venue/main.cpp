@@ -35,6 +35,15 @@ usage: tickrail-venue [options]
   --balance-eth X        starting ETH balance (default 100)
   --help                 this text
 
+Faults from the start (also at runtime: POST /admin/fault on loopback):
+  --fault-reject N:CODE  reject the first N orders with error CODE (e.g. 5:10009)
+  --fault-delay-ms N     delay replies to order methods by N ms
+  --fault-stall-ms N     answer nothing for the first N ms
+  --fault-storm          answer every request 10028 too_many_requests
+  --fault-gap-every N    never publish every Nth book change (a change-id gap)
+  --fault-drop-every-s S drop every WebSocket connection every S seconds
+  --fault-corrupt-every-s S  send every session a corrupt frame every S seconds
+
 Endpoints: ws[s]://HOST:PORT/ws/api/v2, http[s]://HOST:PORT/api/v2/{method},
 POST /api/v2 (JSON-RPC body), and on loopback POST /admin/fault?kind=
 drop | stall&ms= | gap&count= | reject&count=&code= | storm&on= | delay&ms= |
@@ -75,11 +84,17 @@ int main(int argc, char** argv) {
   server_config net;
   net.port = 8787;
   config.market.start_ms = wall_ms();
+  fault_state faults;
+  std::int64_t stall_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
       std::fputs(k_help, stdout);
       return 0;
+    }
+    if (a == "--fault-storm") {
+      faults.rate_storm = true;
+      continue;
     }
     if (i + 1 >= argc) usage_error("unknown flag or missing value: " + std::string(a));
     const char* v = argv[++i];
@@ -96,6 +111,17 @@ int main(int argc, char** argv) {
     else if (a == "--token-ttl") config.token_ttl_s = parse_int(a, v, 1, 31'536'000);
     else if (a == "--balance-btc") config.accounts.initial_balance_btc = parse_double(a, v, 0, 1e9);
     else if (a == "--balance-eth") config.accounts.initial_balance_eth = parse_double(a, v, 0, 1e9);
+    else if (a == "--fault-reject") {
+      const std::string_view spec = v;
+      const std::size_t colon = spec.find(':');
+      if (colon == std::string_view::npos) usage_error("--fault-reject: N:CODE");
+      faults.reject_orders = static_cast<int>(parse_int(a, std::string(spec.substr(0, colon)).c_str(), 1, 1'000'000));
+      faults.reject_code = static_cast<int>(parse_int(a, std::string(spec.substr(colon + 1)).c_str(), -32768, 99999));
+    } else if (a == "--fault-delay-ms") faults.ack_delay_ms = parse_int(a, v, 0, 600'000);
+    else if (a == "--fault-stall-ms") stall_ms = parse_int(a, v, 0, 600'000);
+    else if (a == "--fault-gap-every") faults.gap_every = static_cast<int>(parse_int(a, v, 1, 1'000'000));
+    else if (a == "--fault-drop-every-s") faults.drop_every_ms = parse_int(a, v, 1, 86'400) * 1000;
+    else if (a == "--fault-corrupt-every-s") faults.corrupt_every_ms = parse_int(a, v, 1, 86'400) * 1000;
     else if (a == "--instruments") {
       config.market.currencies.clear();
       std::string_view list = v;
@@ -122,6 +148,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   venue_core core(config, wall_ms());
+  core.faults() = faults;
+  if (stall_ms > 0) core.faults().stall_until_ms = wall_ms() + stall_ms;
   server srv(core, net);
   try {
     srv.listen();

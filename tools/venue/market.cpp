@@ -88,13 +88,54 @@ market::market(const market_config& config) : config_(config), rng_(config.seed)
   TR_CHECK(!config_.currencies.empty(), "the simulator needs at least one currency");
   for (const std::string& ccy : config_.currencies) {
     const std::size_t i = indexes_.size();
-    indexes_.push_back({ccy, ccy == "BTC" ? 100'000.0 : ccy == "ETH" ? 3'500.0 : 100.0});
+    indexes_.push_back({ccy, ccy == "BTC" ? 100'000.0 : ccy == "ETH" ? 3'500.0 : 100.0, {}});
     add_currency(ccy, i);
   }
   for (sim_instrument& s : instruments_) {
     s.mark = fair_mark(s.id);
     s.last_price = s.mark;
   }
+  // 48 h of history before the start, walked backwards minute by minute.
+  std::normal_distribution<double> z(0.0, 1.0);
+  const double dt = 60'000.0 / k_year_ms;
+  for (index_state& ix : indexes_) {
+    std::vector<std::pair<std::int64_t, double>> back;
+    double p = ix.price;
+    for (int m = 0; m < 48 * 60; ++m) {
+      back.emplace_back(now_ms_ - static_cast<std::int64_t>(m) * 60'000, p);
+      p *= std::exp(config_.annual_vol * std::sqrt(dt) * z(rng_));
+    }
+    ix.history.assign(back.rbegin(), back.rend());
+  }
+}
+
+std::vector<market::candle> market::candles(core::instrument_id id, std::int64_t start_ms, std::int64_t end_ms,
+                                            std::int64_t period_ms) const {
+  std::vector<candle> out;
+  if (period_ms <= 0 || end_ms < start_ms) return out;
+  const index_state& ix = indexes_[instruments_[id].underlying];
+  const core::ticks mark = instruments_[id].mark > 0 ? instruments_[id].mark : fair_mark(id);
+  const double scale = ix.price > 0 ? to_price(id, mark) / ix.price : 1;
+  const auto& h = ix.history;
+  auto it = std::lower_bound(h.begin(), h.end(), std::make_pair(start_ms / period_ms * period_ms, -1.0));
+  double last = it != h.begin() ? std::prev(it)->second : (h.empty() ? ix.price : h.front().second);
+  for (std::int64_t t = start_ms / period_ms * period_ms; t <= end_ms; t += period_ms) {
+    candle c{t, last * scale, last * scale, last * scale, last * scale};
+    bool first = true;
+    for (; it != h.end() && it->first < t + period_ms; ++it) {
+      const double p = it->second * scale;
+      if (first) {
+        c.open = c.high = c.low = p;
+        first = false;
+      }
+      c.high = std::max(c.high, p);
+      c.low = std::min(c.low, p);
+      c.close = p;
+      last = it->second;
+    }
+    out.push_back(c);
+  }
+  return out;
 }
 
 void market::add(core::instrument spec, std::size_t underlying, std::string settlement_period) {
@@ -223,7 +264,10 @@ bool market::advance(std::int64_t now_ms) {
   now_ms_ = now_ms;
   std::normal_distribution<double> z(0.0, 1.0);
   const double sigma = config_.annual_vol;
-  for (index_state& ix : indexes_) ix.price *= std::exp(-0.5 * sigma * sigma * dt + sigma * std::sqrt(dt) * z(rng_));
+  for (index_state& ix : indexes_) {
+    ix.price *= std::exp(-0.5 * sigma * sigma * dt + sigma * std::sqrt(dt) * z(rng_));
+    if (ix.history.empty() || now_ms - ix.history.back().first >= 1000) ix.history.emplace_back(now_ms, ix.price);
+  }
   for (sim_instrument& s : instruments_) {
     if (!s.active) continue;  // inactive marks are computed when looked at
     s.mark = fair_mark(s.id);

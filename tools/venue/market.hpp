@@ -45,6 +45,10 @@ struct level {
 struct index_state {
   std::string currency;
   double price = 0;
+  // The path so far, one point a second at most: 48 h generated before the
+  // start (the same seeded walk, so there are candles from the first
+  // minute), then the live steps. What chart data is built from.
+  std::vector<std::pair<std::int64_t, double>> history;
 };
 
 // One instrument's market state. `spec` is its catalog entry (ticks, lots,
@@ -113,6 +117,16 @@ class market {
   // Mark in ticks for an option / future / perpetual at the current index.
   [[nodiscard]] core::ticks fair_mark(core::instrument_id id) const;
   [[nodiscard]] double to_price(core::instrument_id id, core::ticks t) const;
+
+  // OHLC of `id` over [start, end] in candles of `period_ms`: the index path
+  // scaled by the instrument's current mark / index ratio. Empty candles
+  // carry the previous close.
+  struct candle {
+    std::int64_t t;
+    double open, high, low, close;
+  };
+  [[nodiscard]] std::vector<candle> candles(core::instrument_id id, std::int64_t start_ms, std::int64_t end_ms,
+                                            std::int64_t period_ms) const;
 
  private:
   void add_currency(const std::string& ccy, std::size_t index);

@@ -542,37 +542,23 @@ std::optional<rpc_error> venue_core::m_chart(session&, const request& r, json_wr
     period_ms = minutes * 60'000;
   }
   if ((*end - *start) / period_ms > 5000) return invalid_params("start_timestamp", "at most 5000 candles");
-  // Candles of the mark, deterministic for a given instrument and time:
-  // before the simulation started they are drawn from a hash of the time.
-  const double base = market_.to_price(*id, market_.at(*id).mark > 0 ? market_.at(*id).mark : market_.fair_mark(*id));
-  std::vector<std::int64_t> ticks;
-  for (std::int64_t t = *start / period_ms * period_ms; t <= *end; t += period_ms) ticks.push_back(t);
-  const auto px = [&](std::int64_t t, int k) {
-    std::uint64_t h = static_cast<std::uint64_t>(t) * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(k) * 0xBF58476D1CE4E5B9ull +
-                      *id;
-    h ^= h >> 31;
-    return base * (1 + (static_cast<double>(h % 2001) - 1000.0) / 1000.0 * 0.01);
-  };
-  const auto series = [&](const char* key, int k) {
+  const std::vector<market::candle> candles = market_.candles(*id, *start, *end, period_ms);
+  const auto series = [&](const char* key, auto&& field) {
     w.key(key).begin_array();
-    for (const std::int64_t t : ticks) w.real(px(t, k));
+    for (const market::candle& c : candles) w.real(field(c));
     w.end_array();
   };
-  w.begin_object().field("status", ticks.empty() ? "no_data" : "ok");
+  w.begin_object().field("status", candles.empty() ? "no_data" : "ok");
   w.key("ticks").begin_array();
-  for (const std::int64_t t : ticks) w.integer(t);
+  for (const market::candle& c : candles) w.integer(c.t);
   w.end_array();
-  series("open", 0);
-  series("close", 1);
-  w.key("high").begin_array();
-  for (const std::int64_t t : ticks) w.real(std::max(px(t, 0), px(t, 1)) * 1.002);
-  w.end_array().key("low").begin_array();
-  for (const std::int64_t t : ticks) w.real(std::min(px(t, 0), px(t, 1)) * 0.998);
-  w.end_array().key("volume").begin_array();
-  for (std::size_t i = 0; i < ticks.size(); ++i) w.real(1);
-  w.end_array().key("cost").begin_array();
-  for (std::size_t i = 0; i < ticks.size(); ++i) w.real(0);
-  w.end_array().end_object();
+  series("open", [](const market::candle& c) { return c.open; });
+  series("high", [](const market::candle& c) { return c.high; });
+  series("low", [](const market::candle& c) { return c.low; });
+  series("close", [](const market::candle& c) { return c.close; });
+  series("volume", [](const market::candle&) { return 0.0; });
+  series("cost", [](const market::candle&) { return 0.0; });
+  w.end_object();
   return std::nullopt;
 }
 

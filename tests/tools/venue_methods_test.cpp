@@ -1,0 +1,291 @@
+// tickrail-venue, the rest of the surface: every remaining method and channel
+// over the WebSocket, stop and time-in-force semantics, and the exchange's
+// maker fills and funding driven directly (deterministic, no sockets).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+#include "support/venue_harness.hpp"
+
+namespace tickrail::test {
+namespace {
+
+json::object auth_params() {
+  return {{"grant_type", "client_credentials"}, {"client_id", "tickrail-demo"}, {"client_secret", "tickrail-demo-secret"}};
+}
+std::int64_t error_code(const json::object& r) {
+  const json::value* e = r.if_contains("error");
+  return e != nullptr ? e->as_object().at("code").as_int64() : 0;
+}
+std::string str(const json::value& v) { return std::string(v.as_string().c_str()); }
+double num(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
+const json::value& result(const json::object& r) { return r.at("result"); }
+
+// Every test runs over plain WS and over WSS (a certificate made by openssl
+// once for the suite, trusted by the client).
+class venue_methods_test : public ::testing::TestWithParam<bool> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::filesystem::temp_directory_path() / ("tickrail_venue_methods_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    make_test_certificate(cert(), key());
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static std::string cert() { return (dir_ / "cert.pem").string(); }
+  static std::string key() { return (dir_ / "key.pem").string(); }
+
+  void SetUp() override {
+    if (GetParam()) {
+      venue_ = std::make_unique<venue_process>(test_venue_config(), cert(), key());
+      tls_.load_verify_file(cert());
+      tls_.set_verify_mode(ssl::verify_peer);
+      client_ = std::make_unique<rpc_client>(venue_->port(), &tls_);
+    } else {
+      venue_ = std::make_unique<venue_process>();
+      client_ = std::make_unique<rpc_client>(venue_->port());
+    }
+    ASSERT_EQ(error_code(client_->call("public/auth", auth_params())), 0);
+  }
+  double touch(const char* side) {
+    const auto t = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
+    return num(result(t).as_object().at(side));
+  }
+  json::object buy(json::object p) {
+    p["instrument_name"] = "BTC-PERPETUAL";
+    return client_->call("private/buy", p);
+  }
+
+  static inline std::filesystem::path dir_;
+  ssl::context tls_{ssl::context::tls_client};
+  std::unique_ptr<venue_process> venue_;
+  std::unique_ptr<rpc_client> client_;
+};
+
+INSTANTIATE_TEST_SUITE_P(transport, venue_methods_test, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& i) { return i.param ? "wss" : "ws"; });
+
+TEST_P(venue_methods_test, market_data_methods) {
+  const auto time = client_->call("public/get_time");
+  EXPECT_NEAR(static_cast<double>(result(time).as_int64()), static_cast<double>(venue::wall_ms()), 5000);
+  const auto currencies = client_->call("public/get_currencies");
+  EXPECT_EQ(result(currencies).as_array().size(), 2u);
+  const auto inst = client_->call("public/get_instrument", {{"instrument_name", "ETH-PERPETUAL"}});
+  EXPECT_EQ(num(result(inst).as_object().at("tick_size")), 0.05);
+  EXPECT_EQ(num(result(inst).as_object().at("contract_size")), 1);
+  const auto options = client_->call("public/get_instruments", {{"currency", "BTC"}, {"kind", "option"}});
+  const json::object& opt = result(options).as_array().at(0).as_object();
+  EXPECT_EQ(str(opt.at("kind")), "option");
+  EXPECT_EQ(num(opt.at("min_trade_amount")), 0.1);
+  ASSERT_EQ(opt.at("tick_size_steps").as_array().size(), 1u);
+  EXPECT_EQ(num(opt.at("tick_size_steps").as_array().at(0).as_object().at("above_price")), 0.005);
+  EXPECT_EQ(error_code(client_->call("public/get_instruments", {{"currency", "DOGE"}})), -32602);
+
+  const auto book = client_->call("public/get_order_book", {{"instrument_name", "BTC-PERPETUAL"}, {"depth", 5}});
+  const json::object& b = result(book).as_object();
+  EXPECT_EQ(b.at("bids").as_array().size(), 5u);
+  EXPECT_LT(num(b.at("bids").as_array().at(0).as_array().at(0)), num(b.at("asks").as_array().at(0).as_array().at(0)));
+  EXPECT_TRUE(b.contains("mark_price"));
+  EXPECT_TRUE(b.contains("change_id"));
+
+  const auto index = client_->call("public/get_index_price", {{"index_name", "eth_usd"}});
+  EXPECT_GT(num(result(index).as_object().at("index_price")), 0);
+  const auto chart = client_->call("public/get_tradingview_chart_data",
+                                  {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", k_venue_start_ms - 3'600'000},
+                                   {"end_timestamp", k_venue_start_ms}, {"resolution", "5"}});
+  const json::object& c = result(chart).as_object();
+  EXPECT_EQ(str(c.at("status")), "ok");
+  EXPECT_EQ(c.at("ticks").as_array().size(), 13u);
+  EXPECT_EQ(c.at("close").as_array().size(), 13u);
+  bool moved = false;
+  for (std::size_t i = 0; i < 13; ++i) {
+    EXPECT_GE(num(c.at("high").as_array().at(i)), num(c.at("low").as_array().at(i)));
+    moved = moved || num(c.at("close").as_array().at(i)) != num(c.at("close").as_array().at(0));
+  }
+  EXPECT_TRUE(moved);  // candles of the simulated path, not a flat line
+  EXPECT_EQ(error_code(client_->call("public/get_tradingview_chart_data",
+                                    {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 2}, {"end_timestamp", 1},
+                                     {"resolution", "5"}})),
+            -32602);
+  const auto funding = client_->call("public/get_funding_rate_value",
+                                    {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 0},
+                                     {"end_timestamp", 8 * 3'600'000}});
+  EXPECT_NEAR(num(result(funding)), 0.0001, 1e-12);
+}
+
+TEST_P(venue_methods_test, account_methods_and_cancels) {
+  const double bid = touch("best_bid_price");
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = buy({{"amount", 10}, {"price", bid - 100 - i}, {"label", "q"}});
+    ASSERT_EQ(error_code(r), 0);
+    if (i == 0) first = str(result(r).as_object().at("order").as_object().at("order_id"));
+  }
+  const auto state = client_->call("private/get_order_state", {{"order_id", first}});
+  EXPECT_EQ(str(result(state).as_object().at("order_state")), "open");
+  EXPECT_EQ(result(client_->call("private/get_open_orders_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}})).as_array().size(),
+            3u);
+  EXPECT_EQ(result(client_->call("private/get_open_orders_by_currency", {{"currency", "ETH"}})).as_array().size(), 0u);
+  EXPECT_EQ(result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "option"}})).as_int64(), 0);
+  EXPECT_EQ(result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "future"}})).as_int64(), 2 + 1);
+  ASSERT_EQ(error_code(buy({{"amount", 10}, {"price", bid - 100}})), 0);
+  EXPECT_EQ(result(client_->call("private/cancel_all")).as_int64(), 1);
+
+  ASSERT_EQ(error_code(buy({{"amount", 20}, {"type", "market"}})), 0);
+  const auto positions = client_->call("private/get_positions", {{"currency", "BTC"}, {"kind", "future"}});
+  ASSERT_EQ(result(positions).as_array().size(), 1u);
+  EXPECT_EQ(num(result(positions).as_array().at(0).as_object().at("size")), 20);
+  const auto trades = client_->call("private/get_user_trades_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}});
+  EXPECT_GE(result(trades).as_object().at("trades").as_array().size(), 1u);
+  EXPECT_EQ(str(result(trades).as_object().at("trades").as_array().at(0).as_object().at("liquidity")), "T");
+
+  // Selling it back realises the P&L and flattens the position.
+  ASSERT_EQ(error_code(client_->call("private/sell", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 20}, {"type", "market"},
+                                                     {"reduce_only", true}})),
+            0);
+  const auto pos = client_->call("private/get_position", {{"instrument_name", "BTC-PERPETUAL"}});
+  EXPECT_EQ(num(result(pos).as_object().at("size")), 0);
+  EXPECT_EQ(str(result(pos).as_object().at("direction")), "zero");
+
+  EXPECT_EQ(str(result(client_->call("private/get_cancel_on_disconnect")).as_object().at("scope")), "connection");
+  EXPECT_EQ(str(result(client_->call("private/disable_cancel_on_disconnect"))), "ok");
+  EXPECT_EQ(str(result(client_->call("public/disable_heartbeat"))), "ok");
+}
+
+TEST_P(venue_methods_test, time_in_force_and_stop_orders) {
+  // FOK beyond the book's depth: killed whole, nothing filled.
+  const auto fok = buy({{"amount", 10'000'000}, {"type", "market"}, {"time_in_force", "fill_or_kill"}});
+  if (error_code(fok) == 0) {
+    const json::object& o = result(fok).as_object().at("order").as_object();
+    EXPECT_EQ(str(o.at("order_state")), "cancelled");
+    EXPECT_EQ(num(o.at("filled_amount")), 0);
+  } else {
+    EXPECT_EQ(error_code(fok), 10009);  // or refused for margin first
+  }
+  // IOC crossing the touch: what the touch has fills, the rest is cancelled.
+  const double ask = touch("best_ask_price");
+  const auto ioc = buy({{"amount", 1'000'000}, {"price", ask}, {"time_in_force", "immediate_or_cancel"}});
+  ASSERT_EQ(error_code(ioc), 0) << json::serialize(ioc);
+  const json::object& o = result(ioc).as_object().at("order").as_object();
+  EXPECT_EQ(str(o.at("order_state")), "cancelled");
+  EXPECT_GT(num(o.at("filled_amount")), 0);
+  EXPECT_LT(num(o.at("filled_amount")), 1'000'000);
+
+  // A buy stop below the last price triggers on the next step and fills.
+  ASSERT_EQ(client_->call("private/subscribe", {{"channels", json::array{"user.orders.any.any.raw"}}}).at("result").as_array().size(),
+            1u);
+  const auto last = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
+  const double last_price = num(result(last).as_object().at("last_price"));
+  const auto stop = buy({{"amount", 10}, {"type", "stop_market"}, {"trigger_price", last_price - 50},
+                         {"trigger", "last_price"}});
+  ASSERT_EQ(error_code(stop), 0) << json::serialize(stop);
+  const std::string id = str(result(stop).as_object().at("order").as_object().at("order_id"));
+  EXPECT_EQ(str(result(stop).as_object().at("order").as_object().at("order_state")), "untriggered");
+  EXPECT_EQ(str(result(stop).as_object().at("order").as_object().at("price")), "market_price");
+  bool filled = false;
+  for (int i = 0; i < 40 && !filled; ++i) {
+    const auto n = client_->wait_channel("user.orders.any.any.raw", std::chrono::seconds(2));
+    if (!n) break;
+    const json::object& d = n->at("params").as_object().at("data").as_object();
+    filled = str(d.at("order_id")) == id && str(d.at("order_state")) == "filled";
+  }
+  EXPECT_TRUE(filled);
+  EXPECT_EQ(error_code(buy({{"amount", 10}, {"type", "stop_limit"}, {"price", 1000}})), -32602);  // no trigger price
+}
+
+TEST_P(venue_methods_test, trades_and_grouped_book_channels_and_unsubscribe) {
+  const auto sub = client_->call("public/subscribe", {{"channels", json::array{"trades.BTC-PERPETUAL.100ms",
+                                                                              "book.BTC-PERPETUAL.none.10.100ms"}}});
+  ASSERT_EQ(result(sub).as_array().size(), 2u);
+  const auto grouped = client_->wait_channel("book.BTC-PERPETUAL.none.10.100ms");
+  ASSERT_TRUE(grouped);
+  const json::object& g = grouped->at("params").as_object().at("data").as_object();
+  EXPECT_FALSE(g.contains("type"));
+  EXPECT_LE(g.at("bids").as_array().size(), 10u);
+  EXPECT_EQ(g.at("bids").as_array().at(0).as_array().size(), 2u);  // [price, amount]
+  const auto trades = client_->wait_channel("trades.BTC-PERPETUAL.100ms", std::chrono::seconds(5));
+  ASSERT_TRUE(trades);
+  const json::array& arr = trades->at("params").as_object().at("data").as_array();
+  ASSERT_FALSE(arr.empty());
+  EXPECT_TRUE(arr.at(0).as_object().contains("trade_seq"));
+  EXPECT_TRUE(arr.at(0).as_object().contains("direction"));
+
+  const auto unsub = client_->call("public/unsubscribe", {{"channels", json::array{"trades.BTC-PERPETUAL.100ms"}}});
+  EXPECT_EQ(result(unsub).as_array().size(), 1u);
+  EXPECT_EQ(str(result(client_->call("public/unsubscribe_all"))), "ok");
+  client_->notifications().clear();
+  EXPECT_FALSE(client_->wait_channel("book.BTC-PERPETUAL.none.10.100ms", std::chrono::milliseconds(500)));
+}
+
+TEST(venue_exchange, resting_orders_fill_as_maker_when_the_market_trades_through) {
+  venue::market_config mc;
+  mc.seed = 5;
+  mc.start_ms = k_venue_start_ms;
+  mc.annual_vol = 3.0;  // a lively market so the touch reaches the order soon
+  venue::market m(mc);
+  venue::exchange ex(m, {});
+  const std::size_t acc = ex.open_account("a", "s");
+  const core::instrument_id perp = *m.find("BTC-PERPETUAL");
+  m.refresh_book(perp);
+  venue::order_params p;
+  p.instrument = perp;
+  p.direction = core::side::buy;
+  p.amount = 10;
+  p.price = m.at(perp).bids.front().price;  // at the touch: fills when the ask comes down to it
+  const auto r = ex.place(acc, p);
+  ASSERT_TRUE(std::holds_alternative<venue::exchange::placed>(r));
+  const std::string id = std::get<venue::exchange::placed>(r).order->order_id;
+  bool filled = false;
+  for (int i = 1; i <= 20'000 && !filled; ++i) {
+    m.at(perp).active = true;
+    (void)m.advance(k_venue_start_ms + i * 100);
+    ex.step();
+    filled = ex.find_order(id)->state == venue::order_state::filled;
+  }
+  ASSERT_TRUE(filled);
+  const venue::sim_trade& t = ex.trades().back();
+  EXPECT_TRUE(t.maker);
+  EXPECT_EQ(t.price, p.price);
+  EXPECT_EQ(t.fee, 0);  // futures maker fee
+  EXPECT_EQ(ex.account(acc).positions.at(perp).size, 10);
+}
+
+TEST(venue_exchange, perpetual_positions_pay_funding_every_eight_hours) {
+  venue::market_config mc;
+  mc.seed = 6;
+  mc.start_ms = k_venue_start_ms;  // 05:00 UTC: the next funding is 08:00
+  venue::market m(mc);
+  venue::exchange ex(m, {});
+  const std::size_t acc = ex.open_account("a", "s");
+  const core::instrument_id perp = *m.find("BTC-PERPETUAL");
+  venue::order_params p;
+  p.instrument = perp;
+  p.direction = core::side::buy;
+  p.type = venue::order_type::market;
+  p.amount = 1000;  // 10 000 USD
+  ASSERT_TRUE(std::holds_alternative<venue::exchange::placed>(ex.place(acc, p)));
+  const double before = ex.account(acc).currencies.at("BTC").balance;
+  (void)m.advance(k_venue_start_ms + 2 * 3'600'000);  // 07:00
+  ex.step();
+  EXPECT_EQ(ex.account(acc).currencies.at("BTC").balance, before);
+  (void)m.advance(k_venue_start_ms + 3 * 3'600'000 + 1);  // past 08:00
+  ex.step();
+  const double paid = before - ex.account(acc).currencies.at("BTC").balance;
+  EXPECT_NEAR(paid, 10'000.0 / m.to_price(perp, m.fair_mark(perp)) * 0.0001, 2e-7);  // longs pay
+  EXPECT_GT(paid, 0);
+}
+
+TEST(venue_cli, help_documents_every_flag_and_bad_flags_fail_clearly) {
+  const std::string venue = TICKRAIL_VENUE_BINARY;
+  EXPECT_EQ(std::system((venue + " --help | grep -q -- --fault-gap-every").c_str()), 0);
+  EXPECT_EQ(std::system((venue + " --help | grep -q -- --tls-cert").c_str()), 0);
+  EXPECT_NE(std::system((venue + " --warp 9 2>/dev/null").c_str()), 0);
+  EXPECT_NE(std::system((venue + " --port 99999 2>/dev/null").c_str()), 0);
+  EXPECT_NE(std::system((venue + " --tls-cert /nonexistent --tls-key /nonexistent --port 0 2>/dev/null").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace tickrail::test
