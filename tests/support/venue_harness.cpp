@@ -196,13 +196,10 @@ std::optional<std::string> rpc_client::read_text(std::chrono::milliseconds timeo
 
 std::deque<json::object>& rpc_client::notifications() { return impl_->notifications; }
 
-http_result http_call(std::uint16_t port, const std::string& verb, const std::string& target, const std::string& body,
-                      const std::string& authorization) {
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  tcp::resolver resolver(io);
-  stream.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
-  stream.expires_after(std::chrono::seconds(5));
+namespace {
+template <typename Stream>
+http_result exchange_http(Stream& stream, const std::string& verb, const std::string& target, const std::string& body,
+                          const std::string& authorization) {
   http::request<http::string_body> req{verb == "POST" ? http::verb::post : http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1");
   if (!authorization.empty()) req.set(http::field::authorization, authorization);
@@ -215,9 +212,33 @@ http_result http_call(std::uint16_t port, const std::string& verb, const std::st
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   http::read(stream, buffer, res);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+}  // namespace
+
+http_result http_call(std::uint16_t port, const std::string& verb, const std::string& target, const std::string& body,
+                      const std::string& authorization, ssl::context* tls) {
+  net::io_context io;
+  tcp::resolver resolver(io);
+  const auto endpoints = resolver.resolve("127.0.0.1", std::to_string(port));
+  if (tls != nullptr) {
+    beast::ssl_stream<beast::tcp_stream> stream(io, *tls);
+    beast::get_lowest_layer(stream).connect(endpoints);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    stream.set_verify_callback(ssl::host_name_verification("127.0.0.1"));
+    stream.handshake(ssl::stream_base::client);
+    http_result r = exchange_http(stream, verb, target, body, authorization);
+    beast::error_code ec;
+    stream.shutdown(ec);
+    return r;
+  }
+  beast::tcp_stream stream(io);
+  stream.connect(endpoints);
+  stream.expires_after(std::chrono::seconds(5));
+  http_result r = exchange_http(stream, verb, target, body, authorization);
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  return {static_cast<int>(res.result_int()), res.body()};
+  return r;
 }
 
 }  // namespace tickrail::test

@@ -81,9 +81,10 @@ struct http_result {
   int status = 0;
   std::string body;
 };
-// One plain HTTP request to the simulator; `verb` is "GET" or "POST".
+// One HTTP request to the simulator (HTTPS with `tls`); `verb` is "GET" or "POST".
 http_result http_call(std::uint16_t port, const std::string& verb, const std::string& target,
-                      const std::string& body = {}, const std::string& authorization = {});
+                      const std::string& body = {}, const std::string& authorization = {},
+                      ssl::context* tls = nullptr);
 
 inline json::object parse_object(const std::string& text) { return json::parse(text).as_object(); }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -276,6 +277,42 @@ TEST(venue_exchange, perpetual_positions_pay_funding_every_eight_hours) {
   const double paid = before - ex.account(acc).currencies.at("BTC").balance;
   EXPECT_NEAR(paid, 10'000.0 / m.to_price(perp, m.fair_mark(perp)) * 0.0001, 2e-7);  // longs pay
   EXPECT_GT(paid, 0);
+}
+
+// venue_core without a transport, on a clock the test sets: the configured
+// token lifetime, and an oversized request.
+TEST(venue_core_direct, access_tokens_expire_after_the_configured_lifetime_and_oversized_requests_are_refused) {
+  venue::venue_config config = test_venue_config();
+  config.token_ttl_s = 2;
+  const std::int64_t t0 = 1'000'000;
+  venue::venue_core core(config, t0);
+  std::vector<std::string> sent;
+  venue::session& s = core.open_session(true, [&](std::string m) { sent.push_back(std::move(m)); }, [] {}, t0);
+  const auto reply = [&](const std::string& request, std::int64_t now) {
+    sent.clear();
+    core.on_message(s, request, now);
+    for (const std::string& m : sent) {
+      const json::object o = parse_object(m);
+      if (o.contains("id")) return o;
+    }
+    return json::object{};
+  };
+  const auto auth = reply(R"({"jsonrpc":"2.0","id":1,"method":"public/auth","params":{"grant_type":"client_credentials",)"
+                          R"("client_id":"tickrail-demo","client_secret":"tickrail-demo-secret"}})",
+                          t0);
+  ASSERT_EQ(error_code(auth), 0);
+  EXPECT_EQ(auth.at("result").as_object().at("expires_in").as_int64(), 2);
+  const std::string positions = R"({"jsonrpc":"2.0","id":2,"method":"private/get_positions","params":{"currency":"BTC"}})";
+  EXPECT_EQ(error_code(reply(positions, t0 + 1'999)), 0);
+  const auto expired = reply(positions, t0 + 2'000);
+  EXPECT_EQ(error_code(expired), 13009);
+  EXPECT_EQ(str(expired.at("error").as_object().at("data").as_object().at("reason")), "token has expired");
+
+  const std::string huge = R"({"jsonrpc":"2.0","id":3,"method":"public/test","params":{"pad":")" + std::string(70'000, 'x') +
+                           R"("}})";
+  EXPECT_EQ(error_code(reply(huge, t0 + 2'001)), -32600);
+  EXPECT_EQ(error_code(reply(R"({"jsonrpc":"2.0","id":4,"method":"public/test","params":[1]})", t0 + 2'002)), -32602);
+  EXPECT_EQ(error_code(reply(R"({"jsonrpc":"2.0","id":5})", t0 + 2'003)), -32600);
 }
 
 TEST(venue_cli, help_documents_every_flag_and_bad_flags_fail_clearly) {

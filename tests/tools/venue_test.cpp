@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include "support/venue_harness.hpp"
 #include "tickrail/deribit/instruments.hpp"
 
@@ -34,13 +36,37 @@ std::string str(const json::value& v) { return std::string(v.as_string().c_str()
 
 double num(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
 
-class venue_test : public ::testing::Test {
+// Every test runs over plain WS/HTTP and over WSS/HTTPS (a certificate made
+// by openssl once for the suite, trusted by the clients).
+class venue_test : public ::testing::TestWithParam<bool> {
  protected:
-  std::unique_ptr<venue_process> venue_ = std::make_unique<venue_process>();
+  static void SetUpTestSuite() {
+    dir_ = std::filesystem::temp_directory_path() / ("tickrail_venue_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    make_test_certificate((dir_ / "cert.pem").string(), (dir_ / "key.pem").string());
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  void SetUp() override {
+    if (GetParam()) {
+      venue_ = std::make_unique<venue_process>(test_venue_config(), (dir_ / "cert.pem").string(),
+                                               (dir_ / "key.pem").string());
+      tls_.load_verify_file((dir_ / "cert.pem").string());
+      tls_.set_verify_mode(ssl::verify_peer);
+    } else {
+      venue_ = std::make_unique<venue_process>();
+    }
+  }
+  ssl::context* tls() { return GetParam() ? &tls_ : nullptr; }
   std::uint16_t port() const { return venue_->port(); }
-  http_result admin(const std::string& query) { return http_call(port(), "POST", "/admin/fault?" + query); }
+  rpc_client connect() { return rpc_client(port(), tls()); }
+  http_result http(const std::string& verb, const std::string& target, const std::string& body = {},
+                   const std::string& authorization = {}) {
+    return http_call(port(), verb, target, body, authorization, tls());
+  }
+  http_result admin(const std::string& query) { return http("POST", "/admin/fault?" + query); }
   rpc_client authed() {
-    rpc_client c(port());
+    rpc_client c = connect();
     const auto r = c.call("public/auth", auth_params());
     EXPECT_EQ(error_code(r), 0) << json::serialize(r);
     return c;
@@ -50,10 +76,17 @@ class venue_test : public ::testing::Test {
     const auto t = c.call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
     return num(result_object(t).at("best_ask_price"));
   }
+
+  static inline std::filesystem::path dir_;
+  ssl::context tls_{ssl::context::tls_client};
+  std::unique_ptr<venue_process> venue_;
 };
 
-TEST_F(venue_test, replies_carry_the_deribit_envelope_and_errors_their_codes) {
-  rpc_client c(port());
+INSTANTIATE_TEST_SUITE_P(transport, venue_test, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& i) { return i.param ? "wss" : "ws"; });
+
+TEST_P(venue_test, replies_carry_the_deribit_envelope_and_errors_their_codes) {
+  rpc_client c = connect();
   const auto r = c.call("public/test");
   EXPECT_EQ(str(r.at("jsonrpc")), "2.0");
   EXPECT_EQ(r.at("id").as_int64(), 1);
@@ -72,8 +105,8 @@ TEST_F(venue_test, replies_carry_the_deribit_envelope_and_errors_their_codes) {
   EXPECT_EQ(str(parse->at("id").is_null() ? json::value("null") : parse->at("id")), "null");
 }
 
-TEST_F(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_13009) {
-  rpc_client c(port());
+TEST_P(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_13009) {
+  rpc_client c = connect();
   EXPECT_EQ(error_code(c.call("public/auth", {{"grant_type", "client_credentials"}, {"client_id", k_id},
                                               {"client_secret", "wrong"}})),
             13004);
@@ -99,8 +132,8 @@ TEST_F(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_
   EXPECT_EQ(error_code(c.call("private/get_positions", {{"currency", "BTC"}})), 0);
 }
 
-TEST_F(venue_test, raw_channels_need_auth_and_books_start_with_a_snapshot_then_chain_their_change_ids) {
-  rpc_client c(port());
+TEST_P(venue_test, raw_channels_need_auth_and_books_start_with_a_snapshot_then_chain_their_change_ids) {
+  rpc_client c = connect();
   EXPECT_EQ(error_code(c.call("public/subscribe", {{"channels", json::array{"book.BTC-PERPETUAL.raw"}}})), 13778);
   const auto sub = c.call("public/subscribe", {{"channels", json::array{"book.BTC-PERPETUAL.100ms", "ticker.BTC-PERPETUAL.100ms",
                                                                          "book.NOPE.100ms"}}});
@@ -142,7 +175,7 @@ TEST_F(venue_test, raw_channels_need_auth_and_books_start_with_a_snapshot_then_c
   EXPECT_TRUE(gap);
 }
 
-TEST_F(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
+TEST_P(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
   rpc_client c = authed();
   const auto sub = c.call("private/subscribe", {{"channels", json::array{"user.orders.BTC-PERPETUAL.raw",
                                                                           "user.trades.future.BTC.raw",
@@ -202,7 +235,7 @@ TEST_F(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
   EXPECT_EQ(c.call("private/cancel_all_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}}).at("result").as_int64(), 2);
 }
 
-TEST_F(venue_test, venue_rejects_post_only_funds_tick_and_reduce_only) {
+TEST_P(venue_test, venue_rejects_post_only_funds_tick_and_reduce_only) {
   rpc_client c = authed();
   const double ask = best_ask(c);
   const auto po = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", ask + 10},
@@ -232,17 +265,22 @@ TEST_F(venue_test, venue_rejects_post_only_funds_tick_and_reduce_only) {
   EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})), 0);
 }
 
-TEST_F(venue_test, credits_run_out_with_10028_and_a_session_that_keeps_going_is_terminated) {
+TEST_P(venue_test, credits_run_out_with_10028_and_a_session_that_keeps_going_is_terminated) {
   rpc_client c = authed();
   int refused = 0;
+  const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < 40; ++i) {
     const auto r = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}});
     refused += error_code(r) == 10028 ? 1 : 0;
   }
-  EXPECT_GE(refused, 15);  // burst 20 at 5/s
+  // Burst 20, refilled at 5/s: at most 20 + 5 per elapsed second pass
+  // (a loaded machine makes the loop slower, never the venue kinder).
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(refused, 40 - 20 - static_cast<int>(5 * seconds) - 1);
+  EXPECT_LE(refused, 20);
   // The storm fault: everything is refused; the session is cut after 20 strikes.
   ASSERT_EQ(admin("kind=storm&on=1").status, 200);
-  rpc_client d(port());
+  rpc_client d = connect();
   bool closed = false;
   for (int i = 0; i < 40 && !closed; ++i) {
     try {
@@ -256,8 +294,8 @@ TEST_F(venue_test, credits_run_out_with_10028_and_a_session_that_keeps_going_is_
   ASSERT_EQ(admin("kind=storm&on=0").status, 200);
 }
 
-TEST_F(venue_test, an_unanswered_test_request_closes_the_connection) {
-  rpc_client c(port());
+TEST_P(venue_test, an_unanswered_test_request_closes_the_connection) {
+  rpc_client c = connect();
   ASSERT_EQ(str(c.call("public/set_heartbeat", {{"interval", 1}}).at("result")), "ok");
   const auto hb = c.wait_notification(
       [](const json::object& m) { return m.contains("method") && m.at("method") == "heartbeat"; },
@@ -267,15 +305,15 @@ TEST_F(venue_test, an_unanswered_test_request_closes_the_connection) {
   // Answered: the connection stays.
   ASSERT_EQ(error_code(c.call("public/test")), 0);
   // Not answered: closed within about two intervals.
-  rpc_client d(port());
+  rpc_client d = connect();
   ASSERT_EQ(str(d.call("public/set_heartbeat", {{"interval", 1}}).at("result")), "ok");
   EXPECT_TRUE(d.wait_closed(std::chrono::seconds(4)));
 }
 
-TEST_F(venue_test, cancel_on_disconnect_fires_on_a_drop_but_not_on_logout) {
+TEST_P(venue_test, cancel_on_disconnect_fires_on_a_drop_but_not_on_logout) {
   const auto open_orders = [&] {
     const std::string basic = "Basic dGlja3JhaWwtZGVtbzp0aWNrcmFpbC1kZW1vLXNlY3JldA==";  // tickrail-demo:tickrail-demo-secret
-    const auto r = http_call(port(), "GET", "/api/v2/private/get_open_orders_by_currency?currency=BTC", {}, basic);
+    const auto r = http("GET", "/api/v2/private/get_open_orders_by_currency?currency=BTC", {}, basic);
     EXPECT_EQ(r.status, 200) << r.body;
     return parse_object(r.body).at("result").as_array().size();
   };
@@ -310,26 +348,26 @@ std::string hmac_hex(const std::string& key, const std::string& data) {
   return hex;
 }
 
-TEST_F(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
-  const auto t = http_call(port(), "GET", "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL");
+TEST_P(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
+  const auto t = http("GET", "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL");
   EXPECT_EQ(t.status, 200);
   EXPECT_EQ(str(parse_object(t.body).at("result").as_object().at("instrument_name")), "BTC-PERPETUAL");
-  const auto post = http_call(port(), "POST", "/api/v2",
+  const auto post = http("POST", "/api/v2",
                               R"({"jsonrpc":"2.0","id":7,"method":"public/get_index_price","params":{"index_name":"btc_usd"}})");
   EXPECT_EQ(post.status, 200);
   EXPECT_EQ(parse_object(post.body).at("id").as_int64(), 7);
-  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC").status, 400);
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC").status, 400);
 
   // bearer
-  const auto auth = http_call(port(), "GET",
+  const auto auth = http("GET",
                               std::string("/api/v2/public/auth?grant_type=client_credentials&client_id=") + k_id +
                                   "&client_secret=" + k_secret);
   const std::string token = str(parse_object(auth.body).at("result").as_object().at("access_token"));
-  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status,
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status,
             200);
-  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer nope").status, 400);
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer nope").status, 400);
   // Basic with a wrong secret
-  EXPECT_EQ(http_call(port(), "GET", "/api/v2/private/get_positions?currency=BTC", {},
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {},
                       "Basic dGlja3JhaWwtZGVtbzp3cm9uZw==")
                 .status,
             401);
@@ -340,15 +378,15 @@ TEST_F(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
     return "deri-hmac-sha256 id=" + std::string(k_id) + ",ts=" + std::to_string(ts) + ",sig=" + sig + ",nonce=" + nonce;
   };
   const std::int64_t now = venue::wall_ms();
-  const auto ok = http_call(port(), "GET", uri, {}, sign(now, "abc123", k_secret));
+  const auto ok = http("GET", uri, {}, sign(now, "abc123", k_secret));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(str(parse_object(ok.body).at("result").as_object().at("currency")), "BTC");
-  EXPECT_EQ(http_call(port(), "GET", uri, {}, sign(now, "abc123", "wrong")).status, 401);
-  EXPECT_EQ(http_call(port(), "GET", uri, {}, sign(now - 600'000, "abc123", k_secret)).status, 401);
+  EXPECT_EQ(http("GET", uri, {}, sign(now, "abc123", "wrong")).status, 401);
+  EXPECT_EQ(http("GET", uri, {}, sign(now - 600'000, "abc123", k_secret)).status, 401);
 }
 
-TEST_F(venue_test, get_instruments_loads_into_our_own_instrument_catalog) {
-  const auto r = http_call(port(), "GET", "/api/v2/public/get_instruments?currency=BTC");
+TEST_P(venue_test, get_instruments_loads_into_our_own_instrument_catalog) {
+  const auto r = http("GET", "/api/v2/public/get_instruments?currency=BTC");
   ASSERT_EQ(r.status, 200);
   const std::string path = (std::filesystem::temp_directory_path() / "tickrail_venue_instruments.json").string();
   {
@@ -370,8 +408,8 @@ TEST_F(venue_test, get_instruments_loads_into_our_own_instrument_catalog) {
   EXPECT_GT(options, 10u);
 }
 
-TEST_F(venue_test, stall_delay_and_corrupt_faults) {
-  rpc_client c(port());
+TEST_P(venue_test, stall_delay_and_corrupt_faults) {
+  rpc_client c = connect();
   ASSERT_EQ(admin("kind=corrupt&count=1").status, 200);
   const auto frame = c.read_text(std::chrono::seconds(2));
   ASSERT_TRUE(frame);

@@ -124,13 +124,7 @@ std::optional<rpc_error> venue_core::subscribe(session& s, const request& r, jso
     market_.at(id).active = true;
     market_.refresh_book(id);
     if (!pb.sent) {
-      pb.bids.clear();
-      pb.asks.clear();
-      const sim_instrument& si = market_.at(id);
-      for (const level& l : si.bids) pb.bids[l.price] += l.qty;
-      for (const level& l : si.asks) pb.asks[l.price] += l.qty;
-      exchange_.add_resting_levels(id, core::side::buy, pb.bids);
-      exchange_.add_resting_levels(id, core::side::sell, pb.asks);
+      public_levels(id, pb.bids, pb.asks);
       pb.change_id = 1000 + static_cast<std::int64_t>(id) * 7;
       pb.sent = true;
     }
@@ -220,12 +214,8 @@ void venue_core::publish_market(std::int64_t now_wall_ms) {
     published_book& pb = published_[id];
     if (!pb.sent) continue;  // the snapshot goes out on subscribe
     market_.refresh_book(id);
-    const sim_instrument& si = market_.at(id);
     std::map<core::ticks, core::lots> bids, asks;
-    for (const level& l : si.bids) bids[l.price] += l.qty;
-    for (const level& l : si.asks) asks[l.price] += l.qty;
-    exchange_.add_resting_levels(id, core::side::buy, bids);
-    exchange_.add_resting_levels(id, core::side::sell, asks);
+    public_levels(id, bids, asks);
     const core::instrument& spec = market_.spec(id);
     json_writer changes_bids, changes_asks;
     bool any = false;

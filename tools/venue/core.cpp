@@ -1,7 +1,6 @@
 #include "venue/core.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <random>
@@ -39,24 +38,6 @@ std::string url_decode(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string hex(const unsigned char* p, std::size_t n) {
-  static constexpr char k[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += k[p[i] >> 4];
-    out += k[p[i] & 15];
-  }
-  return out;
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return hex(out, len);
 }
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -387,7 +368,7 @@ http_reply venue_core::on_http(std::string_view verb, std::string_view target, s
       const std::string& ts_text = f["ts"];
       const auto [p, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
       const std::string expected =
-          account ? hmac_sha256_hex(exchange_.account(*account).client_secret,
+          account ? rpc::hmac_sha256_hex(exchange_.account(*account).client_secret,
                                     ts_text + "\n" + f["nonce"] + "\n" + std::string(verb) + "\n" + std::string(target) +
                                         "\n" + std::string(body) + "\n")
                   : "";

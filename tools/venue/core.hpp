@@ -200,6 +200,12 @@ class venue_core {
   std::optional<rpc_error> m_funding_rate_value(session&, const request&, json_writer&);
   std::optional<rpc_error> place(session&, const request&, json_writer&, core::side);
 
+  std::optional<rpc_error> write_placed(json_writer& w, const std::variant<exchange::placed, rpc_error>& result) const;
+
+  // The public book of `id`: synthetic levels plus our clients' resting orders.
+  void public_levels(core::instrument_id id, std::map<core::ticks, core::lots>& bids,
+                     std::map<core::ticks, core::lots>& asks) const;
+
   // JSON shapes (shapes.cpp)
   void write_order(json_writer& w, const sim_order& o) const;
   void write_trade(json_writer& w, const sim_trade& t) const;

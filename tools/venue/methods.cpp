@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <openssl/hmac.h>
-
 #include "venue/core.hpp"
 #include "venue/rpc_support.hpp"
 
@@ -18,18 +16,31 @@ using rpc::number;
 using rpc::object_of;
 using rpc::str;
 
-std::string hmac_hex(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  static constexpr char k[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += k[out[i] >> 4];
-    hex += k[out[i] & 15];
+// The instrument named by `instrument_name`, or the error Deribit gives.
+std::variant<core::instrument_id, rpc_error> instrument_param(const market& m, const json::object& p) {
+  const auto name = str(p, "instrument_name");
+  if (!name) return invalid_params("instrument_name", "required");
+  const auto id = m.find(*name);
+  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  return *id;
+}
+
+// `amount` in lots of `spec`, exactly.
+std::optional<rpc_error> amount_param(const core::instrument& spec, std::optional<core::decimal> amount, core::lots& out) {
+  if (!amount) return invalid_params("amount", "required");
+  if (spec.lot.to_units(*amount, core::rounding::exact, out) != core::fp_error::ok || out <= 0) {
+    return invalid_params("amount", "must be a positive multiple of " + spec.format_qty(1));
   }
-  return hex;
+  return std::nullopt;
+}
+
+// A price in ticks of `spec`, exactly on the tick (`wrong_tick` otherwise).
+std::optional<rpc_error> price_param(const core::instrument& spec, const core::decimal& price, core::ticks& out,
+                                     const rpc_error& wrong_tick) {
+  const core::fp_error e = spec.tick.to_units(price, core::rounding::exact, out);
+  if (e == core::fp_error::inexact) return wrong_tick;
+  if (e != core::fp_error::ok || out <= 0) return invalid_params(wrong_tick.param, "not a valid price");
+  return std::nullopt;
 }
 
 bool kind_matches(const core::instrument& spec, std::optional<std::string_view> kind) {
@@ -72,7 +83,7 @@ std::optional<rpc_error> venue_core::m_auth(session& s, const request& r, json_w
     if (std::abs(*ts - now_wall_ms_) > config_.hmac_max_skew_ms) {
       return rpc_error{13009, "unauthorized", "stale timestamp", "timestamp"};
     }
-    const std::string expected = hmac_hex(exchange_.account(*account).client_secret,
+    const std::string expected = rpc::hmac_sha256_hex(exchange_.account(*account).client_secret,
                                           std::to_string(*ts) + "\n" + std::string(*nonce) + "\n" + data);
     if (expected != *sig) return rpc_error{13009, "unauthorized", "invalid signature", "signature"};
   } else if (*grant == "refresh_token") {
@@ -163,13 +174,12 @@ std::optional<rpc_error> venue_core::m_logout(session& s, const request& r, json
 
 std::optional<rpc_error> venue_core::place(session& s, const request& r, json_writer& w, core::side side) {
   const json::object& p = object_of(r.params);
-  const auto name = str(p, "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
-  const core::instrument& spec = market_.spec(*id);
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  const core::instrument& spec = market_.spec(id);
   order_params op;
-  op.instrument = *id;
+  op.instrument = id;
   op.direction = side;
   const std::string_view type = str(p, "type").value_or("limit");
   if (type == "limit") op.type = order_type::limit;
@@ -185,20 +195,16 @@ std::optional<rpc_error> venue_core::place(session& s, const request& r, json_wr
       amount = core::decimal{contracts->mantissa * spec.contract_size.mantissa, contracts->scale};
     }
   }
-  if (!amount) return invalid_params("amount", "required");
-  if (spec.lot.to_units(*amount, core::rounding::exact, op.amount) != core::fp_error::ok || op.amount <= 0) {
-    return invalid_params("amount", "must be a positive multiple of " + spec.format_qty(1));
-  }
+  if (auto e = amount_param(spec, amount, op.amount)) return e;
   if (const auto price = number(p, "price")) {
-    const core::fp_error e = spec.tick.to_units(*price, core::rounding::exact, op.price);
-    if (e == core::fp_error::inexact) return rpc_error{10043, "price_wrong_tick", "price is off the tick", "price"};
-    if (e != core::fp_error::ok || op.price <= 0) return invalid_params("price", "not a valid price");
+    if (auto e = price_param(spec, *price, op.price, {10043, "price_wrong_tick", "price is off the tick", "price"})) return e;
   } else if (op.type == order_type::limit || op.type == order_type::stop_limit) {
     return invalid_params("price", "required for limit orders");
   }
   if (const auto trigger_price = number(p, "trigger_price")) {
-    if (spec.tick.to_units(*trigger_price, core::rounding::exact, op.trigger_price) != core::fp_error::ok) {
-      return rpc_error{10044, "trigger_price_wrong_tick", "trigger price is off the tick", "trigger_price"};
+    if (auto e = price_param(spec, *trigger_price, op.trigger_price,
+                             {10044, "trigger_price_wrong_tick", "trigger price is off the tick", "trigger_price"})) {
+      return e;
     }
   }
   if (const auto trigger = str(p, "trigger")) {
@@ -220,7 +226,12 @@ std::optional<rpc_error> venue_core::place(session& s, const request& r, json_wr
   op.reject_post_only = flag(p, "reject_post_only").value_or(false);
   op.reduce_only = flag(p, "reduce_only").value_or(false);
 
-  auto result = exchange_.place(*s.account, op);
+  return write_placed(w, exchange_.place(*s.account, op));
+}
+
+// {"order": …, "trades": […]}: what buy, sell and edit answer.
+std::optional<rpc_error> venue_core::write_placed(json_writer& w,
+                                                  const std::variant<exchange::placed, rpc_error>& result) const {
   if (const rpc_error* e = std::get_if<rpc_error>(&result)) return *e;
   const exchange::placed& placed = std::get<exchange::placed>(result);
   w.begin_object().key("order");
@@ -245,27 +256,13 @@ std::optional<rpc_error> venue_core::m_edit(session& s, const request& r, json_w
   const sim_order* o = exchange_.find_order(*order_id);
   if (o == nullptr || o->account != *s.account) return rpc_error{10004, "order_not_found", "no such order", "order_id"};
   const core::instrument& spec = market_.spec(o->instrument);
-  const auto amount = number(p, "amount");
-  if (!amount) return invalid_params("amount", "required");
   core::lots lots = 0;
-  if (spec.lot.to_units(*amount, core::rounding::exact, lots) != core::fp_error::ok || lots <= 0) {
-    return invalid_params("amount", "must be a positive multiple of " + spec.format_qty(1));
-  }
+  if (auto e = amount_param(spec, number(p, "amount"), lots)) return e;
   core::ticks price = 0;
   if (const auto pr = number(p, "price")) {
-    const core::fp_error e = spec.tick.to_units(*pr, core::rounding::exact, price);
-    if (e == core::fp_error::inexact) return rpc_error{10043, "price_wrong_tick", "price is off the tick", "price"};
-    if (e != core::fp_error::ok || price <= 0) return invalid_params("price", "not a valid price");
+    if (auto e = price_param(spec, *pr, price, {10043, "price_wrong_tick", "price is off the tick", "price"})) return e;
   }
-  auto result = exchange_.edit(*s.account, *order_id, lots, price, flag(p, "post_only"), flag(p, "reduce_only"));
-  if (const rpc_error* e = std::get_if<rpc_error>(&result)) return *e;
-  const exchange::placed& placed = std::get<exchange::placed>(result);
-  w.begin_object().key("order");
-  write_order(w, *placed.order);
-  w.key("trades").begin_array();
-  for (const std::size_t t : placed.trades) write_trade(w, exchange_.trades()[t]);
-  w.end_array().end_object();
-  return std::nullopt;
+  return write_placed(w, exchange_.edit(*s.account, *order_id, lots, price, flag(p, "post_only"), flag(p, "reduce_only")));
 }
 
 std::optional<rpc_error> venue_core::m_cancel(session& s, const request& r, json_writer& w) {
@@ -295,12 +292,11 @@ std::optional<rpc_error> venue_core::m_cancel_all_by_currency(session& s, const 
 }
 
 std::optional<rpc_error> venue_core::m_cancel_all_by_instrument(session& s, const request& r, json_writer& w) {
-  const auto name = str(object_of(r.params), "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
   w.integer(static_cast<std::int64_t>(
-      exchange_.cancel_matching(*s.account, [&](const sim_order& o) { return o.instrument == *id; })));
+      exchange_.cancel_matching(*s.account, [&](const sim_order& o) { return o.instrument == id; })));
   return std::nullopt;
 }
 
@@ -342,13 +338,12 @@ std::optional<rpc_error> venue_core::m_open_orders_by_currency(session& s, const
 }
 
 std::optional<rpc_error> venue_core::m_open_orders_by_instrument(session& s, const request& r, json_writer& w) {
-  const auto name = str(object_of(r.params), "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
   w.begin_array();
   for (const sim_order& o : exchange_.orders()) {
-    if (o.account == *s.account && exchange::live(o) && o.instrument == *id) write_order(w, o);
+    if (o.account == *s.account && exchange::live(o) && o.instrument == id) write_order(w, o);
   }
   w.end_array();
   return std::nullopt;
@@ -370,11 +365,10 @@ std::optional<rpc_error> venue_core::m_get_positions(session& s, const request& 
 }
 
 std::optional<rpc_error> venue_core::m_get_position(session& s, const request& r, json_writer& w) {
-  const auto name = str(object_of(r.params), "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
-  write_position(w, *s.account, *id);
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  write_position(w, *s.account, id);
   return std::nullopt;
 }
 
@@ -414,12 +408,11 @@ std::optional<rpc_error> venue_core::m_user_trades_by_currency(session& s, const
 
 std::optional<rpc_error> venue_core::m_user_trades_by_instrument(session& s, const request& r, json_writer& w) {
   const json::object& p = object_of(r.params);
-  const auto name = str(p, "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
   write_trades_page(
-      *this, exchange_, *s.account, p, [&](const sim_trade& t) { return t.instrument == *id; }, w,
+      *this, exchange_, *s.account, p, [&](const sim_trade& t) { return t.instrument == id; }, w,
       [this](json_writer& out, const sim_trade& t) { write_trade(out, t); });
   return std::nullopt;
 }
@@ -455,11 +448,10 @@ std::optional<rpc_error> venue_core::m_get_instruments(session&, const request& 
 }
 
 std::optional<rpc_error> venue_core::m_get_instrument(session&, const request& r, json_writer& w) {
-  const auto name = str(object_of(r.params), "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
-  write_instrument(w, *id);
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  write_instrument(w, id);
   return std::nullopt;
 }
 
@@ -476,29 +468,27 @@ std::optional<rpc_error> venue_core::m_get_currencies(session&, const request&, 
 }
 
 std::optional<rpc_error> venue_core::m_ticker(session&, const request& r, json_writer& w) {
-  const auto name = str(object_of(r.params), "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
-  market_.refresh_book(*id);
-  write_ticker(w, *id);
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  market_.refresh_book(id);
+  write_ticker(w, id);
   return std::nullopt;
 }
 
 std::optional<rpc_error> venue_core::m_order_book(session&, const request& r, json_writer& w) {
   const json::object& p = object_of(r.params);
-  const auto name = str(p, "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
   const std::int64_t depth = rpc::integer(p, "depth").value_or(20);
   if (depth < 1 || depth > 10000) return invalid_params("depth", "1..10000");
-  market_.refresh_book(*id);
+  market_.refresh_book(id);
   // The ticker's fields plus the levels and the change id.
   json_writer t;
-  write_ticker(t, *id);
+  write_ticker(t, id);
   json_writer b;
-  write_book(b, *id, static_cast<std::size_t>(depth));
+  write_book(b, id, static_cast<std::size_t>(depth));
   std::string ticker = t.take();
   const std::string book = b.take();
   ticker.pop_back();  // merge the two objects: {ticker..., bids, asks, change_id}
@@ -521,10 +511,9 @@ std::optional<rpc_error> venue_core::m_index_price(session&, const request& r, j
 
 std::optional<rpc_error> venue_core::m_chart(session&, const request& r, json_writer& w) {
   const json::object& p = object_of(r.params);
-  const auto name = str(p, "instrument_name");
-  if (!name) return invalid_params("instrument_name", "required");
-  const auto id = market_.find(*name);
-  if (!id) return rpc_error{10020, "invalid_or_unsupported_instrument", "unknown instrument", "instrument_name"};
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
   const auto start = rpc::integer(p, "start_timestamp");
   const auto end = rpc::integer(p, "end_timestamp");
   const auto resolution = str(p, "resolution");
@@ -542,7 +531,7 @@ std::optional<rpc_error> venue_core::m_chart(session&, const request& r, json_wr
     period_ms = minutes * 60'000;
   }
   if ((*end - *start) / period_ms > 5000) return invalid_params("start_timestamp", "at most 5000 candles");
-  const std::vector<market::candle> candles = market_.candles(*id, *start, *end, period_ms);
+  const std::vector<market::candle> candles = market_.candles(id, *start, *end, period_ms);
   const auto series = [&](const char* key, auto&& field) {
     w.key(key).begin_array();
     for (const market::candle& c : candles) w.real(field(c));

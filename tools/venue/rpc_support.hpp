@@ -13,6 +13,8 @@
 #include <string_view>
 
 #include <boost/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "tickrail/core/fixed_point.hpp"
 #include "venue/exchange.hpp"
@@ -84,6 +86,21 @@ inline std::optional<bool> flag(const boost::json::object& o, std::string_view k
     if (v->get_string() == "false") return false;
   }
   return std::nullopt;
+}
+
+// Lower-case hex HMAC-SHA256 (auth signatures: client_signature, deri-hmac-sha256).
+inline std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex += k_digits[out[i] >> 4];
+    hex += k_digits[out[i] & 15];
+  }
+  return hex;
 }
 
 inline rpc_error invalid_params(std::string_view param, std::string_view reason) {

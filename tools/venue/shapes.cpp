@@ -178,14 +178,21 @@ void venue_core::write_ticker(json_writer& w, core::instrument_id id) const {
   w.end_object();
 }
 
-void venue_core::write_book(json_writer& w, core::instrument_id id, std::size_t depth) const {
-  const core::instrument& spec = market_.spec(id);
+void venue_core::public_levels(core::instrument_id id, std::map<core::ticks, core::lots>& bids,
+                               std::map<core::ticks, core::lots>& asks) const {
+  bids.clear();
+  asks.clear();
   const sim_instrument& si = market_.at(id);
-  std::map<core::ticks, core::lots> bids, asks;
   for (const level& l : si.bids) bids[l.price] += l.qty;
   for (const level& l : si.asks) asks[l.price] += l.qty;
   exchange_.add_resting_levels(id, core::side::buy, bids);
   exchange_.add_resting_levels(id, core::side::sell, asks);
+}
+
+void venue_core::write_book(json_writer& w, core::instrument_id id, std::size_t depth) const {
+  const core::instrument& spec = market_.spec(id);
+  std::map<core::ticks, core::lots> bids, asks;
+  public_levels(id, bids, asks);
   const auto pb = published_.find(id);
   w.begin_object().field("timestamp", market_.now_ms()).field("instrument_name", spec.symbol);
   w.field("change_id", pb != published_.end() ? pb->second.change_id : std::int64_t{0});
