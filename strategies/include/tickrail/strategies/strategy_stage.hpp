@@ -7,9 +7,10 @@
 //
 // For each input event, in this order, the stage emits:
 //   * the event itself, unless it is a book frame (risk reads tickers,
-//     execution reports, commands and timers; books reach it as...)
-//   * ...a `reference` event after each complete book frame: the top of the
-//     book and whether it is valid (stale, gapped or crossed books are not);
+//     trades, execution reports, commands and timers);
+//   * for a book frame, a `reference` event once the frame is complete: the
+//     top of the book and whether it is valid (stale, gapped or crossed
+//     books are not) — all risk needs of a book;
 //   * a `regime_set` command for each bot whose regime changed (classifier,
 //     signal or command), so risk gates with the regime the bots size with;
 //   * every intent the bots pushed, as `intent` events.
