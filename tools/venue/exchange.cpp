@@ -117,8 +117,7 @@ void exchange::add_resting_levels(core::instrument_id id, core::side s,
 
 double exchange::coin_notional(core::instrument_id id, core::lots qty, core::ticks price) const {
   const core::instrument& spec = market_.spec(id);
-  const double amount = static_cast<double>(qty) * static_cast<double>(spec.lot.value().mantissa) /
-                        std::pow(10.0, spec.lot.value().scale);
+  const double amount = market_.to_amount(id, qty);
   if (is_option(spec)) return amount;  // contracts of one coin
   const double px = market_.to_price(id, price);
   return px > 0 ? amount / px : 0;  // inverse: USD amount / price
@@ -129,6 +128,10 @@ double exchange::initial_margin(core::instrument_id id, core::lots signed_size, 
   const core::lots q = std::abs(signed_size);
   if (is_option(spec)) return signed_size < 0 ? coin_notional(id, q, price) * k_short_option_im : 0;
   return coin_notional(id, q, price) * k_future_im;
+}
+
+double exchange::maintenance_margin(core::instrument_id id, core::lots signed_size, core::ticks price) const {
+  return is_option(market_.spec(id)) ? 0 : coin_notional(id, std::abs(signed_size), price) * k_future_mm;
 }
 
 double exchange::average_price(core::instrument_id id, const sim_position& p) const {
@@ -147,8 +150,7 @@ double exchange::floating_pnl(core::instrument_id id, const sim_position& p) con
     const double amount = coin_notional(id, std::abs(p.size), mark);
     return (p.size > 0 ? 1 : -1) * amount * (mk - avg);
   }
-  const double usd = static_cast<double>(std::abs(p.size)) * static_cast<double>(spec.lot.value().mantissa) /
-                     std::pow(10.0, spec.lot.value().scale);
+  const double usd = market_.to_amount(id, std::abs(p.size));
   if (avg <= 0 || mk <= 0) return 0;
   return (p.size > 0 ? 1 : -1) * usd * (1 / avg - 1 / mk);
 }
@@ -191,7 +193,7 @@ exchange::summary exchange::summarize(std::size_t account, const std::string& cu
     } else {
       s.futures_pl += upl;
       s.initial_margin += initial_margin(id, p.size, mark);
-      s.maintenance_margin += coin_notional(id, std::abs(p.size), mark) * k_future_mm;
+      s.maintenance_margin += maintenance_margin(id, p.size, mark);
       s.delta += (p.size > 0 ? 1 : -1) * coin_notional(id, std::abs(p.size), mark);
     }
   }
@@ -220,8 +222,7 @@ void exchange::apply_position(sim_account& a, core::instrument_id id, core::side
   if (!is_option(spec)) {
     const double avg = average_price(id, p);
     const double px = market_.to_price(id, price);
-    const double usd = static_cast<double>(closed) * static_cast<double>(spec.lot.value().mantissa) /
-                       std::pow(10.0, spec.lot.value().scale);
+    const double usd = market_.to_amount(id, closed);
     const double pnl = avg > 0 && px > 0 ? (p.size > 0 ? 1 : -1) * usd * (1 / avg - 1 / px) : 0;
     p.realized += pnl;
     ca.balance += pnl;

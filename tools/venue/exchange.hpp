@@ -202,6 +202,9 @@ class exchange {
   };
   [[nodiscard]] summary summarize(std::size_t account, const std::string& currency) const;
   [[nodiscard]] double floating_pnl(core::instrument_id id, const sim_position& p) const;
+  // Margin a position of `signed_size` lots takes at `price` (coin).
+  [[nodiscard]] double initial_margin(core::instrument_id id, core::lots signed_size, core::ticks price) const;
+  [[nodiscard]] double maintenance_margin(core::instrument_id id, core::lots signed_size, core::ticks price) const;
   [[nodiscard]] double average_price(core::instrument_id id, const sim_position& p) const;
 
   // Events since the last drain.
@@ -220,7 +223,6 @@ class exchange {
   void note_portfolio(std::size_t account, const std::string& currency);
   void apply_position(sim_account& a, core::instrument_id id, core::side s, core::ticks price, core::lots qty);
   [[nodiscard]] double coin_notional(core::instrument_id id, core::lots qty, core::ticks price) const;
-  [[nodiscard]] double initial_margin(core::instrument_id id, core::lots signed_size, core::ticks price) const;
   [[nodiscard]] double open_order_margin(std::size_t account, const std::string& currency) const;
   [[nodiscard]] bool triggered(const sim_order& o) const;
   void pay_funding();

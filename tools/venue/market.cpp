@@ -223,6 +223,11 @@ double market::to_price(core::instrument_id id, core::ticks t) const {
   return static_cast<double>(t) * static_cast<double>(tick.mantissa) / std::pow(10.0, tick.scale);
 }
 
+double market::to_amount(core::instrument_id id, core::lots q) const {
+  const core::decimal lot = catalog_[id].lot.value();
+  return static_cast<double>(q) * static_cast<double>(lot.mantissa) / std::pow(10.0, lot.scale);
+}
+
 core::ticks market::price_to_ticks(const core::instrument& spec, double price, core::rounding mode) const {
   if (!(price > 0) || !std::isfinite(price)) return 0;
   core::ticks t = 0;

@@ -117,6 +117,8 @@ class market {
   // Mark in ticks for an option / future / perpetual at the current index.
   [[nodiscard]] core::ticks fair_mark(core::instrument_id id) const;
   [[nodiscard]] double to_price(core::instrument_id id, core::ticks t) const;
+  // Lots as the venue's amount (USD for inverse futures, coin for options).
+  [[nodiscard]] double to_amount(core::instrument_id id, core::lots q) const;
 
   // OHLC of `id` over [start, end] in candles of `period_ms`: the index path
   // scaled by the instrument's current mark / index ratio. Empty candles

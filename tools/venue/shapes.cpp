@@ -229,12 +229,11 @@ void venue_core::write_position(json_writer& w, std::size_t account, core::instr
   w.key("total_profit_loss").real(upl + p.realized).key("realized_funding").real(-p.funding);
   w.field_number("settlement_price", spec.format_price(mark));
   const double mk = market_.to_price(id, mark);
-  const double amount = static_cast<double>(p.size) * static_cast<double>(spec.lot.value().mantissa) /
-                        std::pow(10.0, spec.lot.value().scale);
+  const double amount = market_.to_amount(id, p.size);
   const double size_currency = is_option(spec) ? amount : (mk > 0 ? amount / mk : 0);
   w.key("size_currency").real(size_currency).key("delta").real(size_currency);
-  w.key("initial_margin").real(std::fabs(size_currency) * (is_option(spec) ? (p.size < 0 ? 0.15 : 0) : 0.02));
-  w.key("maintenance_margin").real(std::fabs(size_currency) * (is_option(spec) ? 0 : 0.01));
+  w.key("initial_margin").real(exchange_.initial_margin(id, p.size, mark));
+  w.key("maintenance_margin").real(exchange_.maintenance_margin(id, p.size, mark));
   w.key("open_orders_margin").real(0).field("leverage", is_option(spec) ? 0 : 50);
   w.end_object();
 }
