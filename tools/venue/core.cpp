@@ -428,9 +428,10 @@ void venue_core::tick(std::int64_t now_wall_ms) {
   while (last_step_sim_ms_ + config_.step_ms <= target_sim && steps < 1000) {
     last_step_sim_ms_ += config_.step_ms;
     ++steps;
+    const std::vector<bool> resting = exchange_.resting_instruments(market_.size());
     for (std::size_t i = 0; i < market_.size(); ++i) {
       const auto id = static_cast<core::instrument_id>(i);
-      market_.at(id).active = published_.count(id) != 0 || exchange_.has_resting(id);
+      market_.at(id).active = published_.count(id) != 0 || resting[i];
     }
     (void)market_.advance(last_step_sim_ms_);
     exchange_.step();

@@ -100,8 +100,12 @@ std::string exchange::next_order_id(const core::instrument& spec) {
   return spec.base_currency == "BTC" ? n : spec.base_currency + "-" + n;
 }
 
-bool exchange::has_resting(core::instrument_id id) const noexcept {
-  return std::any_of(orders_.begin(), orders_.end(), [&](const sim_order& o) { return o.instrument == id && live(o); });
+std::vector<bool> exchange::resting_instruments(std::size_t instruments) const {
+  std::vector<bool> out(instruments, false);
+  for (const sim_order& o : orders_) {
+    if (live(o) && o.instrument < instruments) out[o.instrument] = true;
+  }
+  return out;
 }
 
 void exchange::add_resting_levels(core::instrument_id id, core::side s,

@@ -191,7 +191,8 @@ class exchange {
   [[nodiscard]] const std::vector<sim_order>& orders() const noexcept { return orders_; }
   [[nodiscard]] const sim_order* find_order(std::string_view order_id) const noexcept;
   [[nodiscard]] const std::vector<sim_trade>& trades() const noexcept { return trades_; }
-  [[nodiscard]] bool has_resting(core::instrument_id id) const noexcept;
+  // Which of the first `instruments` instruments have live orders (one pass).
+  [[nodiscard]] std::vector<bool> resting_instruments(std::size_t instruments) const;
   // Client resting quantity at a price on a side (public book aggregation).
   void add_resting_levels(core::instrument_id id, core::side s, std::map<core::ticks, core::lots>& levels) const;
 
