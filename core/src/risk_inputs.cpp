@@ -24,10 +24,6 @@ ticks saturating_add(ticks a, ticks b) noexcept {
   return __builtin_add_overflow(a, b, &out) ? (b > 0 ? INT64_MAX : INT64_MIN) : out;
 }
 
-bool is_terminal(order_state s) noexcept {
-  return s == order_state::filled || s == order_state::cancelled || s == order_state::rejected;
-}
-
 // How far from `ref` a price may be: within collar_ticks and within
 // collar_ppm of ref (each when set). |p − ref| × 1e6 ≤ ref × ppm is exactly
 // |p − ref| ≤ floor(ref × ppm / 1e6) for integers.

@@ -160,6 +160,11 @@ enum class order_state : std::uint8_t {
   untriggered,  // resting stop order not yet triggered
 };
 
+// Filled, cancelled and rejected orders never change state again.
+[[nodiscard]] constexpr bool is_terminal(order_state s) noexcept {
+  return s == order_state::filled || s == order_state::cancelled || s == order_state::rejected;
+}
+
 enum class exec_kind : std::uint8_t {
   order_ack,      // RPC response to buy/sell/edit/cancel
   order_update,   // user.orders notification

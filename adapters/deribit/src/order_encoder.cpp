@@ -1,0 +1,253 @@
+#include "tickrail/deribit/order_encoder.hpp"
+
+#include <charconv>
+#include <cstring>
+
+#include "tickrail/core/check.hpp"
+
+namespace tickrail::deribit {
+
+using core::intent_kind;
+using core::order_request;
+
+std::string_view to_string(rpc_method m) noexcept {
+  switch (m) {
+    case rpc_method::buy: return "private/buy";
+    case rpc_method::sell: return "private/sell";
+    case rpc_method::edit: return "private/edit";
+    case rpc_method::cancel: return "private/cancel";
+    case rpc_method::cancel_by_label: return "private/cancel_by_label";
+    case rpc_method::cancel_all_by_instrument: return "private/cancel_all_by_instrument";
+    case rpc_method::cancel_all: return "private/cancel_all";
+  }
+  return "?";
+}
+
+std::string_view to_string(encode_error e) noexcept {
+  switch (e) {
+    case encode_error::ok: return "ok";
+    case encode_error::unknown_instrument: return "unknown_instrument";
+    case encode_error::no_venue_order_id: return "no_venue_order_id";
+    case encode_error::invalid_client_id: return "invalid_client_id";
+    case encode_error::unrepresentable: return "unrepresentable";
+    case encode_error::buffer_too_small: return "buffer_too_small";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string_view type_text(core::order_type t) noexcept {
+  switch (t) {
+    case core::order_type::limit: return "limit";
+    case core::order_type::market: return "market";
+    case core::order_type::stop_limit: return "stop_limit";
+    case core::order_type::stop_market: return "stop_market";
+    case core::order_type::take_limit: return "take_limit";
+    case core::order_type::take_market: return "take_market";
+  }
+  return "limit";
+}
+
+std::string_view tif_text(core::time_in_force t) noexcept {
+  switch (t) {
+    case core::time_in_force::good_til_cancelled: return "good_til_cancelled";
+    case core::time_in_force::immediate_or_cancel: return "immediate_or_cancel";
+    case core::time_in_force::fill_or_kill: return "fill_or_kill";
+    case core::time_in_force::good_til_day: return "good_til_day";
+  }
+  return "good_til_cancelled";
+}
+
+bool has_price(core::order_type t) noexcept {
+  return t == core::order_type::limit || t == core::order_type::stop_limit || t == core::order_type::take_limit;
+}
+bool has_trigger(core::order_type t) noexcept {
+  return t != core::order_type::limit && t != core::order_type::market;
+}
+
+// Appends into a fixed span; after an overflow every append is a no-op and
+// ok() is false, so the encoder checks once at the end.
+class writer {
+ public:
+  explicit writer(std::span<char> out) noexcept : out_(out) {}
+  void text(std::string_view s) noexcept {
+    if (s.size() > out_.size() - pos_) {
+      overflow_ = true;
+      return;
+    }
+    std::memcpy(out_.data() + pos_, s.data(), s.size());
+    pos_ += s.size();
+  }
+  void integer(std::int64_t v) noexcept {
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+    text(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  }
+  // units × increment as decimal text; false when it cannot be written.
+  [[nodiscard]] bool units(const core::increment& inc, std::int64_t v) noexcept {
+    char buf[48];
+    std::size_t n = 0;
+    if (inc.format(v, buf, sizeof(buf), n) != core::fp_error::ok) return false;
+    text(std::string_view(buf, n));
+    return true;
+  }
+  [[nodiscard]] bool ok() const noexcept { return !overflow_; }
+  [[nodiscard]] std::size_t size() const noexcept { return pos_; }
+
+ private:
+  std::span<char> out_;
+  std::size_t pos_ = 0;
+  bool overflow_ = false;
+};
+
+std::string_view venue_id_of(const order_request& r) noexcept {
+  return {r.venue_order_id, strnlen(r.venue_order_id, sizeof(r.venue_order_id))};
+}
+
+}  // namespace
+
+order_encoder::order_encoder(const core::instrument_catalog& catalog, std::string_view label_prefix)
+    : catalog_(catalog), prefix_(label_prefix) {
+  TR_CHECK(valid_label_prefix(label_prefix), "invalid order label prefix");
+}
+
+bool order_encoder::valid_label_prefix(std::string_view prefix) noexcept {
+  if (prefix.empty() || prefix.size() > k_max_prefix) return false;
+  for (const char c : prefix) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::size_t order_encoder::write_label(core::client_order_id id, char* out) const noexcept {
+  std::size_t n = prefix_.size();
+  std::memcpy(out, prefix_.data(), n);
+  out[n++] = '-';
+  char* end = std::to_chars(out + n, out + k_max_label, core::bot_of(id)).ptr;
+  *end++ = '-';
+  end = std::to_chars(end, out + k_max_label, id & ((1ull << core::k_client_order_bot_shift) - 1)).ptr;
+  return static_cast<std::size_t>(end - out);
+}
+
+core::client_order_id order_encoder::parse_label(std::string_view label) const noexcept {
+  if (label.size() <= prefix_.size() + 1 || !label.starts_with(prefix_) || label[prefix_.size()] != '-') return 0;
+  label.remove_prefix(prefix_.size() + 1);
+  const auto digits = [](std::string_view s, std::uint64_t& v) {
+    if (s.empty() || s.size() > 15 || (s.size() > 1 && s[0] == '0')) return false;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc() && end == s.data() + s.size();
+  };
+  const std::size_t dash = label.find('-');
+  if (dash == std::string_view::npos) return 0;
+  std::uint64_t bot = 0, counter = 0;
+  if (!digits(label.substr(0, dash), bot) || !digits(label.substr(dash + 1), counter)) return 0;
+  if (bot > 0xFFFF || counter >= (1ull << core::k_client_order_bot_shift) || counter == 0) return 0;
+  return core::make_client_order_id(static_cast<std::uint16_t>(bot), counter);
+}
+
+std::string order_encoder::bot_label_prefix(std::uint16_t bot) const {
+  return prefix_ + "-" + std::to_string(bot) + "-";
+}
+
+encode_error order_encoder::encode(const order_request& r, std::int64_t request_id, std::span<char> out,
+                                   encoded_order& result) const noexcept {
+  const core::order_intent& in = r.intent;
+  const bool needs_instrument = in.kind == intent_kind::place || in.kind == intent_kind::replace ||
+                                in.kind == intent_kind::cancel_instrument;
+  if (needs_instrument && in.instrument >= catalog_.size()) return encode_error::unknown_instrument;
+  const bool needs_label = in.kind == intent_kind::place || in.kind == intent_kind::cancel_by_label ||
+                           (in.kind == intent_kind::cancel && r.venue_order_id[0] == '\0');
+  if (needs_label && in.cl_ord_id == 0) return encode_error::invalid_client_id;
+  char label[k_max_label];
+  const std::size_t label_size = needs_label ? write_label(in.cl_ord_id, label) : 0;
+
+  rpc_method method{};
+  switch (in.kind) {
+    case intent_kind::place: method = in.order_side == core::side::buy ? rpc_method::buy : rpc_method::sell; break;
+    case intent_kind::replace:
+      if (r.venue_order_id[0] == '\0') return encode_error::no_venue_order_id;
+      method = rpc_method::edit;
+      break;
+    case intent_kind::cancel:
+      method = r.venue_order_id[0] == '\0' ? rpc_method::cancel_by_label : rpc_method::cancel;
+      break;
+    case intent_kind::cancel_by_label: method = rpc_method::cancel_by_label; break;
+    case intent_kind::cancel_instrument: method = rpc_method::cancel_all_by_instrument; break;
+    case intent_kind::cancel_all: method = rpc_method::cancel_all; break;
+  }
+
+  writer w(out);
+  w.text(R"({"jsonrpc":"2.0","id":)");
+  w.integer(request_id);
+  w.text(R"(,"method":")");
+  w.text(to_string(method));
+  w.text(R"(","params":{)");
+  switch (method) {
+    case rpc_method::buy:
+    case rpc_method::sell: {
+      const core::instrument& inst = catalog_[in.instrument];
+      w.text(R"("instrument_name":")");
+      w.text(inst.symbol);
+      w.text(R"(","amount":)");
+      if (!w.units(inst.lot, in.qty_lots)) return encode_error::unrepresentable;
+      w.text(R"(,"type":")");
+      w.text(type_text(in.type));
+      w.text(R"(","label":")");
+      w.text(std::string_view(label, label_size));
+      w.text("\"");
+      if (has_price(in.type)) {
+        w.text(R"(,"price":)");
+        if (!w.units(inst.tick, in.price_ticks)) return encode_error::unrepresentable;
+      }
+      if (has_trigger(in.type)) {
+        w.text(R"(,"trigger_price":)");
+        if (!w.units(inst.tick, in.trigger_price_ticks)) return encode_error::unrepresentable;
+        w.text(R"(,"trigger":"last_price")");
+      }
+      w.text(R"(,"time_in_force":")");
+      w.text(tif_text(in.tif));
+      w.text("\"");
+      // post_only rejects (11054) instead of Deribit's default repricing: a
+      // maker's price is a decision, not a suggestion.
+      if (in.flags & core::k_order_post_only) w.text(R"(,"post_only":true,"reject_post_only":true)");
+      if (in.flags & core::k_order_reduce_only) w.text(R"(,"reduce_only":true)");
+      break;
+    }
+    case rpc_method::edit: {
+      const core::instrument& inst = catalog_[in.instrument];
+      w.text(R"("order_id":")");
+      w.text(venue_id_of(r));
+      w.text(R"(","amount":)");
+      if (!w.units(inst.lot, in.qty_lots)) return encode_error::unrepresentable;
+      w.text(R"(,"price":)");
+      if (!w.units(inst.tick, in.price_ticks)) return encode_error::unrepresentable;
+      if (in.flags & core::k_order_post_only) w.text(R"(,"post_only":true,"reject_post_only":true)");
+      break;
+    }
+    case rpc_method::cancel:
+      w.text(R"("order_id":")");
+      w.text(venue_id_of(r));
+      w.text("\"");
+      break;
+    case rpc_method::cancel_by_label:
+      w.text(R"("label":")");
+      w.text(std::string_view(label, label_size));
+      w.text("\"");
+      break;
+    case rpc_method::cancel_all_by_instrument:
+      w.text(R"("instrument_name":")");
+      w.text(catalog_[in.instrument].symbol);
+      w.text("\"");
+      break;
+    case rpc_method::cancel_all: break;
+  }
+  w.text("}}");
+  if (!w.ok()) return encode_error::buffer_too_small;
+  result.size = w.size();
+  result.method = method;
+  return encode_error::ok;
+}
+
+}  // namespace tickrail::deribit
