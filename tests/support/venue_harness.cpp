@@ -47,10 +47,13 @@ venue_process::~venue_process() {
 
 std::uint16_t venue_process::port() const { return server_->port(); }
 
-void make_test_certificate(const std::string& cert_path, const std::string& key_path) {
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                          "-addext subjectAltName=IP:127.0.0.1 -keyout " + key_path + " -out " + cert_path +
-                          " >/dev/null 2>&1";
+void make_test_certificate(const std::string& cert_path, const std::string& key_path, bool expired) {
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                    "-addext subjectAltName=IP:127.0.0.1 -keyout " + key_path + " -out " + cert_path +
+                    " >/dev/null 2>&1";
+  // Re-signed to end a day before it starts: expired whatever the clock says.
+  if (expired) cmd += " && openssl x509 -in " + cert_path + " -signkey " + key_path + " -days -1 -out " + cert_path +
+                      ".tmp >/dev/null 2>&1 && mv " + cert_path + ".tmp " + cert_path;
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
 }
 

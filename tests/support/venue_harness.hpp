@@ -88,7 +88,8 @@ http_result http_call(std::uint16_t port, const std::string& verb, const std::st
 
 inline json::object parse_object(const std::string& text) { return json::parse(text).as_object(); }
 
-// A self-signed certificate for 127.0.0.1 made by `openssl req` in `dir`.
-void make_test_certificate(const std::string& cert_path, const std::string& key_path);
+// A self-signed certificate for 127.0.0.1 (subjectAltName IP only) made by
+// `openssl req`; `expired` makes one whose validity has already ended.
+void make_test_certificate(const std::string& cert_path, const std::string& key_path, bool expired = false);
 
 }  // namespace tickrail::test

@@ -1,5 +1,7 @@
 #include "tickrail/deribit/exec_parser.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +39,20 @@ feed_error to_units(raw_token t, const core::increment& inc, core::rounding mode
     case core::fp_error::inexact: return feed_error::off_tick;
     default: return feed_error::bad_number;
   }
+}
+
+// Rounded values (average prices, fees, equity) are JSON doubles with up to
+// 17 significant digits and exponents ("4.998950220453705E-8"), more than an
+// exact decimal holds: those round through a double, which is what they were.
+feed_error to_nearest(raw_token t, const core::increment& inc, std::int64_t& out) noexcept {
+  if (inc.to_units(t, core::rounding::nearest, out) == core::fp_error::ok) return feed_error::ok;
+  double d = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(d)) return feed_error::bad_number;
+  const double units = std::nearbyint(d / inc.to_double(1));
+  if (!(units > -9.2e18 && units < 9.2e18)) return feed_error::bad_number;
+  out = static_cast<std::int64_t>(units);
+  return feed_error::ok;
 }
 
 feed_error read_int(raw_token t, std::int64_t& out) noexcept {
@@ -392,7 +408,7 @@ struct exec_parser::impl {
       }
     }
     if (!absent(t.average_price) && x.filled_lots > 0) {
-      if (to_units(t.average_price, inst->tick, core::rounding::nearest, x.last_price_ticks) != feed_error::ok) {
+      if (to_nearest(t.average_price, inst->tick, x.last_price_ticks) != feed_error::ok) {
         return feed_error::bad_number;
       }
     }
@@ -430,7 +446,7 @@ struct exec_parser::impl {
       return fe;
     }
     if (x.last_qty_lots <= 0) return feed_error::bad_number;
-    if (!absent(t.fee) && to_units(t.fee, e8_unit(), core::rounding::nearest, x.fee_e8) != feed_error::ok) {
+    if (!absent(t.fee) && to_nearest(t.fee, e8_unit(), x.fee_e8) != feed_error::ok) {
       return feed_error::bad_number;
     }
     return feed_error::ok;
@@ -448,7 +464,7 @@ struct exec_parser::impl {
     if (const feed_error fe = to_units(t.size, inst->lot, core::rounding::exact, x.qty_lots); fe != feed_error::ok) return fe;
     x.order_side = x.qty_lots < 0 ? core::side::sell : core::side::buy;
     if (!absent(t.average_price) &&
-        to_units(t.average_price, inst->tick, core::rounding::nearest, x.price_ticks) != feed_error::ok) {
+        to_nearest(t.average_price, inst->tick, x.price_ticks) != feed_error::ok) {
       return feed_error::bad_number;
     }
     return feed_error::ok;
@@ -460,7 +476,7 @@ struct exec_parser::impl {
     core::event* e = nullptr;
     if (const feed_error fe = next_event(nullptr, ts, e); fe != feed_error::ok) return fe;
     e->exec.kind = exec_kind::portfolio;
-    return to_units(t.equity, e8_unit(), core::rounding::nearest, e->exec.equity_e8) == feed_error::ok
+    return to_nearest(t.equity, e8_unit(), e->exec.equity_e8) == feed_error::ok
                ? feed_error::ok
                : feed_error::bad_number;
   }

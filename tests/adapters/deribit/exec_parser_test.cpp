@@ -119,6 +119,15 @@ TEST_F(exec_parser_test, user_channels) {
              trade_json(6, "20") + "," + trade_json(7, "10", "someone-else") + "]}}");
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0].exec.last_qty_lots, 2);
+  // Fees as the venue's doubles print them: more digits than a decimal holds.
+  std::string long_fee = trade_json(9, "10");
+  long_fee.replace(long_fee.find("-1.5e-06"), 8, "4.998950220453705E-8");
+  ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.trades.future.BTC.raw","data":[)" +
+             long_fee + "]}}");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].exec.fee_e8, 5);
+  ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.trades.future.BTC.raw","data":[)" +
+             trade_json(6, "20") + "," + trade_json(7, "10", "someone-else") + "]}}");
   EXPECT_EQ(ev[1].exec.cl_ord_id, 0u);  // not our label
 
   ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.portfolio.btc","data":)"
