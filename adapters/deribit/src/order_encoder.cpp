@@ -66,40 +66,65 @@ bool has_trigger(core::order_type t) noexcept {
   return t != core::order_type::limit && t != core::order_type::market;
 }
 
-// Appends into a fixed span; after an overflow every append is a no-op and
-// ok() is false, so the encoder checks once at the end.
+// Appends at a raw pointer: encode() checked the worst case against the
+// buffer once, so no append checks again (literals become fixed-size moves).
 class writer {
  public:
-  explicit writer(std::span<char> out) noexcept : out_(out) {}
+  explicit writer(char* out) noexcept : begin_(out), p_(out) {}
+  template <std::size_t N>
+  void literal(const char (&s)[N]) noexcept {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
+  }
   void text(std::string_view s) noexcept {
-    if (s.size() > out_.size() - pos_) {
-      overflow_ = true;
-      return;
-    }
-    std::memcpy(out_.data() + pos_, s.data(), s.size());
-    pos_ += s.size();
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
   }
-  void integer(std::int64_t v) noexcept {
-    char buf[24];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-    text(std::string_view(buf, static_cast<std::size_t>(end - buf)));
-  }
-  // units × increment as decimal text; false when it cannot be written.
+  void integer(std::uint64_t v) noexcept { p_ = std::to_chars(p_, p_ + 20, v).ptr; }
+  // units × increment as shortest plain decimal text ("37000.5", "0.0125",
+  // "30"); false when the product does not fit 64 bits.
   [[nodiscard]] bool units(const core::increment& inc, std::int64_t v) noexcept {
-    char buf[48];
-    std::size_t n = 0;
-    if (inc.format(v, buf, sizeof(buf), n) != core::fp_error::ok) return false;
-    text(std::string_view(buf, n));
+    const core::decimal step = inc.value();
+    std::int64_t m = 0;
+    if (__builtin_mul_overflow(v, step.mantissa, &m) || m == INT64_MIN) return false;
+    int scale = step.scale;
+    while (scale > 0 && m % 10 == 0) {
+      m /= 10;
+      --scale;
+    }
+    if (m < 0) {
+      *p_++ = '-';
+      m = -m;
+    }
+    char digits[20];
+    char* const end = digits + sizeof(digits);
+    char* d = std::to_chars(digits, end, static_cast<std::uint64_t>(m)).ptr;
+    const int n = static_cast<int>(d - digits);
+    if (scale == 0) {
+      text({digits, static_cast<std::size_t>(n)});
+    } else if (n > scale) {
+      text({digits, static_cast<std::size_t>(n - scale)});
+      *p_++ = '.';
+      text({digits + n - scale, static_cast<std::size_t>(scale)});
+    } else {
+      literal("0.");
+      for (int i = n; i < scale; ++i) *p_++ = '0';
+      text({digits, static_cast<std::size_t>(n)});
+    }
     return true;
   }
-  [[nodiscard]] bool ok() const noexcept { return !overflow_; }
-  [[nodiscard]] std::size_t size() const noexcept { return pos_; }
+  [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(p_ - begin_); }
 
  private:
-  std::span<char> out_;
-  std::size_t pos_ = 0;
-  bool overflow_ = false;
+  char* begin_;
+  char* p_;
 };
+
+// Everything but the instrument name, label and venue order id (each
+// bounded separately) fits in this: the longest path's literals (~250
+// bytes), three numbers of at most 21 characters, the id (20).
+constexpr std::size_t k_fixed_bound = 448;
+constexpr std::size_t k_venue_order_id_bound = core::k_venue_order_id_size;
 
 std::string_view venue_id_of(const order_request& r) noexcept {
   return {r.venue_order_id, strnlen(r.venue_order_id, sizeof(r.venue_order_id))};
@@ -178,73 +203,74 @@ encode_error order_encoder::encode(const order_request& r, std::int64_t request_
     case intent_kind::cancel_all: method = rpc_method::cancel_all; break;
   }
 
-  writer w(out);
-  w.text(R"({"jsonrpc":"2.0","id":)");
-  w.integer(request_id);
-  w.text(R"(,"method":")");
+  const std::size_t symbol_size = in.instrument < catalog_.size() ? catalog_[in.instrument].symbol.size() : 0;
+  if (out.size() < k_fixed_bound + symbol_size + k_max_label + k_venue_order_id_bound) return encode_error::buffer_too_small;
+  writer w(out.data());
+  w.literal(R"({"jsonrpc":"2.0","id":)");
+  w.integer(static_cast<std::uint64_t>(request_id < 0 ? 0 : request_id));
+  w.literal(R"(,"method":")");
   w.text(to_string(method));
-  w.text(R"(","params":{)");
+  w.literal(R"(","params":{)");
   switch (method) {
     case rpc_method::buy:
     case rpc_method::sell: {
       const core::instrument& inst = catalog_[in.instrument];
-      w.text(R"("instrument_name":")");
+      w.literal(R"("instrument_name":")");
       w.text(inst.symbol);
-      w.text(R"(","amount":)");
+      w.literal(R"(","amount":)");
       if (!w.units(inst.lot, in.qty_lots)) return encode_error::unrepresentable;
-      w.text(R"(,"type":")");
+      w.literal(R"(,"type":")");
       w.text(type_text(in.type));
-      w.text(R"(","label":")");
+      w.literal(R"(","label":")");
       w.text(std::string_view(label, label_size));
-      w.text("\"");
+      w.literal("\"");
       if (has_price(in.type)) {
-        w.text(R"(,"price":)");
+        w.literal(R"(,"price":)");
         if (!w.units(inst.tick, in.price_ticks)) return encode_error::unrepresentable;
       }
       if (has_trigger(in.type)) {
-        w.text(R"(,"trigger_price":)");
+        w.literal(R"(,"trigger_price":)");
         if (!w.units(inst.tick, in.trigger_price_ticks)) return encode_error::unrepresentable;
-        w.text(R"(,"trigger":"last_price")");
+        w.literal(R"(,"trigger":"last_price")");
       }
-      w.text(R"(,"time_in_force":")");
+      w.literal(R"(,"time_in_force":")");
       w.text(tif_text(in.tif));
-      w.text("\"");
+      w.literal("\"");
       // post_only rejects (11054) instead of Deribit's default repricing: a
       // maker's price is a decision, not a suggestion.
-      if (in.flags & core::k_order_post_only) w.text(R"(,"post_only":true,"reject_post_only":true)");
-      if (in.flags & core::k_order_reduce_only) w.text(R"(,"reduce_only":true)");
+      if (in.flags & core::k_order_post_only) w.literal(R"(,"post_only":true,"reject_post_only":true)");
+      if (in.flags & core::k_order_reduce_only) w.literal(R"(,"reduce_only":true)");
       break;
     }
     case rpc_method::edit: {
       const core::instrument& inst = catalog_[in.instrument];
-      w.text(R"("order_id":")");
+      w.literal(R"("order_id":")");
       w.text(venue_id_of(r));
-      w.text(R"(","amount":)");
+      w.literal(R"(","amount":)");
       if (!w.units(inst.lot, in.qty_lots)) return encode_error::unrepresentable;
-      w.text(R"(,"price":)");
+      w.literal(R"(,"price":)");
       if (!w.units(inst.tick, in.price_ticks)) return encode_error::unrepresentable;
-      if (in.flags & core::k_order_post_only) w.text(R"(,"post_only":true,"reject_post_only":true)");
+      if (in.flags & core::k_order_post_only) w.literal(R"(,"post_only":true,"reject_post_only":true)");
       break;
     }
     case rpc_method::cancel:
-      w.text(R"("order_id":")");
+      w.literal(R"("order_id":")");
       w.text(venue_id_of(r));
-      w.text("\"");
+      w.literal("\"");
       break;
     case rpc_method::cancel_by_label:
-      w.text(R"("label":")");
+      w.literal(R"("label":")");
       w.text(std::string_view(label, label_size));
-      w.text("\"");
+      w.literal("\"");
       break;
     case rpc_method::cancel_all_by_instrument:
-      w.text(R"("instrument_name":")");
+      w.literal(R"("instrument_name":")");
       w.text(catalog_[in.instrument].symbol);
-      w.text("\"");
+      w.literal("\"");
       break;
     case rpc_method::cancel_all: break;
   }
-  w.text("}}");
-  if (!w.ok()) return encode_error::buffer_too_small;
+  w.literal("}}");
   result.size = w.size();
   result.method = method;
   return encode_error::ok;

@@ -20,7 +20,8 @@
 // Prices and amounts are written from integer ticks and lots as exact decimal
 // text (fixed_point.hpp); nothing goes through a double. No allocation: the
 // encoder holds a few precomputed strings from construction and writes into
-// the span it is given (k_max_frame bytes always suffice).
+// the span it is given (k_max_frame bytes suffice for instrument names up to
+// 96 characters; Deribit's are under 30).
 #pragma once
 
 #include <cstddef>
@@ -64,7 +65,7 @@ struct encoded_order {
 
 class order_encoder {
  public:
-  static constexpr std::size_t k_max_frame = 512;   // any request fits
+  static constexpr std::size_t k_max_frame = 640;   // any request fits (see above)
   static constexpr std::size_t k_max_label = 64;    // Deribit's label limit
   static constexpr std::size_t k_max_prefix = 24;
 
