@@ -30,9 +30,9 @@ void gateway::start(std::int64_t now_ns) {
   session_.start(now_ns);
 }
 
-void gateway::stop(std::int64_t now_ns) {
+void gateway::stop(std::int64_t now_ns, bool cancel_all) {
   now_ns_ = now_ns;
-  session_.stop(now_ns);
+  session_.stop(now_ns, cancel_all);
 }
 
 std::size_t gateway::poll(std::int64_t now_ns) {
@@ -162,7 +162,8 @@ void gateway::on_exec(std::span<const core::event> events, bool reconciled) {
       if (order && x.cl_ord_id != 0 && !core::is_terminal(x.state)) {
         if (tracker_.find(x.cl_ord_id) == nullptr) {
           // Ours by label, unknown here: left by an earlier run. Cancel it.
-          if (session_.cancel_order(std::string_view(x.venue_order_id, strnlen(x.venue_order_id, sizeof(x.venue_order_id))),
+          ++counters_.orphans;
+          if (config_.cancel_orphans && session_.cancel_order(std::string_view(x.venue_order_id, strnlen(x.venue_order_id, sizeof(x.venue_order_id))),
                                     now_ns_)) {
             ++counters_.orphans_cancelled;
           }

@@ -81,13 +81,17 @@ void session::start(std::int64_t now_ns) {
   client_.open(config_.endpoint);
 }
 
-void session::stop(std::int64_t now_ns) {
+void session::stop(std::int64_t now_ns, bool cancel_all) {
   now_ns_ = now_ns;
   if (state_ == session_state::stopped || state_ == session_state::stopping) return;
   stop_deadline_ns_ = now_ns + std::chrono::nanoseconds(config_.stop_timeout).count();
   if (client_.is_open() && !access_token_.empty()) {
     set_state(session_state::stopping, "stop requested");
-    request(purpose::cancel_all, "private/cancel_all", "{}");
+    if (cancel_all) {
+      request(purpose::cancel_all, "private/cancel_all", "{}");
+    } else {
+      request(purpose::logout, "private/logout", "{}");
+    }
     return;
   }
   client_.abort();

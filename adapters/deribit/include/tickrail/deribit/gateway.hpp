@@ -55,6 +55,10 @@ struct gateway_config {
   std::chrono::milliseconds max_credit_wait{2000};
   std::size_t max_orders = 65536;                  // tracked at once
   std::size_t overflow_events = 65536;             // exec reports held while the exec ring is full
+  // Orders with our label prefix that this gateway does not track are
+  // cancelled at reconciliation. Off for tools that only look (a check
+  // against an account where the engine is trading).
+  bool cancel_orphans = true;
   // Market data arriving on this connection (a shared market-data and
   // trading connection): the frame verbatim, for the feed handler. Unset =
   // a trading-only connection; such frames are counted and dropped.
@@ -65,7 +69,7 @@ class gateway final : private session_listener {
  public:
   struct counters {
     std::uint64_t sent = 0, rate_limited = 0, venue_rate_limited = 0, unencodable = 0, rejected = 0;
-    std::uint64_t published = 0, overflowed = 0, lost = 0, orphans_cancelled = 0, closed_missing = 0;
+    std::uint64_t published = 0, overflowed = 0, lost = 0, orphans = 0, orphans_cancelled = 0, closed_missing = 0;
     std::uint64_t position_alerts = 0, timeouts = 0, market_data_frames = 0;
   };
 
@@ -76,7 +80,8 @@ class gateway final : private session_listener {
   gateway& operator=(const gateway&) = delete;
 
   void start(std::int64_t now_ns);
-  void stop(std::int64_t now_ns);
+  // cancel_all then logout (cancel_all = false: logout only, for tools).
+  void stop(std::int64_t now_ns, bool cancel_all = true);
   // One turn of the I/O thread; the amount of work done (0 = idle).
   std::size_t poll(std::int64_t now_ns);
 

@@ -98,8 +98,9 @@ class session {
   session& operator=(const session&) = delete;
 
   void start(std::int64_t now_ns);
-  // Graceful: cancel_all, logout, close. Poll until state() is stopped.
-  void stop(std::int64_t now_ns);
+  // Graceful: cancel_all (unless told not to), logout, close. Poll until
+  // state() is stopped.
+  void stop(std::int64_t now_ns, bool cancel_all = true);
   // Timers: refresh, heartbeat silence, request deadlines, reconnects.
   void poll(std::int64_t now_ns);
 
