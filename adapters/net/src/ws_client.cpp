@@ -85,7 +85,7 @@ struct ws_client::impl : std::enable_shared_from_this<impl> {
     endpoint = ep;
     auto c = std::make_shared<connection>();
     conn = c;
-    for (std::string& s : c->slots) s.reserve(512);
+    for (std::string& s : c->slots) s.reserve(1024);  // every order frame fits: no allocation per send
     if (ep.tls.enabled) {
       c->tls_context.emplace(ssl::context::tls_client);
       c->tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
