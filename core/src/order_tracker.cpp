@@ -301,19 +301,12 @@ bool order_tracker::on_position_snapshot(instrument_id instrument, lots qty_lots
   return true;
 }
 
-bool order_tracker::on_error(std::int64_t request_id, std::int32_t code, std::int64_t local_ts_ns, event& out) noexcept {
-  if (request_id < 0) return false;
-  const request_slot& slot = requests_[static_cast<std::size_t>(request_id) % requests_.size()];
-  if (slot.request_id != request_id || slot.order == 0) return false;
-  const std::uint32_t index = by_id_.find(slot.order);
-  if (index == id_table::k_absent) return false;
-  order& o = pool_[index];
+exec_report& order_tracker::report_of(const order& o, exec_kind kind, std::int64_t local_ts_ns, event& out) noexcept {
   std::memset(&out, 0, sizeof(out));
   out.header = event_header{-1, 0, local_ts_ns, event_type::exec_report, 0, o.instrument, 0};
   exec_report& x = out.exec;
-  x.kind = exec_kind::reject;
-  x.venue_error = code;
-  x.request_id = request_id;
+  x.kind = kind;
+  x.state = o.visible_state();
   x.cl_ord_id = o.id;
   x.order_side = o.order_side;
   x.type = o.type;
@@ -321,6 +314,19 @@ bool order_tracker::on_error(std::int64_t request_id, std::int32_t code, std::in
   x.qty_lots = o.qty_lots;
   x.filled_lots = o.filled_lots;
   std::memcpy(x.venue_order_id, o.venue_order_id, sizeof(x.venue_order_id));
+  return x;
+}
+
+bool order_tracker::on_error(std::int64_t request_id, std::int32_t code, std::int64_t local_ts_ns, event& out) noexcept {
+  if (request_id < 0) return false;
+  const request_slot& slot = requests_[static_cast<std::size_t>(request_id) % requests_.size()];
+  if (slot.request_id != request_id || slot.order == 0) return false;
+  const std::uint32_t index = by_id_.find(slot.order);
+  if (index == id_table::k_absent) return false;
+  order& o = pool_[index];
+  exec_report& x = report_of(o, exec_kind::reject, local_ts_ns, out);
+  x.venue_error = code;
+  x.request_id = request_id;
   if (slot.kind == intent_kind::place) {
     if (o.state == order_state::pending_new) {
       o.state = order_state::rejected;
@@ -342,18 +348,7 @@ bool order_tracker::close_missing(client_order_id id, std::int64_t local_ts_ns, 
   o.state = order_state::cancelled;
   o.in_flight = pending::none;
   retire(index);
-  std::memset(&out, 0, sizeof(out));
-  out.header = event_header{-1, 0, local_ts_ns, event_type::exec_report, 0, o.instrument, 0};
-  exec_report& x = out.exec;
-  x.kind = exec_kind::order_update;
-  x.state = order_state::cancelled;
-  x.cl_ord_id = o.id;
-  x.order_side = o.order_side;
-  x.type = o.type;
-  x.price_ticks = o.price_ticks;
-  x.qty_lots = o.qty_lots;
-  x.filled_lots = o.filled_lots;
-  std::memcpy(x.venue_order_id, o.venue_order_id, sizeof(x.venue_order_id));
+  report_of(o, exec_kind::order_update, local_ts_ns, out).state = order_state::cancelled;
   return true;
 }
 

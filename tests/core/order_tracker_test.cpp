@@ -54,6 +54,18 @@ class tracker_test : public ::testing::Test {
     return tracker_.on_report(last_);
   }
   order_state state() const { return tracker_.find(k_id)->visible_state(); }
+  // k_id placed (request 1) and acknowledged open.
+  void open_order() {
+    order_request r = place();
+    ASSERT_TRUE(tracker_.on_sent(r, 1));
+    ASSERT_EQ(apply(report(exec_kind::order_ack, order_state::open, 0)), report_verdict::applied);
+  }
+  order_request cancel() const {
+    order_request c{};
+    c.intent.kind = intent_kind::cancel;
+    c.intent.cl_ord_id = k_id;
+    return c;
+  }
 
   order_tracker tracker_{8, 4, 16};
   event last_{};
@@ -98,12 +110,8 @@ TEST_F(tracker_test, reply_and_notification_race_either_way) {
 }
 
 TEST_F(tracker_test, cancel_stays_pending_until_the_venue_says_so) {
-  order_request r = place();
-  ASSERT_TRUE(tracker_.on_sent(r, 1));
-  ASSERT_EQ(apply(report(exec_kind::order_ack, order_state::open, 0)), report_verdict::applied);
-  order_request c{};
-  c.intent.kind = intent_kind::cancel;
-  c.intent.cl_ord_id = k_id;
+  open_order();
+  order_request c = cancel();
   ASSERT_TRUE(tracker_.on_sent(c, 2));
   EXPECT_STREQ(c.venue_order_id, "V-1");  // filled in from the acknowledgement
   EXPECT_EQ(state(), order_state::pending_cancel);
@@ -115,12 +123,8 @@ TEST_F(tracker_test, cancel_stays_pending_until_the_venue_says_so) {
 }
 
 TEST_F(tracker_test, failed_cancel_and_failed_edit_leave_the_order) {
-  order_request r = place();
-  ASSERT_TRUE(tracker_.on_sent(r, 1));
-  ASSERT_EQ(apply(report(exec_kind::order_ack, order_state::open, 0)), report_verdict::applied);
-  order_request c{};
-  c.intent.kind = intent_kind::cancel;
-  c.intent.cl_ord_id = k_id;
+  open_order();
+  order_request c = cancel();
   ASSERT_TRUE(tracker_.on_sent(c, 2));
   event rej{};
   ASSERT_TRUE(tracker_.on_error(2, 11044, 5, rej));

@@ -146,6 +146,8 @@ class order_tracker {
   report_verdict on_fill(event& e) noexcept;
   void apply_fill(instrument_id instrument, side s, lots qty, ticks price) noexcept;
   std::uint32_t adopt(const event& e) noexcept;
+  // An exec report event describing `o` as the tracker knows it.
+  static exec_report& report_of(const order& o, exec_kind kind, std::int64_t local_ts_ns, event& out) noexcept;
 
   std::vector<order> pool_;
   std::vector<std::uint32_t> free_;
