@@ -1,0 +1,280 @@
+// tickrail-latency — tick-to-order latency of the real hot path (DESIGN §8).
+//
+// Injects venue frames (a generated Deribit book-change stream by default,
+// the recorded Binance capture, or a JSONL/capture file) into the real
+// stages — parse, sequencer + book, strategy (a market maker), risk, order
+// encode — and measures, per order, from frame receipt (TSC, before parse) to
+// order bytes ready for the socket write. Stages run on workers laid out by
+// --placement; the injecting thread plays the feed.
+//
+//   tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]
+//                    [--placement fused|two|per-stage] [--wait busy_spin|yield|backoff]
+//                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]
+//
+// --rate 0 injects as fast as the pipeline takes frames (back-pressure, no
+// drops); a rate paces injection by the TSC and counts frames the pipeline
+// had no room for as drops. Every result prints the CPU model, core count,
+// TSC rate and build type. --json prints one JSON object on the last line.
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "latency/pipeline.hpp"
+#include "latency/stream.hpp"
+#include "tickrail/binance/instruments.hpp"
+#include "tickrail/core/worker.hpp"
+#include "tickrail/deribit/instruments.hpp"
+
+namespace {
+
+namespace tr = tickrail;
+using tr::latency::input_stream;
+
+constexpr const char* k_usage =
+    "usage: tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]\n"
+    "                        [--placement fused|two|per-stage] [--wait busy_spin|yield|backoff]\n"
+    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]\n";
+
+struct options {
+  std::string input = "deribit";
+  std::size_t frames = 200'000;
+  double rate = 0;
+  std::string placement = "fused";
+  tr::core::wait_kind wait = tr::core::wait_kind::yield;
+  std::vector<int> cpus;
+  int feed_cpu = -1;
+  std::size_t warmup = 20'000;
+  bool json = false;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(stderr, "tickrail-latency: %s\n%s", why.c_str(), k_usage);
+  std::exit(1);
+}
+
+long long number(const char* v, long long min, long long max, const char* flag) {
+  char* end = nullptr;
+  const long long n = v != nullptr ? std::strtoll(v, &end, 10) : 0;
+  if (v == nullptr || *end != '\0' || n < min || n > max) usage(std::string(flag) + ": expected a number");
+  return n;
+}
+
+options parse_args(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
+    const auto take = [&] {
+      if (v == nullptr) usage(a + ": missing value");
+      ++i;
+      return std::string(v);
+    };
+    if (a == "--input") {
+      o.input = take();
+    } else if (a == "--frames") {
+      o.frames = static_cast<std::size_t>(number(take().c_str(), 1, 100'000'000, "--frames"));
+    } else if (a == "--rate") {
+      o.rate = static_cast<double>(number(take().c_str(), 0, 1'000'000'000, "--rate"));
+    } else if (a == "--placement") {
+      o.placement = take();
+      if (o.placement != "fused" && o.placement != "two" && o.placement != "per-stage") usage("--placement: fused, two or per-stage");
+    } else if (a == "--wait") {
+      const auto w = tr::core::parse_wait_kind(take());
+      if (!w) usage("--wait: busy_spin, yield or backoff");
+      o.wait = *w;
+    } else if (a == "--cpus") {
+      const std::string list = take();
+      std::size_t start = 0;
+      while (start <= list.size()) {
+        const std::size_t comma = list.find(',', start);
+        const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        o.cpus.push_back(static_cast<int>(number(item.c_str(), 0, 4095, "--cpus")));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else if (a == "--feed-cpu") {
+      o.feed_cpu = static_cast<int>(number(take().c_str(), 0, 4095, "--feed-cpu"));
+    } else if (a == "--warmup") {
+      o.warmup = static_cast<std::size_t>(number(take().c_str(), 0, 100'000'000, "--warmup"));
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(k_usage, stdout);
+      std::exit(0);
+    } else {
+      usage("unknown argument " + a);
+    }
+  }
+  return o;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+std::vector<std::vector<std::string>> layout(const std::string& placement) {
+  if (placement == "fused") return {{"sequencer", "strategy", "risk", "encode"}};
+  if (placement == "two") return {{"sequencer", "strategy"}, {"risk", "encode"}};
+  return {{"sequencer"}, {"strategy"}, {"risk"}, {"encode"}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const options opt = parse_args(argc, argv);
+  const std::string root = TICKRAIL_SOURCE_DIR;
+  const tr::core::tsc_clock clock = tr::core::tsc_clock::calibrate();
+
+  // Instruments and the input stream, before the clock starts.
+  tr::core::instrument_catalog catalog;
+  input_stream stream;
+  const bool binance = opt.input == "binance";
+  const absl::Status loaded =
+      binance ? tr::binance::load_exchange_info_file(root + "/config/instruments/binance_usdm.json", catalog)
+              : tr::deribit::load_instruments_file(root + "/config/instruments/deribit.json", catalog);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "tickrail-latency: instruments: %s\n", std::string(loaded.message()).c_str());
+    return 1;
+  }
+  const tr::core::instrument* traded =
+      binance ? catalog.find(tr::core::venue::binance_usdm, "BTCUSDT") : catalog.find(tr::core::venue::deribit, "BTC-PERPETUAL");
+  if (traded == nullptr) {
+    std::fprintf(stderr, "tickrail-latency: traded instrument missing from the catalog\n");
+    return 1;
+  }
+  if (opt.input == "deribit") {
+    stream = tr::latency::generate_deribit(*traded, opt.frames, 42);
+  } else {
+    const std::string path = binance ? root + "/../shared/data/binance/btcusdt_20240808.gz" : opt.input;
+    auto s = tr::latency::load_capture(path, traded->where, opt.frames);
+    if (!s.ok()) {
+      std::fprintf(stderr, "tickrail-latency: input: %s\n", std::string(s.status().message()).c_str());
+      return 1;
+    }
+    stream = std::move(*s);
+  }
+
+  auto made = tr::latency::pipeline::make(catalog, traded->id, clock);
+  if (!made.ok()) {
+    std::fprintf(stderr, "tickrail-latency: %s\n", std::string(made.status().message()).c_str());
+    return 1;
+  }
+  tr::latency::pipeline& pipe = **made;
+
+  // Workers as the placement says; stages looked up by name.
+  std::vector<tr::core::stage_ref> all = pipe.stages();
+  std::vector<std::unique_ptr<tr::core::worker>> workers;
+  const auto groups = layout(opt.placement);
+  for (std::size_t w = 0; w < groups.size(); ++w) {
+    std::vector<tr::core::stage_ref> mine;
+    for (const std::string& name : groups[w]) {
+      for (const tr::core::stage_ref& s : all) {
+        if (s.name() == name) mine.push_back(s);
+      }
+    }
+    tr::core::worker_options wo;
+    wo.name = "lat-" + std::to_string(w);
+    wo.wait = opt.wait;
+    wo.cpu = w < opt.cpus.size() ? opt.cpus[w] : -1;
+    workers.push_back(std::make_unique<tr::core::worker>(wo, std::move(mine)));
+  }
+  for (auto& w : workers) {
+    if (const absl::Status s = w->start(); !s.ok()) {
+      std::fprintf(stderr, "tickrail-latency: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+  }
+  if (opt.feed_cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(opt.feed_cpu, &set);
+    if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0) {
+      std::fprintf(stderr, "tickrail-latency: cannot pin the feed to CPU %d\n", opt.feed_cpu);
+      return 1;
+    }
+  }
+
+  // Inject: paced by the TSC, or as fast as the pipeline takes frames.
+  std::uint64_t drops = 0;
+  const std::int64_t start = clock.now_ns();
+  std::int64_t next_progress = start + 1'000'000'000;
+  const double ns_per_frame = opt.rate > 0 ? 1e9 / opt.rate : 0;
+  for (std::size_t i = 0; i < stream.frames.size(); ++i) {
+    if (i == opt.warmup) pipe.record_from(clock.now_ns());
+    const auto [offset, length] = stream.frames[i];
+    const char* data = stream.bytes.data() + offset;
+    if (ns_per_frame > 0) {
+      const auto due = start + static_cast<std::int64_t>(static_cast<double>(i) * ns_per_frame);
+      while (clock.now_ns() < due) {
+      }
+      if (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) ++drops;
+    } else {
+      while (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) std::this_thread::yield();
+    }
+    if (!opt.json && (i & 1023) == 0 && clock.now_ns() > next_progress) {
+      next_progress += 1'000'000'000;
+      std::fprintf(stderr, "\rtickrail-latency: %zu / %zu frames, %llu orders", i, stream.frames.size(),
+                   static_cast<unsigned long long>(pipe.counters().orders));
+    }
+  }
+  const std::int64_t injected_ns = clock.now_ns() - start;
+  // Drain: until every ring is empty (bounded).
+  for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
+  for (auto& w : workers) w->stop();
+  if (!opt.json && stream.frames.size() > 1024) std::fprintf(stderr, "\n");
+
+  const tr::core::latency_histogram& h = pipe.tick_to_order();
+  const tr::latency::pipeline_counters c = pipe.counters();
+  const double throughput = injected_ns > 0 ? static_cast<double>(c.events) * 1e9 / static_cast<double>(injected_ns) : 0;
+  const std::string cpu = cpu_model();
+  const unsigned cores = std::thread::hardware_concurrency();
+#ifdef NDEBUG
+  const char* build = "release";
+#else
+  const char* build = "debug";
+#endif
+  const auto pct = [&](double q) { return static_cast<unsigned long long>(h.percentile(q)); };
+  if (!opt.json) {
+    std::printf("tickrail-latency: %s | placement %s, wait %s | %s, %u cores, TSC %.3f GHz%s, %s build\n",
+                stream.name.c_str(), opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(),
+                cpu.c_str(), cores, clock.ticks_per_ns(), clock.uses_tsc() ? "" : " (steady_clock fallback)", build);
+    std::printf("  frames %llu, events %llu, orders %llu (measured %llu after %zu warm-up frames), drops %llu, "
+                "parse errors %llu, throughput %.0f events/s\n",
+                static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.events),
+                static_cast<unsigned long long>(c.orders), static_cast<unsigned long long>(h.count()), opt.warmup,
+                static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
+    std::printf("  tick-to-order ns: p50 %llu  p90 %llu  p99 %llu  p99.9 %llu  p99.99 %llu  max %llu  mean %.0f\n",
+                pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean());
+    const tr::core::latency_histogram& p = pipe.parse();
+    std::printf("  of which parse ns: p50 %llu  p99 %llu  max %llu\n", static_cast<unsigned long long>(p.percentile(0.5)),
+                static_cast<unsigned long long>(p.percentile(0.99)), static_cast<unsigned long long>(p.max()));
+  }
+  std::printf("{\"p50_ns\":%llu,\"p90_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,\"p9999_ns\":%llu,\"max_ns\":%llu,"
+              "\"mean_ns\":%.1f,\"events\":%llu,\"orders\":%llu,\"measured\":%llu,\"drops\":%llu,\"throughput_eps\":%.0f,"
+              "\"placement\":\"%s\",\"wait\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,\"tsc_ghz\":%.3f,"
+              "\"build\":\"%s\",\"parse_p50_ns\":%llu}\n",
+              pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean(),
+              static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
+              static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
+              opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), stream.name.c_str(), cpu.c_str(),
+              cores, clock.ticks_per_ns(), build, static_cast<unsigned long long>(pipe.parse().percentile(0.5)));
+  if (c.encode_errors > 0 || c.acks_dropped > 0) {
+    std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
+                 static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));
+    return 3;
+  }
+  return 0;
+}

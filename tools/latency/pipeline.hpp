@@ -1,0 +1,74 @@
+// tools/latency/pipeline.hpp — the real hot path, wired for measurement:
+//
+//   inject (feed role: stamp receipt, parse) ─[md]─▶ sequencer ─▶ book+strategy
+//   (one market-making bot) ─▶ risk ─[orders]─▶ encode (Deribit order text,
+//   stamp "bytes ready", acknowledge like the venue) ─[exec]─▶ sequencer
+//
+// Every stage is the production one (feed parser, core::sequencer,
+// strategies::strategy_stage with a bot from config text, core::risk_stage
+// over core::risk_engine, deribit::order_encoder); only the venue is
+// replaced by an immediate acknowledgement, so orders rest, are edited and
+// cancelled as against a venue that answers instantly.
+//
+// Latency per order = TSC at "bytes ready" − TSC at receipt of the frame
+// that caused it (carried in the events: header.local_ts_ns → the intent's
+// trigger_local_ts_ns). The parse share is measured on the injecting thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tickrail/core/clock.hpp"
+#include "tickrail/core/histogram.hpp"
+#include "tickrail/core/instrument.hpp"
+#include "tickrail/core/worker.hpp"
+
+namespace tickrail::latency {
+
+struct pipeline_counters {
+  std::uint64_t frames = 0, events = 0, parse_errors = 0;  // injecting thread
+  std::uint64_t orders = 0, encode_errors = 0, acks_dropped = 0;  // encode stage
+  std::uint64_t intents = 0, risk_rejects = 0;  // strategy and risk (read after the workers stop)
+};
+
+class pipeline {
+ public:
+  // Builds the stages for `traded` (an instrument of `catalog`; its venue
+  // picks the feed parser). Risk limits and the bot are built in: a fast
+  // market maker, limits wide enough that risk passes what it quotes.
+  static absl::StatusOr<std::unique_ptr<pipeline>> make(const core::instrument_catalog& catalog,
+                                                        core::instrument_id traded, const core::tsc_clock& clock,
+                                                        std::size_t ring_capacity = 8192);
+  ~pipeline();
+  pipeline(const pipeline&) = delete;
+  pipeline& operator=(const pipeline&) = delete;
+
+  // Feed role, one thread: stamps receipt, parses the frame (padded buffer)
+  // and publishes its events. False, publishing nothing, when the md ring
+  // has no room for them.
+  bool inject(const char* data, std::size_t len, std::size_t capacity) noexcept;
+
+  // Orders caused by frames received before `ns` are not measured (warm-up);
+  // resets the parse histogram. Call from the injecting thread.
+  void record_from(std::int64_t ns) noexcept;
+
+  // sequencer, strategy, risk, encode — in pipeline order.
+  [[nodiscard]] std::vector<core::stage_ref> stages();
+
+  // Read after the workers stopped.
+  [[nodiscard]] const core::latency_histogram& tick_to_order() const noexcept;
+  [[nodiscard]] const core::latency_histogram& parse() const noexcept;
+  [[nodiscard]] pipeline_counters counters() const noexcept;
+  // Events still in the rings (0 when the pipeline drained).
+  [[nodiscard]] std::size_t in_flight() const noexcept;
+
+ private:
+  struct impl;
+  explicit pipeline(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace tickrail::latency
