@@ -8,7 +8,7 @@
 // --placement; the injecting thread plays the feed.
 //
 //   tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]
-//                    [--placement fused|two|per-stage] [--wait busy_spin|yield|backoff]
+//                    [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]
 //                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]
 //
 // --rate 0 injects as fast as the pipeline takes frames (back-pressure, no
@@ -41,7 +41,7 @@ using tr::latency::input_stream;
 
 constexpr const char* k_usage =
     "usage: tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]\n"
-    "                        [--placement fused|two|per-stage] [--wait busy_spin|yield|backoff]\n"
+    "                        [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]\n"
     "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]\n";
 
 struct options {
@@ -86,7 +86,9 @@ options parse_args(int argc, char** argv) {
       o.rate = static_cast<double>(number(take().c_str(), 0, 1'000'000'000, "--rate"));
     } else if (a == "--placement") {
       o.placement = take();
-      if (o.placement != "fused" && o.placement != "two" && o.placement != "per-stage") usage("--placement: fused, two or per-stage");
+      if (o.placement != "fused" && o.placement != "two" && o.placement != "per-stage" && o.placement != "inline") {
+        usage("--placement: fused, two, per-stage or inline");
+      }
     } else if (a == "--wait") {
       const auto w = tr::core::parse_wait_kind(take());
       if (!w) usage("--wait: busy_spin, yield or backoff");
@@ -126,6 +128,7 @@ std::string cpu_model() {
 }
 
 std::vector<std::vector<std::string>> layout(const std::string& placement) {
+  if (placement == "inline") return {};  // no workers: the injecting thread runs every stage
   if (placement == "fused") return {{"sequencer", "strategy", "risk", "encode"}};
   if (placement == "two") return {{"sequencer", "strategy"}, {"risk", "encode"}};
   return {{"sequencer"}, {"strategy"}, {"risk"}, {"encode"}};
@@ -210,9 +213,15 @@ int main(int argc, char** argv) {
   // Inject: paced by the TSC, or as fast as the pipeline takes frames.
   std::uint64_t drops = 0;
   const std::int64_t start = clock.now_ns();
+  if (opt.placement == "inline") {
+    const std::size_t warm = std::min(opt.warmup, stream.frames.size());
+    drops += pipe.replay_inline(stream, 0, warm);
+    pipe.record_from(clock.now_ns());
+    drops += pipe.replay_inline(stream, warm, stream.frames.size());
+  }
   std::int64_t next_progress = start + 1'000'000'000;
   const double ns_per_frame = opt.rate > 0 ? 1e9 / opt.rate : 0;
-  for (std::size_t i = 0; i < stream.frames.size(); ++i) {
+  for (std::size_t i = opt.placement == "inline" ? stream.frames.size() : 0; i < stream.frames.size(); ++i) {
     if (i == opt.warmup) pipe.record_from(clock.now_ns());
     const auto [offset, length] = stream.frames[i];
     const char* data = stream.bytes.data() + offset;

@@ -28,6 +28,8 @@
 
 namespace tickrail::latency {
 
+struct input_stream;
+
 struct pipeline_counters {
   std::uint64_t frames = 0, events = 0, parse_errors = 0;  // injecting thread
   std::uint64_t orders = 0, encode_errors = 0, acks_dropped = 0;  // encode stage
@@ -54,6 +56,13 @@ class pipeline {
   // Orders caused by frames received before `ns` are not measured (warm-up);
   // resets the parse histogram. Call from the injecting thread.
   void record_from(std::int64_t ns) noexcept;
+
+  // Everything on the calling thread: injects frames [first, last) of
+  // `stream`, each followed by polling every stage until none has work. The
+  // deterministic placement (instruction counts under callgrind). Returns
+  // the frames the md ring refused (0 unless a frame has more events than
+  // the ring holds).
+  std::size_t replay_inline(const input_stream& stream, std::size_t first, std::size_t last) noexcept;
 
   // sequencer, strategy, risk, encode — in pipeline order.
   [[nodiscard]] std::vector<core::stage_ref> stages();
