@@ -9,8 +9,11 @@
 //
 //   tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]
 //                    [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]
-//                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]
+//                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]
 //
+// --virtual-clock (inline only) replaces the TSC by an event clock advanced
+// 2.5 µs per frame: the run does the same work whatever the machine's speed
+// (the callgrind regression test uses it); latencies then read 0.
 // --rate 0 injects as fast as the pipeline takes frames (back-pressure, no
 // drops); a rate paces injection by the TSC and counts frames the pipeline
 // had no room for as drops. Every result prints the CPU model, core count,
@@ -42,7 +45,7 @@ using tr::latency::input_stream;
 constexpr const char* k_usage =
     "usage: tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]\n"
     "                        [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]\n"
-    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]\n";
+    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]\n";
 
 struct options {
   std::string input = "deribit";
@@ -54,6 +57,7 @@ struct options {
   int feed_cpu = -1;
   std::size_t warmup = 20'000;
   bool json = false;
+  bool virtual_clock = false;
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -109,6 +113,8 @@ options parse_args(int argc, char** argv) {
       o.warmup = static_cast<std::size_t>(number(take().c_str(), 0, 100'000'000, "--warmup"));
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--virtual-clock") {
+      o.virtual_clock = true;
     } else if (a == "--help" || a == "-h") {
       std::fputs(k_usage, stdout);
       std::exit(0);
@@ -116,6 +122,7 @@ options parse_args(int argc, char** argv) {
       usage("unknown argument " + a);
     }
   }
+  if (o.virtual_clock && o.placement != "inline") usage("--virtual-clock needs --placement inline");
   return o;
 }
 
@@ -139,7 +146,9 @@ std::vector<std::vector<std::string>> layout(const std::string& placement) {
 int main(int argc, char** argv) {
   const options opt = parse_args(argc, argv);
   const std::string root = TICKRAIL_SOURCE_DIR;
-  const tr::core::tsc_clock clock = tr::core::tsc_clock::calibrate();
+  const tr::core::tsc_clock tsc = tr::core::tsc_clock::calibrate();
+  tr::latency::harness_clock clock(tsc);
+  if (opt.virtual_clock) clock.use_virtual(1'795'323'600'000'000'000, 2'500);  // 400 k frames/s of event time
 
   // Instruments and the input stream, before the clock starts.
   tr::core::instrument_catalog catalog;
@@ -212,14 +221,14 @@ int main(int argc, char** argv) {
 
   // Inject: paced by the TSC, or as fast as the pipeline takes frames.
   std::uint64_t drops = 0;
-  const std::int64_t start = clock.now_ns();
+  const std::int64_t start = tsc.now_ns();
   if (opt.placement == "inline") {
     const std::size_t warm = std::min(opt.warmup, stream.frames.size());
     drops += pipe.replay_inline(stream, 0, warm);
     pipe.record_from(clock.now_ns());
     drops += pipe.replay_inline(stream, warm, stream.frames.size());
   }
-  std::int64_t next_progress = start + 1'000'000'000;
+  std::int64_t next_progress = start + 1'000'000'000;  // wall time (TSC) from here on
   const double ns_per_frame = opt.rate > 0 ? 1e9 / opt.rate : 0;
   for (std::size_t i = opt.placement == "inline" ? stream.frames.size() : 0; i < stream.frames.size(); ++i) {
     if (i == opt.warmup) pipe.record_from(clock.now_ns());
@@ -227,19 +236,19 @@ int main(int argc, char** argv) {
     const char* data = stream.bytes.data() + offset;
     if (ns_per_frame > 0) {
       const auto due = start + static_cast<std::int64_t>(static_cast<double>(i) * ns_per_frame);
-      while (clock.now_ns() < due) {
+      while (tsc.now_ns() < due) {
       }
       if (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) ++drops;
     } else {
       while (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) std::this_thread::yield();
     }
-    if (!opt.json && (i & 1023) == 0 && clock.now_ns() > next_progress) {
+    if (!opt.json && (i & 1023) == 0 && tsc.now_ns() > next_progress) {
       next_progress += 1'000'000'000;
       std::fprintf(stderr, "\rtickrail-latency: %zu / %zu frames, %llu orders", i, stream.frames.size(),
                    static_cast<unsigned long long>(pipe.counters().orders));
     }
   }
-  const std::int64_t injected_ns = clock.now_ns() - start;
+  const std::int64_t injected_ns = tsc.now_ns() - start;
   // Drain: until every ring is empty (bounded).
   for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
   for (auto& w : workers) w->stop();
@@ -259,10 +268,11 @@ int main(int argc, char** argv) {
   if (!opt.json) {
     std::printf("tickrail-latency: %s | placement %s, wait %s | %s, %u cores, TSC %.3f GHz%s, %s build\n",
                 stream.name.c_str(), opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(),
-                cpu.c_str(), cores, clock.ticks_per_ns(), clock.uses_tsc() ? "" : " (steady_clock fallback)", build);
-    std::printf("  frames %llu, events %llu, orders %llu (measured %llu after %zu warm-up frames), drops %llu, "
-                "parse errors %llu, throughput %.0f events/s\n",
+                cpu.c_str(), cores, tsc.ticks_per_ns(), tsc.uses_tsc() ? "" : " (steady_clock fallback)", build);
+    std::printf("  frames %llu, events %llu, intents %llu, risk rejects %llu, orders %llu (measured %llu after %zu "
+                "warm-up frames), drops %llu, parse errors %llu, throughput %.0f events/s\n",
                 static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.events),
+                static_cast<unsigned long long>(c.intents), static_cast<unsigned long long>(c.risk_rejects),
                 static_cast<unsigned long long>(c.orders), static_cast<unsigned long long>(h.count()), opt.warmup,
                 static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
     std::printf("  tick-to-order ns: p50 %llu  p90 %llu  p99 %llu  p99.9 %llu  p99.99 %llu  max %llu  mean %.0f\n",
@@ -279,7 +289,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
               static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
               opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), stream.name.c_str(), cpu.c_str(),
-              cores, clock.ticks_per_ns(), build, static_cast<unsigned long long>(pipe.parse().percentile(0.5)));
+              cores, tsc.ticks_per_ns(), build, static_cast<unsigned long long>(pipe.parse().percentile(0.5)));
   if (c.encode_errors > 0 || c.acks_dropped > 0) {
     std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
                  static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));

@@ -62,7 +62,9 @@ circuit_breaker_window_ms = 60000
 std::string bot_toml(const core::instrument& inst) {
   return absl::StrCat("[[bots]]\nname = \"latency\"\ninstrument = \"", inst.symbol, "\"\n",
                       inst.where == core::venue::binance_usdm ? "venue = \"binance_usdm\"\n" : "",
-                      "start = [\"fast_mm\"]\n[bots.fast_mm]\nsize = ", inst.format_qty(1),
+                      // Binance refuses orders under 100 USDT notional: 0.01 BTC there.
+                      "start = [\"fast_mm\"]\n[bots.fast_mm]\nsize = ",
+                      inst.format_qty(inst.where == core::venue::binance_usdm ? 10 : 1),
                       "\nrefresh_interval_ms = 1\nrequote_tolerance_ticks = 1\n");
 }
 
@@ -72,13 +74,13 @@ std::string bot_toml(const core::instrument& inst) {
 // on the exec ring, so the next round of quotes meets acknowledged orders.
 struct encode_stage {
   encode_stage(core::ring<core::order_request>& o, core::ring<core::event>& e, const deribit::order_encoder& enc,
-               const core::tsc_clock& c)
+               const harness_clock& c)
       : orders(o), exec(e), encoder(enc), clock(c) {}
 
   core::ring<core::order_request>& orders;
   core::ring<core::event>& exec;
   const deribit::order_encoder& encoder;
-  const core::tsc_clock& clock;
+  const harness_clock& clock;
   core::latency_histogram latency;
   std::array<char, deribit::order_encoder::k_max_frame> frame{};
   std::int64_t request_id = 0;
@@ -150,7 +152,7 @@ struct encode_stage {
 }  // namespace
 
 struct pipeline::impl {
-  impl(const core::instrument_catalog& cat, core::instrument_id id, const core::tsc_clock& c, std::size_t capacity,
+  impl(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t capacity,
        core::risk_limits lim, std::vector<std::unique_ptr<strategies::bot>> b)
       : catalog(cat),
         traded(id),
@@ -180,7 +182,7 @@ struct pipeline::impl {
 
   const core::instrument_catalog& catalog;
   core::instrument_id traded;
-  const core::tsc_clock& clock;
+  harness_clock& clock;
   core::risk_limits limits;
   core::ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
   core::ring<core::order_request> orders;
@@ -188,7 +190,7 @@ struct pipeline::impl {
   std::vector<std::unique_ptr<strategies::bot>> bots;
   core::risk_engine engine;
   deribit::order_encoder encoder;
-  core::sequencer<core::tsc_clock> seq;
+  core::sequencer<harness_clock> seq;
   strategies::strategy_stage<no_strategy_records> strategy;
   core::risk_stage<no_risk_records> risk;
   encode_stage encode;
@@ -199,7 +201,7 @@ struct pipeline::impl {
 };
 
 absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_catalog& catalog,
-                                                         core::instrument_id traded, const core::tsc_clock& clock,
+                                                         core::instrument_id traded, harness_clock& clock,
                                                          std::size_t ring_capacity) {
   const core::instrument& inst = catalog[traded];
   auto limits = core::parse_risk_limits_toml(risk_toml(inst), "tickrail-latency risk limits", catalog);
@@ -253,6 +255,7 @@ bool pipeline::inject(const char* data, std::size_t len, std::size_t capacity) n
   std::size_t refused = 0;
   for (std::size_t i = first; i < last && i < stream.frames.size(); ++i) {
     const auto [offset, length] = stream.frames[i];
+    if (m.clock.is_virtual()) m.clock.advance();
     if (!inject(stream.bytes.data() + offset, length, length + k_frame_padding)) ++refused;
     for (int round = 0; round < 1000; ++round) {
       if (m.seq.poll() + m.strategy.poll() + m.risk.poll() + m.encode.poll() == 0) break;

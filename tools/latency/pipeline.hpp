@@ -30,6 +30,28 @@ namespace tickrail::latency {
 
 struct input_stream;
 
+// The pipeline's time: the TSC, or (for instruction counts that do not
+// depend on how fast the machine runs) a virtual clock the inline replay
+// advances by a fixed step per frame — then every latency reads 0.
+class harness_clock {
+ public:
+  explicit harness_clock(const core::tsc_clock& tsc) noexcept : tsc_(&tsc) {}
+  void use_virtual(std::int64_t start_ns, std::int64_t step_ns) noexcept {
+    virtual_ = true;
+    virtual_ns_ = start_ns;
+    step_ns_ = step_ns;
+  }
+  [[nodiscard]] bool is_virtual() const noexcept { return virtual_; }
+  void advance() noexcept { virtual_ns_ += step_ns_; }
+  [[nodiscard]] std::int64_t now_ns() const noexcept { return virtual_ ? virtual_ns_ : tsc_->now_ns(); }
+
+ private:
+  const core::tsc_clock* tsc_;
+  bool virtual_ = false;
+  std::int64_t virtual_ns_ = 0;
+  std::int64_t step_ns_ = 0;
+};
+
 struct pipeline_counters {
   std::uint64_t frames = 0, events = 0, parse_errors = 0;  // injecting thread
   std::uint64_t orders = 0, encode_errors = 0, acks_dropped = 0;  // encode stage
@@ -42,7 +64,7 @@ class pipeline {
   // picks the feed parser). Risk limits and the bot are built in: a fast
   // market maker, limits wide enough that risk passes what it quotes.
   static absl::StatusOr<std::unique_ptr<pipeline>> make(const core::instrument_catalog& catalog,
-                                                        core::instrument_id traded, const core::tsc_clock& clock,
+                                                        core::instrument_id traded, harness_clock& clock,
                                                         std::size_t ring_capacity = 8192);
   ~pipeline();
   pipeline(const pipeline&) = delete;

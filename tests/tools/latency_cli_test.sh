@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# tickrail-latency, the binary: every placement and both inputs produce
+# orders and a JSON result with the documented fields; bad arguments exit 1.
+# Short runs (20 k frames); no timing is asserted (DESIGN §8).
+#   latency_cli_test.sh TICKRAIL_LATENCY_BINARY
+set -euo pipefail
+bin=$1
+fail() { echo "latency_cli_test: $*" >&2; exit 1; }
+field() { grep -o "\"$1\":[^,}]*" <<<"$2" | head -1 | cut -d: -f2- | tr -d '"'; }
+
+check_run() {
+  local out json
+  out=$(timeout 120 "$bin" "$@" --json) || fail "exit $? for: $*"
+  json=$(tail -1 <<<"$out")
+  for f in p50_ns p90_ns p99_ns p999_ns max_ns mean_ns events orders drops throughput_eps placement input cpu cores; do
+    [[ -n "$(field "$f" "$json")" ]] || fail "no $f in: $json"
+  done
+  [[ "$(field orders "$json")" -gt 0 ]] || fail "no orders for: $* -> $json"
+  [[ "$(field events "$json")" -ge 20000 ]] || fail "events for: $* -> $json"
+  echo "ok: $* -> p50 $(field p50_ns "$json") ns, orders $(field orders "$json"), drops $(field drops "$json")"
+}
+
+for placement in fused two per-stage inline; do
+  check_run --frames 20000 --warmup 2000 --rate 200000 --placement "$placement" --wait yield
+done
+check_run --frames 20000 --warmup 2000 --input binance --placement fused --wait backoff
+check_run --frames 20000 --warmup 0 --placement inline --virtual-clock
+# With no input flag at all: a meaningful default run (shortened here).
+check_run --frames 20000
+
+for bad in "--placement nowhere" "--frames 0" "--rate -1" "--wait sometimes" "--cpus 1,x" "--bogus" \
+           "--virtual-clock --placement fused" "--input /nonexistent.jsonl"; do
+  # shellcheck disable=SC2086
+  if timeout 60 "$bin" $bad >/dev/null 2>&1; then fail "accepted: $bad"; fi
+done
+echo "latency_cli_test: all passed"
