@@ -27,9 +27,15 @@ check_run --frames 20000 --warmup 2000 --input binance --placement fused --wait 
 check_run --frames 20000 --warmup 0 --placement inline --virtual-clock
 # With no input flag at all: a meaningful default run (shortened here).
 check_run --frames 20000
+# Throughput search and the percentile plot.
+svg=$(mktemp --suffix=.svg)
+trap 'rm -f "$svg"' EXIT
+check_run --frames 20000 --throughput --svg "$svg"
+grep -q "<polyline" "$svg" || fail "no plot in $svg"
 
 for bad in "--placement nowhere" "--frames 0" "--rate -1" "--wait sometimes" "--cpus 1,x" "--bogus" \
-           "--virtual-clock --placement fused" "--input /nonexistent.jsonl"; do
+           "--virtual-clock --placement fused" "--input /nonexistent.jsonl" "--frames 100 --warmup 100" \
+           "--throughput --rate 1000" "--svg /nonexistent-dir/x.svg --frames 2000"; do
   # shellcheck disable=SC2086
   if timeout 60 "$bin" $bad >/dev/null 2>&1; then fail "accepted: $bad"; fi
 done

@@ -10,18 +10,24 @@
 //   tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]
 //                    [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]
 //                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]
+//                    [--throughput] [--svg FILE]
 //
+// --throughput finds the highest injection rate with zero drops (doubling,
+// then bisecting; each probe a full run) and reports the run at that rate.
+// --svg writes the latency-percentile plot of the reported run.
 // --virtual-clock (inline only) replaces the TSC by an event clock advanced
 // 2.5 µs per frame: the run does the same work whatever the machine's speed
 // (the callgrind regression test uses it); latencies then read 0.
-// --rate 0 injects as fast as the pipeline takes frames (back-pressure, no
-// drops); a rate paces injection by the TSC and counts frames the pipeline
-// had no room for as drops. Every result prints the CPU model, core count,
+// --rate (default 100 000 frames/s) paces injection by the TSC and counts
+// frames the pipeline had no room for as drops; --rate 0 floods (as fast as
+// the pipeline takes frames, no drops) — then latency includes queueing. Every result prints the CPU model, core count,
 // TSC rate and build type. --json prints one JSON object on the last line.
 #include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -45,19 +51,22 @@ using tr::latency::input_stream;
 constexpr const char* k_usage =
     "usage: tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]\n"
     "                        [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]\n"
-    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]\n";
+    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]\n"
+    "                        [--throughput] [--svg FILE]\n";
 
 struct options {
   std::string input = "deribit";
   std::size_t frames = 200'000;
-  double rate = 0;
+  double rate = 100'000;  // events/s; 0 = as fast as the pipeline takes them
   std::string placement = "fused";
   tr::core::wait_kind wait = tr::core::wait_kind::yield;
   std::vector<int> cpus;
   int feed_cpu = -1;
-  std::size_t warmup = 20'000;
+  std::size_t warmup = SIZE_MAX;  // default: a tenth of the frames
   bool json = false;
   bool virtual_clock = false;
+  bool throughput = false;
+  std::string svg;
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -115,6 +124,10 @@ options parse_args(int argc, char** argv) {
       o.json = true;
     } else if (a == "--virtual-clock") {
       o.virtual_clock = true;
+    } else if (a == "--throughput") {
+      o.throughput = true;
+    } else if (a == "--svg") {
+      o.svg = take();
     } else if (a == "--help" || a == "-h") {
       std::fputs(k_usage, stdout);
       std::exit(0);
@@ -123,6 +136,9 @@ options parse_args(int argc, char** argv) {
     }
   }
   if (o.virtual_clock && o.placement != "inline") usage("--virtual-clock needs --placement inline");
+  if (o.warmup == SIZE_MAX) o.warmup = o.frames / 10;
+  if (o.warmup >= o.frames) usage("--warmup must be below --frames");
+  if (o.throughput && (o.placement == "inline" || o.rate > 0)) usage("--throughput searches the rate itself, on worker placements");
   return o;
 }
 
@@ -139,6 +155,125 @@ std::vector<std::vector<std::string>> layout(const std::string& placement) {
   if (placement == "fused") return {{"sequencer", "strategy", "risk", "encode"}};
   if (placement == "two") return {{"sequencer", "strategy"}, {"risk", "encode"}};
   return {{"sequencer"}, {"strategy"}, {"risk"}, {"encode"}};
+}
+
+[[noreturn]] void fatal(const std::string& why) {
+  std::fprintf(stderr, "tickrail-latency: %s\n", why.c_str());
+  std::exit(1);
+}
+
+// The latency-percentile plot: x = percentile on a "nines" scale (50, 90,
+// 99, ... as equal steps), y = latency on a log scale.
+void write_svg(const std::string& path, const tr::core::latency_histogram& h, const std::string& title) {
+  std::ofstream out(path);
+  if (!out) fatal("cannot write " + path);
+  constexpr double w = 720, ht = 420, left = 70, right = 20, top = 40, bottom = 50;
+  const double max_nines = 5;  // up to p99.999
+  const double lo = std::max<double>(1, static_cast<double>(h.percentile(0.0)));
+  const double hi = std::max<double>(lo * 10, static_cast<double>(h.max()));
+  const double llo = std::floor(std::log10(lo)), lhi = std::ceil(std::log10(hi));
+  const auto x_of = [&](double nines) { return left + (w - left - right) * nines / max_nines; };
+  const auto y_of = [&](double ns) { return ht - bottom - (ht - top - bottom) * (std::log10(std::max(ns, 1.0)) - llo) / (lhi - llo); };
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << ht << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"" << left << "\" y=\"22\" font-size=\"14\">tick-to-order latency: ";
+  for (const char c : title) out << (c == '<' ? ' ' : c);
+  out << "</text>\n";
+  for (double d = llo; d <= lhi; ++d) {
+    const double y = y_of(std::pow(10.0, d));
+    out << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << y << "\" y2=\"" << y << "\" stroke=\"#ddd\"/>"
+        << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << static_cast<long long>(std::pow(10.0, d)) << " ns</text>\n";
+  }
+  const char* labels[] = {"p0", "p90", "p99", "p99.9", "p99.99", "p99.999"};
+  for (int n = 0; n <= 5; ++n) {
+    out << "<text x=\"" << x_of(n) << "\" y=\"" << ht - bottom + 18 << "\" text-anchor=\"middle\">" << labels[n] << "</text>\n";
+  }
+  out << "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
+  for (double nines = 0; nines <= max_nines + 1e-9; nines += 0.05) {
+    const double q = 1 - std::pow(10.0, -nines);
+    out << x_of(nines) << "," << y_of(static_cast<double>(h.percentile(std::min(q, 1.0)))) << " ";
+  }
+  out << "\"/>\n</svg>\n";
+}
+
+struct run_result {
+  tr::core::latency_histogram latency, parse;
+  tr::latency::pipeline_counters counters;
+  std::uint64_t drops = 0;
+  std::int64_t injected_ns = 0;
+  [[nodiscard]] double throughput() const noexcept {
+    return injected_ns > 0 ? static_cast<double>(counters.events) * 1e9 / static_cast<double>(injected_ns) : 0;
+  }
+};
+
+// One run: a fresh pipeline and workers, the whole stream injected at `rate`
+// (0 = as fast as it is taken), drained, stopped. Exits on setup errors.
+run_result run_once(const options& opt, const input_stream& stream, const tr::core::instrument_catalog& catalog,
+                    tr::core::instrument_id traded, tr::latency::harness_clock& clock, const tr::core::tsc_clock& tsc,
+                    double rate, bool progress) {
+  auto made = tr::latency::pipeline::make(catalog, traded, clock);
+  if (!made.ok()) fatal(std::string(made.status().message()));
+  tr::latency::pipeline& pipe = **made;
+
+  // Workers as the placement says; stages looked up by name.
+  std::vector<tr::core::stage_ref> all = pipe.stages();
+  std::vector<std::unique_ptr<tr::core::worker>> workers;
+  const auto groups = layout(opt.placement);
+  for (std::size_t w = 0; w < groups.size(); ++w) {
+    std::vector<tr::core::stage_ref> mine;
+    for (const std::string& name : groups[w]) {
+      for (const tr::core::stage_ref& st : all) {
+        if (st.name() == name) mine.push_back(st);
+      }
+    }
+    tr::core::worker_options wo;
+    wo.name = "lat-" + std::to_string(w);
+    wo.wait = opt.wait;
+    wo.cpu = w < opt.cpus.size() ? opt.cpus[w] : -1;
+    workers.push_back(std::make_unique<tr::core::worker>(wo, std::move(mine)));
+  }
+  for (auto& w : workers) {
+    if (const absl::Status st = w->start(); !st.ok()) fatal(std::string(st.message()));
+  }
+
+  // Inject: paced by the TSC, or as fast as the pipeline takes frames.
+  run_result r;
+  pipe.record_from(opt.warmup > 0 ? INT64_MAX : 0);  // nothing measured until the warm-up is over
+  const std::int64_t start = tsc.now_ns();
+  if (opt.placement == "inline") {
+    const std::size_t warm = std::min(opt.warmup, stream.frames.size());
+    r.drops += pipe.replay_inline(stream, 0, warm);
+    pipe.record_from(clock.now_ns());
+    r.drops += pipe.replay_inline(stream, warm, stream.frames.size());
+  }
+  std::int64_t next_progress = start + 1'000'000'000;  // wall time (TSC) from here on
+  const double ns_per_frame = rate > 0 ? 1e9 / rate : 0;
+  for (std::size_t i = opt.placement == "inline" ? stream.frames.size() : 0; i < stream.frames.size(); ++i) {
+    if (i == opt.warmup) pipe.record_from(clock.now_ns());
+    const auto [offset, length] = stream.frames[i];
+    const char* data = stream.bytes.data() + offset;
+    if (ns_per_frame > 0) {
+      const auto due = start + static_cast<std::int64_t>(static_cast<double>(i) * ns_per_frame);
+      while (tsc.now_ns() < due) {
+      }
+      if (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) ++r.drops;
+    } else {
+      while (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) std::this_thread::yield();
+    }
+    if (progress && (i & 1023) == 0 && tsc.now_ns() > next_progress) {
+      next_progress += 1'000'000'000;
+      std::fprintf(stderr, "\rtickrail-latency: %zu / %zu frames, %llu orders", i, stream.frames.size(),
+                   static_cast<unsigned long long>(pipe.counters().orders));
+    }
+  }
+  r.injected_ns = tsc.now_ns() - start;
+  // Drain: until every ring is empty (bounded).
+  for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
+  for (auto& w : workers) w->stop();
+  if (progress && r.injected_ns > 1'000'000'000) std::fprintf(stderr, "\n");
+  r.latency = pipe.tick_to_order();
+  r.parse = pipe.parse();
+  r.counters = pipe.counters();
+  return r;
 }
 
 }  // namespace
@@ -179,84 +314,41 @@ int main(int argc, char** argv) {
     stream = std::move(*s);
   }
 
-  auto made = tr::latency::pipeline::make(catalog, traded->id, clock);
-  if (!made.ok()) {
-    std::fprintf(stderr, "tickrail-latency: %s\n", std::string(made.status().message()).c_str());
-    return 1;
-  }
-  tr::latency::pipeline& pipe = **made;
-
-  // Workers as the placement says; stages looked up by name.
-  std::vector<tr::core::stage_ref> all = pipe.stages();
-  std::vector<std::unique_ptr<tr::core::worker>> workers;
-  const auto groups = layout(opt.placement);
-  for (std::size_t w = 0; w < groups.size(); ++w) {
-    std::vector<tr::core::stage_ref> mine;
-    for (const std::string& name : groups[w]) {
-      for (const tr::core::stage_ref& s : all) {
-        if (s.name() == name) mine.push_back(s);
-      }
-    }
-    tr::core::worker_options wo;
-    wo.name = "lat-" + std::to_string(w);
-    wo.wait = opt.wait;
-    wo.cpu = w < opt.cpus.size() ? opt.cpus[w] : -1;
-    workers.push_back(std::make_unique<tr::core::worker>(wo, std::move(mine)));
-  }
-  for (auto& w : workers) {
-    if (const absl::Status s = w->start(); !s.ok()) {
-      std::fprintf(stderr, "tickrail-latency: %s\n", std::string(s.message()).c_str());
-      return 1;
-    }
-  }
   if (opt.feed_cpu >= 0) {
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(opt.feed_cpu, &set);
     if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0) {
-      std::fprintf(stderr, "tickrail-latency: cannot pin the feed to CPU %d\n", opt.feed_cpu);
-      return 1;
+      fatal("cannot pin the feed to CPU " + std::to_string(opt.feed_cpu));
     }
   }
 
-  // Inject: paced by the TSC, or as fast as the pipeline takes frames.
-  std::uint64_t drops = 0;
-  const std::int64_t start = tsc.now_ns();
-  if (opt.placement == "inline") {
-    const std::size_t warm = std::min(opt.warmup, stream.frames.size());
-    drops += pipe.replay_inline(stream, 0, warm);
-    pipe.record_from(clock.now_ns());
-    drops += pipe.replay_inline(stream, warm, stream.frames.size());
-  }
-  std::int64_t next_progress = start + 1'000'000'000;  // wall time (TSC) from here on
-  const double ns_per_frame = opt.rate > 0 ? 1e9 / opt.rate : 0;
-  for (std::size_t i = opt.placement == "inline" ? stream.frames.size() : 0; i < stream.frames.size(); ++i) {
-    if (i == opt.warmup) pipe.record_from(clock.now_ns());
-    const auto [offset, length] = stream.frames[i];
-    const char* data = stream.bytes.data() + offset;
-    if (ns_per_frame > 0) {
-      const auto due = start + static_cast<std::int64_t>(static_cast<double>(i) * ns_per_frame);
-      while (tsc.now_ns() < due) {
-      }
-      if (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) ++drops;
-    } else {
-      while (!pipe.inject(data, length, length + tr::latency::k_frame_padding)) std::this_thread::yield();
+  // Throughput mode: the highest injection rate the pipeline sustains with
+  // zero drops — doubling from 100 k events/s until a run drops, then
+  // bisecting; every probe is a full run of the stream.
+  double rate = opt.rate;
+  if (opt.throughput) {
+    double good = 0, bad = 0;
+    for (double probe = 100'000; probe <= 64'000'000 && bad == 0; probe *= 2) {
+      const run_result t = run_once(opt, stream, catalog, traded->id, clock, tsc, probe, false);
+      if (!opt.json) std::fprintf(stderr, "  %10.0f events/s offered: %llu drops\n", probe, static_cast<unsigned long long>(t.drops));
+      (t.drops == 0 ? good : bad) = probe;
     }
-    if (!opt.json && (i & 1023) == 0 && tsc.now_ns() > next_progress) {
-      next_progress += 1'000'000'000;
-      std::fprintf(stderr, "\rtickrail-latency: %zu / %zu frames, %llu orders", i, stream.frames.size(),
-                   static_cast<unsigned long long>(pipe.counters().orders));
+    for (int step = 0; step < 5 && bad > 0; ++step) {
+      const double probe = (good + bad) / 2;
+      const run_result t = run_once(opt, stream, catalog, traded->id, clock, tsc, probe, false);
+      if (!opt.json) std::fprintf(stderr, "  %10.0f events/s offered: %llu drops\n", probe, static_cast<unsigned long long>(t.drops));
+      (t.drops == 0 ? good : bad) = probe;
     }
+    if (good == 0) fatal("drops even at 100 k events/s");
+    rate = good;
   }
-  const std::int64_t injected_ns = tsc.now_ns() - start;
-  // Drain: until every ring is empty (bounded).
-  for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
-  for (auto& w : workers) w->stop();
-  if (!opt.json && stream.frames.size() > 1024) std::fprintf(stderr, "\n");
-
-  const tr::core::latency_histogram& h = pipe.tick_to_order();
-  const tr::latency::pipeline_counters c = pipe.counters();
-  const double throughput = injected_ns > 0 ? static_cast<double>(c.events) * 1e9 / static_cast<double>(injected_ns) : 0;
+  run_result r = run_once(opt, stream, catalog, traded->id, clock, tsc, rate, !opt.json);
+  if (!opt.svg.empty()) write_svg(opt.svg, r.latency, stream.name + ", " + opt.placement);
+  const tr::core::latency_histogram& h = r.latency;
+  const tr::latency::pipeline_counters& c = r.counters;
+  const double throughput = r.throughput();
+  const std::uint64_t drops = r.drops;
   const std::string cpu = cpu_model();
   const unsigned cores = std::thread::hardware_concurrency();
 #ifdef NDEBUG
@@ -277,7 +369,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
     std::printf("  tick-to-order ns: p50 %llu  p90 %llu  p99 %llu  p99.9 %llu  p99.99 %llu  max %llu  mean %.0f\n",
                 pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean());
-    const tr::core::latency_histogram& p = pipe.parse();
+    const tr::core::latency_histogram& p = r.parse;
     std::printf("  of which parse ns: p50 %llu  p99 %llu  max %llu\n", static_cast<unsigned long long>(p.percentile(0.5)),
                 static_cast<unsigned long long>(p.percentile(0.99)), static_cast<unsigned long long>(p.max()));
   }
@@ -289,7 +381,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
               static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
               opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), stream.name.c_str(), cpu.c_str(),
-              cores, tsc.ticks_per_ns(), build, static_cast<unsigned long long>(pipe.parse().percentile(0.5)));
+              cores, tsc.ticks_per_ns(), build, static_cast<unsigned long long>(r.parse.percentile(0.5)));
   if (c.encode_errors > 0 || c.acks_dropped > 0) {
     std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
                  static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));
