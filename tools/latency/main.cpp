@@ -66,6 +66,7 @@ struct options {
   bool json = false;
   bool virtual_clock = false;
   bool throughput = false;
+  bool rate_given = false;
   std::string svg;
 };
 
@@ -97,6 +98,7 @@ options parse_args(int argc, char** argv) {
       o.frames = static_cast<std::size_t>(number(take().c_str(), 1, 100'000'000, "--frames"));
     } else if (a == "--rate") {
       o.rate = static_cast<double>(number(take().c_str(), 0, 1'000'000'000, "--rate"));
+      o.rate_given = true;
     } else if (a == "--placement") {
       o.placement = take();
       if (o.placement != "fused" && o.placement != "two" && o.placement != "per-stage" && o.placement != "inline") {
@@ -138,7 +140,7 @@ options parse_args(int argc, char** argv) {
   if (o.virtual_clock && o.placement != "inline") usage("--virtual-clock needs --placement inline");
   if (o.warmup == SIZE_MAX) o.warmup = o.frames / 10;
   if (o.warmup >= o.frames) usage("--warmup must be below --frames");
-  if (o.throughput && (o.placement == "inline" || o.rate > 0)) usage("--throughput searches the rate itself, on worker placements");
+  if (o.throughput && (o.placement == "inline" || o.rate_given)) usage("--throughput searches the rate itself, on worker placements");
   return o;
 }
 
@@ -262,7 +264,7 @@ run_result run_once(const options& opt, const input_stream& stream, const tr::co
     if (progress && (i & 1023) == 0 && tsc.now_ns() > next_progress) {
       next_progress += 1'000'000'000;
       std::fprintf(stderr, "\rtickrail-latency: %zu / %zu frames, %llu orders", i, stream.frames.size(),
-                   static_cast<unsigned long long>(pipe.counters().orders));
+                   static_cast<unsigned long long>(pipe.orders_done()));
     }
   }
   r.injected_ns = tsc.now_ns() - start;

@@ -288,6 +288,10 @@ pipeline_counters pipeline::counters() const noexcept {
   return c;
 }
 
+std::uint64_t pipeline::orders_done() const noexcept {
+  return impl_->encode.orders_done.load(std::memory_order_relaxed);
+}
+
 std::size_t pipeline::in_flight() const noexcept {
   const impl& m = *impl_;
   return m.md.occupancy() + m.exec.occupancy() + m.feedback.occupancy() + m.sequenced.occupancy() +

@@ -93,6 +93,8 @@ class pipeline {
   [[nodiscard]] const core::latency_histogram& tick_to_order() const noexcept;
   [[nodiscard]] const core::latency_histogram& parse() const noexcept;
   [[nodiscard]] pipeline_counters counters() const noexcept;
+  // Orders encoded so far; any thread, while the workers run.
+  [[nodiscard]] std::uint64_t orders_done() const noexcept;
   // Events still in the rings (0 when the pipeline drained).
   [[nodiscard]] std::size_t in_flight() const noexcept;
 
