@@ -3,18 +3,11 @@
 
 #include "feed_fuzz_common.hpp"
 #include "tickrail/deribit/feed_parser.hpp"
-#include "tickrail/deribit/instruments.hpp"
+#include "deribit_catalog.hpp"
 
 namespace {
 
-const tickrail::core::instrument_catalog& catalog() {
-  static const tickrail::core::instrument_catalog c = [] {
-    tickrail::core::instrument_catalog cat;
-    if (!tickrail::deribit::load_instruments_file(TICKRAIL_SOURCE_DIR "/config/instruments/deribit.json", cat).ok()) std::abort();
-    return cat;
-  }();
-  return c;
-}
+const tickrail::core::instrument_catalog& catalog() { return tickrail::fuzz::deribit_catalog(); }
 
 }  // namespace
 

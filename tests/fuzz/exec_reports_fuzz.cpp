@@ -12,7 +12,7 @@
 
 #include "tickrail/core/order_tracker.hpp"
 #include "tickrail/deribit/exec_parser.hpp"
-#include "tickrail/deribit/instruments.hpp"
+#include "deribit_catalog.hpp"
 #include "tickrail/deribit/order_encoder.hpp"
 
 namespace {
@@ -22,14 +22,7 @@ namespace {
     if (!(cond)) std::abort(); \
   } while (false)
 
-const tickrail::core::instrument_catalog& catalog() {
-  static const tickrail::core::instrument_catalog c = [] {
-    tickrail::core::instrument_catalog cat;
-    if (!tickrail::deribit::load_instruments_file(TICKRAIL_SOURCE_DIR "/config/instruments/deribit.json", cat).ok()) std::abort();
-    return cat;
-  }();
-  return c;
-}
+const tickrail::core::instrument_catalog& catalog() { return tickrail::fuzz::deribit_catalog(); }
 
 std::uint64_t number(std::string_view& s) {
   std::uint64_t v = 0;
