@@ -43,7 +43,7 @@ std::size_t gateway::poll(std::int64_t now_ns) {
   std::size_t work = io_.poll();
   session_.poll(now_ns);
   work += flush_overflow();
-  if (session_.ready()) work += drain_orders();
+  work += drain_orders();
   return work;
 }
 
@@ -51,20 +51,23 @@ std::size_t gateway::poll(std::int64_t now_ns) {
 
 std::size_t gateway::drain_orders() {
   std::size_t n = 0;
-  while (session_.ready()) {
+  for (;;) {
     const core::sequence_t seq = orders_.next(consumer_);
     if (orders_.available(consumer_) < seq) break;
     const core::order_request& r = orders_.slot(seq);
-    if (!limiter_.take(config_.credits_per_request, now_ns_)) {
+    const bool ready = session_.ready();
+    if (ready && limiter_.take(config_.credits_per_request, now_ns_)) {
+      if (!send(r)) break;  // the write queue is full: try again next turn (credit spent, conservatively)
+    } else {
+      // Waiting for credits, or for the session (reconnecting, reconciling).
       if (blocked_seq_ != seq) {
         blocked_seq_ = seq;
         blocked_since_ns_ = now_ns_;
       }
-      if (now_ns_ - blocked_since_ns_ < std::chrono::nanoseconds(config_.max_credit_wait).count()) break;
-      ++counters_.rate_limited;
-      reject_unsent(r, k_error_rate_limited);
-    } else if (!send(r)) {
-      break;  // the write queue is full: try again next turn (credit spent, conservatively)
+      if (now_ns_ - blocked_since_ns_ < std::chrono::nanoseconds(config_.max_send_wait).count()) break;
+      // Too late to be the order it was meant to be: rejected, never sent.
+      ++(ready ? counters_.rate_limited : counters_.unsent_disconnected);
+      reject_unsent(r, ready ? k_error_rate_limited : k_error_disconnected);
     }
     blocked_seq_ = -1;
     orders_.release(consumer_, seq);

@@ -135,9 +135,9 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
       TR_ASSIGN_OR_RETURN(c.credits.burst_credits, read_int(source, value, key, 1, 1'000'000));
     } else if (k == "credits_per_second") {
       TR_ASSIGN_OR_RETURN(c.credits.refill_per_s, read_int(source, value, key, 1, 1'000'000));
-    } else if (k == "max_credit_wait_ms") {
+    } else if (k == "max_send_wait_ms") {
       TR_ASSIGN_OR_RETURN(const std::int64_t v, read_int(source, value, key, 0, 600'000));
-      c.max_credit_wait = std::chrono::milliseconds(v);
+      c.max_send_wait = std::chrono::milliseconds(v);
     } else {
       return key_error(source, value, key, "unknown key");
     }

@@ -31,7 +31,7 @@ reconnect_min_ms = 100
 reconnect_max_ms = 5000
 credits_burst = 50
 credits_per_second = 10
-max_credit_wait_ms = 500
+max_send_wait_ms = 500
 )");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_TRUE(c->session.endpoint.tls.enabled);
@@ -44,7 +44,7 @@ max_credit_wait_ms = 500
   EXPECT_EQ(c->session.heartbeat_s, 15);
   EXPECT_FALSE(c->session.cancel_on_disconnect);
   EXPECT_EQ(c->credits.burst_credits, 50);
-  EXPECT_EQ(c->max_credit_wait.count(), 500);
+  EXPECT_EQ(c->max_send_wait.count(), 500);
   const std::vector<std::string> want = {"book.BTC-PERPETUAL.raw", "user.orders.any.BTC.raw", "user.trades.any.BTC.raw",
                                          "user.portfolio.btc",     "user.orders.any.ETH.raw", "user.trades.any.ETH.raw",
                                          "user.portfolio.eth"};

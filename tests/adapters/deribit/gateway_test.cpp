@@ -288,7 +288,7 @@ TEST_F(gateway_test, credits_hold_requests_and_10028_backs_off_without_orphans) 
   start_venue();
   gateway_config c = config();
   c.credits = {.burst_credits = 3, .refill_per_s = 20, .min_backoff_ns = 200'000'000, .max_backoff_ns = 800'000'000};
-  c.max_credit_wait = 5s;
+  c.max_send_wait = 5s;
   start_gateway(c);
   ASSERT_TRUE(wait_ready());
   const core::ticks bid = ticker("best_bid_price");
@@ -375,6 +375,25 @@ TEST_F(gateway_test, dropped_connection_cancel_on_disconnect_then_reconciliation
   const core::client_order_id after = next_id();
   submit(order(core::intent_kind::place, after, core::side::buy, ticker("best_bid_price") - 400, 1));
   ASSERT_TRUE(pump_until([&] { return reached(after, order_state::open); }));
+}
+
+TEST_F(gateway_test, orders_during_a_disconnect_are_rejected_not_sent_late) {
+  start_venue();
+  gateway_config c = config();
+  c.session.reconnect_min = 3s;  // stay disconnected for a while
+  c.session.reconnect_max = 3s;
+  c.max_send_wait = 300ms;
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  fault("kind=drop");
+  ASSERT_TRUE(pump_until([&] { return !gw_->connection().ready(); }));
+  const core::client_order_id id = next_id();
+  submit(order(core::intent_kind::place, id, core::side::buy, 100, 1));
+  ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }, 2s));
+  EXPECT_EQ(last_report(id)->exec.state, order_state::rejected);
+  EXPECT_EQ(last_report(id)->exec.venue_error, k_error_disconnected);
+  EXPECT_EQ(gw_->stats().unsent_disconnected, 1u);
+  EXPECT_EQ(gw_->stats().sent, 0u);
 }
 
 TEST_F(gateway_test, reconciliation_cancels_orphans_and_reports_missed_fills) {

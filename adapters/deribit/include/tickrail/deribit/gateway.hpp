@@ -6,11 +6,12 @@
 //
 // poll() runs the connection (io_context::poll), the session's timers, then
 // drains the order ring while the session is ready and credits allow:
-// * every request passes the credit limiter first; one it cannot send waits
-//   at the head of the ring (back-pressure to risk) for up to
-//   `max_credit_wait`, then is rejected with k_error_rate_limited — never
-//   sent beyond the venue's limit. A 10028 that comes back anyway backs the
-//   limiter off;
+// * every request passes the credit limiter first; one it cannot send —
+//   no credits, or the session reconnecting or reconciling — waits at the
+//   head of the ring (back-pressure to risk) for up to `max_send_wait`, then
+//   is rejected (k_error_rate_limited / k_error_disconnected): never sent
+//   beyond the venue's limit, never sent late. A 10028 that comes back
+//   anyway backs the limiter off;
 // * the tracker records it (pending_new / pending_cancel / pending_replace,
 //   and fills in the venue order id), the encoder writes it into a
 //   preallocated buffer with the label as client id, the session sends it;
@@ -52,7 +53,7 @@ struct gateway_config {
   std::string label_prefix = "tr";
   core::credit_config credits;                     // mirror of the account's matching-engine pool
   std::int64_t credits_per_request = 1;
-  std::chrono::milliseconds max_credit_wait{2000};
+  std::chrono::milliseconds max_send_wait{2000};  // for credits or a ready session
   std::size_t max_orders = 65536;                  // tracked at once
   std::size_t overflow_events = 65536;             // exec reports held while the exec ring is full
   // Orders with our label prefix that this gateway does not track are
@@ -68,7 +69,7 @@ struct gateway_config {
 class gateway final : private session_listener {
  public:
   struct counters {
-    std::uint64_t sent = 0, rate_limited = 0, venue_rate_limited = 0, unencodable = 0, rejected = 0;
+    std::uint64_t sent = 0, rate_limited = 0, unsent_disconnected = 0, venue_rate_limited = 0, unencodable = 0, rejected = 0;
     std::uint64_t published = 0, overflowed = 0, lost = 0, orphans = 0, orphans_cancelled = 0, closed_missing = 0;
     std::uint64_t position_alerts = 0, timeouts = 0, market_data_frames = 0;
   };

@@ -19,7 +19,7 @@
 //   reconnect_max_ms = 10000
 //   credits_burst = 20                        # the account's matching-engine pool
 //   credits_per_second = 5
-//   max_credit_wait_ms = 2000                 # then a request is rejected, never sent late
+//   max_send_wait_ms = 2000                   # waiting for credits or a ready session; then rejected, never sent late
 //
 // Unknown keys, wrong types and out-of-range values are errors naming the
 // file, line and key.
