@@ -240,6 +240,7 @@ bool pipeline::inject(const char* data, std::size_t len, std::size_t capacity) n
   }
   const std::span<const core::event> events = m.deribit ? m.deribit->events() : m.binance->events();
   m.parse_hist.record(static_cast<std::uint64_t>(std::max<std::int64_t>(parsed - receipt, 0)));
+  if (events.empty()) return true;  // e.g. updates buffered until the depth snapshot
   const core::sequence_t last = m.md.try_claim(events.size());
   if (last == core::no_sequence) return false;
   core::sequence_t s = last - static_cast<core::sequence_t>(events.size()) + 1;
