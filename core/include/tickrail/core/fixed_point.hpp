@@ -241,6 +241,13 @@ class increment {
   // operands fit (the venue-price case); 128-bit only when they might not.
   [[nodiscard]] constexpr fp_error to_units(decimal value, rounding mode, std::int64_t& units) const noexcept {
     if (value_.mantissa <= 0) return fp_error::invalid_increment;
+    // Venue doubles end in ".0" ("1230.0" against a lot of 10): drop zeros
+    // finer than the increment, so the division below takes the reciprocal
+    // path instead of an idiv (a division by the constant 10 is a multiply).
+    while (value.scale > value_.scale && value.mantissa % 10 == 0) {
+      value.mantissa /= 10;
+      --value.scale;
+    }
     std::int64_t numerator = value.mantissa;
     std::int64_t denominator = value_.mantissa;
     const bool narrow = value_.scale >= value.scale
