@@ -235,12 +235,11 @@ report_verdict order_tracker::on_order_report(event& e) noexcept {
     if (x.price_ticks > 0) o.price_ticks = x.price_ticks;
   }
   x.state = o.visible_state();
-  if (x.kind == exec_kind::order_update && before_state == x.state && before_filled == o.filled_lots &&
-      before_qty == o.qty_lots && before_price == o.price_ticks) {
-    return report_verdict::duplicate;
-  }
-  if (x.kind == exec_kind::order_ack && before_state == x.state && before_filled == o.filled_lots &&
-      before_qty == o.qty_lots && before_price == o.price_ticks && before_state != order_state::pending_new) {
+  // Nothing moved: a duplicate — except the acknowledgement of a pending_new
+  // order, which is forwarded even when it says nothing new.
+  const bool unchanged = before_state == x.state && before_filled == o.filled_lots && before_qty == o.qty_lots &&
+                         before_price == o.price_ticks;
+  if (unchanged && (x.kind == exec_kind::order_update || before_state != order_state::pending_new)) {
     return report_verdict::duplicate;
   }
   if (is_terminal(o.state)) retire(index);

@@ -8,6 +8,7 @@
 #include "tickrail/core/check.hpp"
 #include "tickrail/deribit/order_encoder.hpp"
 #include "tickrail/json/ondemand.hpp"
+#include "number_tokens.hpp"
 
 namespace tickrail::deribit {
 
@@ -22,7 +23,10 @@ namespace {
 
 using raw_token = std::string_view;
 
-bool absent(raw_token t) noexcept { return t.empty() || t == "null"; }
+using detail::read_int;
+using detail::read_timestamp;
+
+bool absent(raw_token t) noexcept { return t.empty() || detail::is_null(t); }
 
 const core::increment& e8_unit() noexcept {
   static const core::increment unit = [] {
@@ -55,20 +59,6 @@ feed_error to_nearest(raw_token t, const core::increment& inc, std::int64_t& out
   return feed_error::ok;
 }
 
-feed_error read_int(raw_token t, std::int64_t& out) noexcept {
-  core::decimal d;
-  if (core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return feed_error::bad_number;
-  out = d.mantissa;
-  return feed_error::ok;
-}
-
-feed_error read_ms(raw_token t, std::int64_t& ns) noexcept {
-  ns = 0;
-  if (absent(t)) return feed_error::ok;
-  std::int64_t ms = 0;
-  if (read_int(t, ms) != feed_error::ok || !core::ms_to_ns(ms, ns)) return feed_error::bad_number;
-  return feed_error::ok;
-}
 
 // Every field of an order, trade, position or portfolio object we read, as
 // raw number tokens or unescaped strings (views valid for the document).
@@ -382,7 +372,7 @@ struct exec_parser::impl {
     order_state state{};
     if (!parse_side(t.direction, side) || !parse_state(t.order_state, state)) return feed_error::unexpected_shape;
     std::int64_t ts = 0;
-    if (read_ms(absent(t.last_update) ? t.timestamp : t.last_update, ts) != feed_error::ok) return feed_error::bad_number;
+    if (read_timestamp(absent(t.last_update) ? t.timestamp : t.last_update, ts) != feed_error::ok) return feed_error::bad_number;
     core::event* e = nullptr;
     if (const feed_error fe = next_event(inst, ts, e); fe != feed_error::ok) return fe;
     core::exec_report& x = e->exec;
@@ -424,7 +414,7 @@ struct exec_parser::impl {
     core::side side{};
     if (!parse_side(t.direction, side)) return feed_error::unexpected_shape;
     std::int64_t ts = 0;
-    if (read_ms(t.timestamp, ts) != feed_error::ok) return feed_error::bad_number;
+    if (read_timestamp(t.timestamp, ts) != feed_error::ok) return feed_error::bad_number;
     core::event* e = nullptr;
     if (const feed_error fe = next_event(inst, ts, e); fe != feed_error::ok) return fe;
     core::exec_report& x = e->exec;
@@ -472,7 +462,7 @@ struct exec_parser::impl {
 
   feed_error emit_portfolio(const object_tokens& t) noexcept {
     std::int64_t ts = 0;
-    if (read_ms(t.timestamp, ts) != feed_error::ok) return feed_error::bad_number;
+    if (read_timestamp(t.timestamp, ts) != feed_error::ok) return feed_error::bad_number;
     core::event* e = nullptr;
     if (const feed_error fe = next_event(nullptr, ts, e); fe != feed_error::ok) return fe;
     e->exec.kind = exec_kind::portfolio;

@@ -1,5 +1,7 @@
 #include "tickrail/deribit/feed_parser.hpp"
 
+#include "number_tokens.hpp"
+
 #include "tickrail/json/ondemand.hpp"
 
 #include "tickrail/core/check.hpp"
@@ -14,11 +16,14 @@ static_assert(feed_parser::k_padding == json::k_padding);
 
 namespace {
 
+using detail::is_null;
+using detail::read_int;
+using detail::read_timestamp;
+
 // A field's raw JSON text, empty when absent. Numbers are kept as text and
 // converted exactly once the instrument is known.
 using raw_token = std::string_view;
 
-bool is_null(raw_token t) noexcept { return t == "null"; }
 
 raw_token raw_of(od::value v) noexcept { return json::trim(v.raw_json_token()); }
 
@@ -44,38 +49,6 @@ feed_error convert(raw_token t, const core::increment& inc, core::rounding mode,
   }
 }
 
-feed_error read_int(raw_token t, std::int64_t& out) noexcept {
-  // Ids and timestamps are plain integers: a digit loop, with the general
-  // decimal parser (exponents, ".0") as the fallback.
-  if (!t.empty() && t.size() <= 18) {
-    std::int64_t v = 0;
-    bool digits = true;
-    for (char c : t) {
-      if (c < '0' || c > '9') {
-        digits = false;
-        break;
-      }
-      v = v * 10 + (c - '0');
-    }
-    if (digits) {
-      out = v;
-      return feed_error::ok;
-    }
-  }
-  core::decimal d;
-  if (t.empty() || core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return feed_error::bad_number;
-  out = d.mantissa;
-  return feed_error::ok;
-}
-
-// An optional millisecond timestamp as nanoseconds (0 when absent).
-feed_error read_timestamp(raw_token t, std::int64_t& ns) noexcept {
-  ns = 0;
-  if (t.empty() || is_null(t)) return feed_error::ok;
-  std::int64_t ms = 0;
-  if (read_int(t, ms) != feed_error::ok || !core::ms_to_ns(ms, ns)) return feed_error::bad_number;
-  return feed_error::ok;
-}
 
 // The ticker-like fields shared by ticker notifications, quotes, public/ticker
 // results and book summaries, as raw tokens.

@@ -134,6 +134,19 @@ session::pending* session::find(std::int64_t id) noexcept {
   return p.id == id && p.what != purpose::none ? &p : nullptr;
 }
 
+// Records `id` as awaiting a reply (an older request in its slot is long
+// forgotten) and sends `text`; on a full write queue forgets it again.
+bool session::track_and_send(std::int64_t id, purpose what, std::uint16_t currency, std::string_view text) {
+  pending& p = pending_[static_cast<std::size_t>(id) % pending_.size()];
+  if (p.what != purpose::none) --outstanding_;
+  p = pending{id, now_ns_ + std::chrono::nanoseconds(config_.request_timeout).count(), what, currency};
+  ++outstanding_;
+  if (client_.send(text)) return true;
+  p.what = purpose::none;
+  --outstanding_;
+  return false;
+}
+
 std::int64_t session::request(purpose what, std::string_view method, std::string_view params, std::uint16_t currency) {
   const std::int64_t id = next_id();
   scratch_.clear();
@@ -144,13 +157,7 @@ std::int64_t session::request(purpose what, std::string_view method, std::string
   scratch_ += R"(","params":)";
   scratch_ += params;
   scratch_ += '}';
-  pending& p = pending_[static_cast<std::size_t>(id) % pending_.size()];
-  if (p.what != purpose::none) --outstanding_;  // overwritten: long forgotten
-  p = pending{id, now_ns_ + std::chrono::nanoseconds(config_.request_timeout).count(), what, currency};
-  ++outstanding_;
-  if (!client_.send(scratch_)) {
-    p.what = purpose::none;
-    --outstanding_;
+  if (!track_and_send(id, what, currency, scratch_)) {
     fail("write queue full");
     return 0;
   }
@@ -159,17 +166,7 @@ std::int64_t session::request(purpose what, std::string_view method, std::string
 
 bool session::send_order(std::string_view text, std::int64_t request_id, std::int64_t now_ns) {
   now_ns_ = now_ns;
-  if (state_ != session_state::ready) return false;
-  pending& p = pending_[static_cast<std::size_t>(request_id) % pending_.size()];
-  if (p.what != purpose::none) --outstanding_;
-  p = pending{request_id, now_ns + std::chrono::nanoseconds(config_.request_timeout).count(), purpose::order, 0};
-  ++outstanding_;
-  if (!client_.send(text)) {
-    p.what = purpose::none;
-    --outstanding_;
-    return false;
-  }
-  return true;
+  return state_ == session_state::ready && track_and_send(request_id, purpose::order, 0, text);
 }
 
 bool session::cancel_order(std::string_view venue_order_id, std::int64_t now_ns) {
@@ -261,18 +258,21 @@ void session::start_reconciliation() {
   reconcile_waiting_ = 0;
   const std::int64_t since_ms = wall_ms() - std::chrono::milliseconds(config_.trades_lookback).count();
   for (std::uint16_t i = 0; i < config_.currencies.size(); ++i) {
-    std::string params = R"({"currency":)";
-    append_json_string(params, config_.currencies[i]);
-    params += '}';
-    request(purpose::open_orders, "private/get_open_orders_by_currency", params, i);
+    request(purpose::open_orders, "private/get_open_orders_by_currency", currency_params(i) + '}', i);
     ++reconcile_waiting_;
     request_trades(i, since_ms);  // then positions: the snapshot must come after the fills it includes
   }
 }
 
-void session::request_trades(std::uint16_t currency, std::int64_t start_ms) {
+// `{"currency":"BTC"` — the caller adds more parameters and the brace.
+std::string session::currency_params(std::uint16_t currency) const {
   std::string params = R"({"currency":)";
   append_json_string(params, config_.currencies[currency]);
+  return params;
+}
+
+void session::request_trades(std::uint16_t currency, std::int64_t start_ms) {
+  std::string params = currency_params(currency);
   params += R"(,"start_timestamp":)" + std::to_string(start_ms) + R"(,"count":1000,"sorting":"asc"})";
   request(purpose::user_trades, "private/get_user_trades_by_currency", params, currency);
   ++reconcile_waiting_;
@@ -354,10 +354,7 @@ void session::on_reply(const rpc_frame& f, const pending& p) {
         // Next page from the last trade's time (the tracker drops repeats).
         request_trades(p.currency, parser_.events().back().header.exchange_ts_ns / k_ns_per_ms);
       } else if (p.what == purpose::user_trades) {
-        std::string params = R"({"currency":)";
-        append_json_string(params, config_.currencies[p.currency]);
-        params += '}';
-        request(purpose::positions, "private/get_positions", params, p.currency);
+        request(purpose::positions, "private/get_positions", currency_params(p.currency) + '}', p.currency);
         ++reconcile_waiting_;
       }
       if (state_ == session_state::reconciling) {

@@ -144,6 +144,8 @@ class session {
   void on_error_reply(const rpc_frame& f, const pending& p);
   void set_state(session_state s, std::string_view why);
   std::int64_t request(purpose what, std::string_view method, std::string_view params, std::uint16_t currency = 0);
+  bool track_and_send(std::int64_t id, purpose what, std::uint16_t currency, std::string_view text);
+  [[nodiscard]] std::string currency_params(std::uint16_t currency) const;
   void authenticate(bool refresh);
   void configure();
   void start_reconciliation();

@@ -1,0 +1,50 @@
+// adapters/deribit/src/number_tokens.hpp — integer and timestamp tokens as
+// Deribit writes them, shared by the feed parser and the exec-report parser
+// (raw JSON text, converted exactly; never through a double).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "tickrail/core/events.hpp"
+#include "tickrail/core/feed_status.hpp"
+#include "tickrail/core/fixed_point.hpp"
+
+namespace tickrail::deribit::detail {
+
+[[nodiscard]] inline bool is_null(std::string_view t) noexcept { return t == "null"; }
+
+[[nodiscard]] inline core::feed_error read_int(std::string_view t, std::int64_t& out) noexcept {
+  // Ids and timestamps are plain integers: a digit loop, with the general
+  // decimal parser (exponents, ".0") as the fallback.
+  if (!t.empty() && t.size() <= 18) {
+    std::int64_t v = 0;
+    bool digits = true;
+    for (char c : t) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (digits) {
+      out = v;
+      return core::feed_error::ok;
+    }
+  }
+  core::decimal d;
+  if (t.empty() || core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return core::feed_error::bad_number;
+  out = d.mantissa;
+  return core::feed_error::ok;
+}
+
+// An optional millisecond timestamp as nanoseconds (0 when absent or null).
+[[nodiscard]] inline core::feed_error read_timestamp(std::string_view t, std::int64_t& ns) noexcept {
+  ns = 0;
+  if (t.empty() || is_null(t)) return core::feed_error::ok;
+  std::int64_t ms = 0;
+  if (read_int(t, ms) != core::feed_error::ok || !core::ms_to_ns(ms, ns)) return core::feed_error::bad_number;
+  return core::feed_error::ok;
+}
+
+}  // namespace tickrail::deribit::detail
