@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# tickrail-latency, the binary: every placement and both inputs produce
-# orders and a JSON result with the documented fields; bad arguments exit 1.
+# tickrail-latency, the binary: every placement, both queue kinds and both
+# inputs produce orders and a JSON result with the documented fields; the
+# per-stage breakdown accounts for the whole tick-to-order time (on one
+# thread the stage means add up to the mean); bad arguments exit 1.
 # Short runs (20 k frames); no timing is asserted (DESIGN §8).
 #   latency_cli_test.sh TICKRAIL_LATENCY_BINARY
 set -euo pipefail
@@ -17,11 +19,23 @@ check_run() {
   done
   [[ "$(field orders "$json")" -gt 0 ]] || fail "no orders for: $* -> $json"
   [[ "$(field events "$json")" -ge 20000 ]] || fail "events for: $* -> $json"
+  local queue=ring
+  [[ " $* " == *" --queue mutex "* ]] && queue=mutex
+  [[ "$(field queue "$json")" == "$queue" ]] || fail "queue for: $* -> $json"
+  [[ "$(field measured "$json")" -gt 0 ]] || fail "nothing measured for: $* -> $json"
+  if [[ " $* " == *" inline "* || " $* " == *" fused "* ]]; then
+    # One thread, one monotonic clock: each order's stages add up to its
+    # tick-to-order exactly, so the means do (to the printed 0.1 ns).
+    awk -v a="$(field stages_mean_ns "$json")" -v b="$(field mean_ns "$json")" \
+      'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.2) }' || fail "stages do not add up for: $* -> $json"
+  fi
   echo "ok: $* -> p50 $(field p50_ns "$json") ns, orders $(field orders "$json"), drops $(field drops "$json")"
 }
 
 for placement in fused two per-stage inline; do
-  check_run --frames 20000 --warmup 2000 --rate 200000 --placement "$placement" --wait yield
+  for queue in ring mutex; do
+    check_run --frames 20000 --warmup 2000 --rate 200000 --placement "$placement" --wait yield --queue "$queue"
+  done
 done
 check_run --frames 20000 --warmup 2000 --input binance --placement fused --wait backoff
 check_run --frames 20000 --warmup 0 --placement inline --virtual-clock
@@ -33,7 +47,7 @@ trap 'rm -f "$svg"' EXIT
 check_run --frames 20000 --throughput --svg "$svg"
 grep -q "<polyline" "$svg" || fail "no plot in $svg"
 
-for bad in "--placement nowhere" "--frames 0" "--rate -1" "--wait sometimes" "--cpus 1,x" "--bogus" \
+for bad in "--placement nowhere" "--queue lockless" "--frames 0" "--rate -1" "--wait sometimes" "--cpus 1,x" "--bogus" \
            "--virtual-clock --placement fused" "--input /nonexistent.jsonl" "--frames 100 --warmup 100" \
            "--throughput --rate 1000" "--svg /nonexistent-dir/x.svg --frames 2000"; do
   # shellcheck disable=SC2086

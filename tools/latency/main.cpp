@@ -9,9 +9,17 @@
 //
 //   tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]
 //                    [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]
-//                    [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]
-//                    [--throughput] [--svg FILE]
+//                    [--queue ring|mutex] [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]
+//                    [--virtual-clock] [--throughput] [--svg FILE]
 //
+// --queue mutex runs the same stages with every ring replaced by a
+// mutex + condition-variable queue (tools/latency/mutex_ring.hpp); with
+// --placement per-stage its single-input consumers sleep on the condition
+// variable when idle, as such a pipeline would.
+//
+// Tick-to-order counts the orders a market-data frame caused; the
+// breakdown line splits each into receipt → sequenced (parse, md queue,
+// sequencer), strategy, risk and encode (pipeline.hpp).
 // --throughput finds the highest injection rate with zero drops (doubling,
 // then bisecting; each probe a full run) and reports the run at that rate.
 // --svg writes the latency-percentile plot of the reported run.
@@ -51,8 +59,8 @@ using tr::latency::input_stream;
 constexpr const char* k_usage =
     "usage: tickrail-latency [--input deribit|binance|FILE] [--frames N] [--rate EVENTS_PER_S]\n"
     "                        [--placement fused|two|per-stage|inline] [--wait busy_spin|yield|backoff]\n"
-    "                        [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json] [--virtual-clock]\n"
-    "                        [--throughput] [--svg FILE]\n";
+    "                        [--queue ring|mutex] [--cpus A,B,..] [--feed-cpu N] [--warmup N] [--json]\n"
+    "                        [--virtual-clock] [--throughput] [--svg FILE]\n";
 
 struct options {
   std::string input = "deribit";
@@ -60,9 +68,10 @@ struct options {
   double rate = 100'000;  // events/s; 0 = as fast as the pipeline takes them
   std::string placement = "fused";
   tr::core::wait_kind wait = tr::core::wait_kind::yield;
+  tr::latency::queue_kind queue = tr::latency::queue_kind::ring;
   std::vector<int> cpus;
   int feed_cpu = -1;
-  std::size_t warmup = SIZE_MAX;  // default: a tenth of the frames
+  std::size_t warmup = SIZE_MAX;  // default: a tenth of the frames the input has
   bool json = false;
   bool virtual_clock = false;
   bool throughput = false;
@@ -108,6 +117,10 @@ options parse_args(int argc, char** argv) {
       const auto w = tr::core::parse_wait_kind(take());
       if (!w) usage("--wait: busy_spin, yield or backoff");
       o.wait = *w;
+    } else if (a == "--queue") {
+      const std::string q = take();
+      if (q != "ring" && q != "mutex") usage("--queue: ring or mutex");
+      o.queue = q == "mutex" ? tr::latency::queue_kind::mutex : tr::latency::queue_kind::ring;
     } else if (a == "--cpus") {
       const std::string list = take();
       std::size_t start = 0;
@@ -138,8 +151,7 @@ options parse_args(int argc, char** argv) {
     }
   }
   if (o.virtual_clock && o.placement != "inline") usage("--virtual-clock needs --placement inline");
-  if (o.warmup == SIZE_MAX) o.warmup = o.frames / 10;
-  if (o.warmup >= o.frames) usage("--warmup must be below --frames");
+  if (o.warmup != SIZE_MAX && o.warmup >= o.frames) usage("--warmup must be below --frames");
   if (o.throughput && (o.placement == "inline" || o.rate_given)) usage("--throughput searches the rate itself, on worker placements");
   return o;
 }
@@ -199,6 +211,7 @@ void write_svg(const std::string& path, const tr::core::latency_histogram& h, co
 
 struct run_result {
   tr::core::latency_histogram latency, parse;
+  tr::latency::stage_breakdown split;
   tr::latency::pipeline_counters counters;
   std::uint64_t drops = 0;
   std::int64_t injected_ns = 0;
@@ -212,9 +225,10 @@ struct run_result {
 run_result run_once(const options& opt, const input_stream& stream, const tr::core::instrument_catalog& catalog,
                     tr::core::instrument_id traded, tr::latency::harness_clock& clock, const tr::core::tsc_clock& tsc,
                     double rate, bool progress) {
-  auto made = tr::latency::pipeline::make(catalog, traded, clock);
+  auto made = tr::latency::pipeline::make(catalog, traded, clock, opt.queue, stream.frames.size());
   if (!made.ok()) fatal(std::string(made.status().message()));
   tr::latency::pipeline& pipe = **made;
+  if (opt.placement == "per-stage") pipe.block_consumers(200);
 
   // Workers as the placement says; stages looked up by name.
   std::vector<tr::core::stage_ref> all = pipe.stages();
@@ -272,7 +286,9 @@ run_result run_once(const options& opt, const input_stream& stream, const tr::co
   for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
   for (auto& w : workers) w->stop();
   if (progress && r.injected_ns > 1'000'000'000) std::fprintf(stderr, "\n");
+  pipe.finish();
   r.latency = pipe.tick_to_order();
+  r.split = pipe.breakdown();
   r.parse = pipe.parse();
   r.counters = pipe.counters();
   return r;
@@ -281,7 +297,7 @@ run_result run_once(const options& opt, const input_stream& stream, const tr::co
 }  // namespace
 
 int main(int argc, char** argv) {
-  const options opt = parse_args(argc, argv);
+  options opt = parse_args(argc, argv);
   const std::string root = TICKRAIL_SOURCE_DIR;
   const tr::core::tsc_clock tsc = tr::core::tsc_clock::calibrate();
   tr::latency::harness_clock clock(tsc);
@@ -315,6 +331,11 @@ int main(int argc, char** argv) {
     }
     stream = std::move(*s);
   }
+
+  // A file may hold fewer frames than --frames: the warm-up is a share of
+  // what is there.
+  if (opt.warmup == SIZE_MAX) opt.warmup = stream.frames.size() / 10;
+  if (opt.warmup >= stream.frames.size()) fatal("--warmup must be below the input's " + std::to_string(stream.frames.size()) + " frames");
 
   if (opt.feed_cpu >= 0) {
     cpu_set_t set;
@@ -352,6 +373,10 @@ int main(int argc, char** argv) {
   const double throughput = r.throughput();
   const std::uint64_t drops = r.drops;
   const std::string cpu = cpu_model();
+  const char* queue = opt.queue == tr::latency::queue_kind::mutex ? "mutex" : "ring";
+  const tr::latency::stage_breakdown& sb = r.split;
+  const auto p50 = [](const tr::core::latency_histogram& x) { return static_cast<unsigned long long>(x.percentile(0.5)); };
+  const auto p99 = [](const tr::core::latency_histogram& x) { return static_cast<unsigned long long>(x.percentile(0.99)); };
   const unsigned cores = std::thread::hardware_concurrency();
 #ifdef NDEBUG
   const char* build = "release";
@@ -360,30 +385,42 @@ int main(int argc, char** argv) {
 #endif
   const auto pct = [&](double q) { return static_cast<unsigned long long>(h.percentile(q)); };
   if (!opt.json) {
-    std::printf("tickrail-latency: %s | placement %s, wait %s | %s, %u cores, TSC %.3f GHz%s, %s build\n",
-                stream.name.c_str(), opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(),
+    std::printf("tickrail-latency: %s | placement %s, wait %s, queues %s | %s, %u cores, TSC %.3f GHz%s, %s build\n",
+                stream.name.c_str(), opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue,
                 cpu.c_str(), cores, tsc.ticks_per_ns(), tsc.uses_tsc() ? "" : " (steady_clock fallback)", build);
     std::printf("  frames %llu, events %llu, intents %llu, risk rejects %llu, orders %llu (measured %llu after %zu "
-                "warm-up frames), drops %llu, parse errors %llu, throughput %.0f events/s\n",
+                "warm-up frames; %llu more caused by timers or acknowledgements), drops %llu, parse errors %llu, "
+                "throughput %.0f events/s\n",
                 static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.events),
                 static_cast<unsigned long long>(c.intents), static_cast<unsigned long long>(c.risk_rejects),
                 static_cast<unsigned long long>(c.orders), static_cast<unsigned long long>(h.count()), opt.warmup,
-                static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
+                static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
     std::printf("  tick-to-order ns: p50 %llu  p90 %llu  p99 %llu  p99.9 %llu  p99.99 %llu  max %llu  mean %.0f\n",
                 pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean());
     const tr::core::latency_histogram& p = r.parse;
-    std::printf("  of which parse ns: p50 %llu  p99 %llu  max %llu\n", static_cast<unsigned long long>(p.percentile(0.5)),
-                static_cast<unsigned long long>(p.percentile(0.99)), static_cast<unsigned long long>(p.max()));
+    std::printf("  stages ns (p50 / p99): to sequenced %llu / %llu  strategy %llu / %llu  risk %llu / %llu  "
+                "encode %llu / %llu\n",
+                p50(sb.to_sequenced), p99(sb.to_sequenced), p50(sb.strategy), p99(sb.strategy), p50(sb.risk), p99(sb.risk),
+                p50(sb.encode), p99(sb.encode));
+    std::printf("  parse of every frame ns: p50 %llu  p99 %llu  max %llu\n", p50(p), p99(p),
+                static_cast<unsigned long long>(p.max()));
+    if (sb.unlogged > 0) {
+      std::printf("  %llu orders past the stage logs' capacity were not measured\n",
+                  static_cast<unsigned long long>(sb.unlogged));
+    }
   }
   std::printf("{\"p50_ns\":%llu,\"p90_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,\"p9999_ns\":%llu,\"max_ns\":%llu,"
               "\"mean_ns\":%.1f,\"events\":%llu,\"orders\":%llu,\"measured\":%llu,\"drops\":%llu,\"throughput_eps\":%.0f,"
-              "\"placement\":\"%s\",\"wait\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,\"tsc_ghz\":%.3f,"
-              "\"build\":\"%s\",\"parse_p50_ns\":%llu}\n",
+              "\"placement\":\"%s\",\"wait\":\"%s\",\"queue\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,"
+              "\"tsc_ghz\":%.3f,\"build\":\"%s\",\"parse_p50_ns\":%llu,\"sequenced_p50_ns\":%llu,\"strategy_p50_ns\":%llu,"
+              "\"risk_p50_ns\":%llu,\"encode_p50_ns\":%llu,\"stages_mean_ns\":%.1f,\"other_orders\":%llu}\n",
               pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean(),
               static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
               static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
-              opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), stream.name.c_str(), cpu.c_str(),
-              cores, tsc.ticks_per_ns(), build, static_cast<unsigned long long>(r.parse.percentile(0.5)));
+              opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue, stream.name.c_str(),
+              cpu.c_str(), cores, tsc.ticks_per_ns(), build, p50(r.parse), p50(sb.to_sequenced), p50(sb.strategy),
+              p50(sb.risk), p50(sb.encode), sb.to_sequenced.mean() + sb.strategy.mean() + sb.risk.mean() + sb.encode.mean(),
+              static_cast<unsigned long long>(sb.other_orders));
   if (c.encode_errors > 0 || c.acks_dropped > 0) {
     std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
                  static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));

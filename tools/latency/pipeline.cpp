@@ -1,12 +1,17 @@
 #include "latency/pipeline.hpp"
 
+#include "latency/mutex_ring.hpp"
 #include "latency/stream.hpp"
 
+#include <algorithm>
 #include <array>
-#include <charconv>
 #include <atomic>
+#include <charconv>
+#include <chrono>
 #include <cstring>
+#include <span>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "tickrail/binance/feed_parser.hpp"
@@ -68,20 +73,74 @@ std::string bot_toml(const core::instrument& inst) {
                       "\nrefresh_interval_ms = 1\nrequote_tolerance_ticks = 1\n");
 }
 
+// How far one stage had got, and when: (sequence reached, TSC ns) after
+// each poll that moved it on. Written only by that stage's thread, read
+// after the workers stopped; preallocated, so full means "stop noting".
+class progress_log {
+ public:
+  explicit progress_log(std::size_t capacity) : entries_(capacity) {}
+  void note(core::sequence_t reached, std::int64_t at) noexcept {
+    if (size_ < entries_.size()) entries_[size_++] = {reached, at};
+  }
+  // When the stage first reached `seq` (or beyond); -1 when never noted.
+  [[nodiscard]] std::int64_t when(core::sequence_t seq) const noexcept {
+    const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(size_);
+    const auto it = std::lower_bound(entries_.begin(), end, seq,
+                                     [](const std::pair<core::sequence_t, std::int64_t>& e, core::sequence_t s) { return e.first < s; });
+    return it == end ? -1 : it->second;
+  }
+
+ private:
+  std::vector<std::pair<core::sequence_t, std::int64_t>> entries_;
+  std::size_t size_ = 0;
+};
+
+// One encoded order, as the encode stage saw it.
+struct order_note {
+  core::sequence_t order_seq;    // its slot in the order ring
+  core::sequence_t trigger_seq;  // the sequenced event that caused it
+  std::int64_t receipt_ns;       // that event's receipt
+  std::int64_t ready_ns;         // bytes ready
+};
+
+// What every queue kind shares: the logs the stage wrappers write and the
+// order notes the encode stage takes, all sized up front.
+struct stage_logs {
+  explicit stage_logs(std::size_t frames)
+      : sequenced_at(events_for(frames), -1),
+        sequenced_type(events_for(frames), core::event_type::timer),
+        strategy(events_for(frames)),
+        risk(events_for(frames)),
+        orders(events_for(frames)) {}
+  // Room for every event of `frames` frames plus acknowledgements and
+  // timers, up to 4 M (≈ 300 MB of logs); orders past that are counted as
+  // unlogged, not measured.
+  static std::size_t events_for(std::size_t frames) { return std::min<std::size_t>(2 * frames + 65'536, 4u << 20); }
+
+  std::vector<std::int64_t> sequenced_at;           // by pipeline sequence: when it was sequenced
+  std::vector<core::event_type> sequenced_type;     // and what it was
+  progress_log strategy;                            // last sequenced event consumed
+  progress_log risk;                                // last order slot claimed
+  std::vector<order_note> orders;
+  std::size_t order_count = 0;
+  std::uint64_t unlogged = 0;
+};
+
 // The order gateway's stand-in: encodes every request into Deribit order
-// text (the production encoder), stamps "bytes ready", and answers the way
+// text (the production encoder), notes "bytes ready", and answers the way
 // the venue would at once — places rest (open), edits take, cancels cancel —
 // on the exec ring, so the next round of quotes meets acknowledged orders.
+template <template <typename> class Ring>
 struct encode_stage {
-  encode_stage(core::ring<core::order_request>& o, core::ring<core::event>& e, const deribit::order_encoder& enc,
-               const harness_clock& c)
-      : orders(o), exec(e), encoder(enc), clock(c) {}
+  encode_stage(Ring<core::order_request>& o, Ring<core::event>& e, const deribit::order_encoder& enc,
+               const harness_clock& c, stage_logs& l)
+      : orders(o), exec(e), encoder(enc), clock(c), logs(l) {}
 
-  core::ring<core::order_request>& orders;
-  core::ring<core::event>& exec;
+  Ring<core::order_request>& orders;
+  Ring<core::event>& exec;
   const deribit::order_encoder& encoder;
   const harness_clock& clock;
-  core::latency_histogram latency;
+  stage_logs& logs;
   std::array<char, deribit::order_encoder::k_max_frame> frame{};
   std::int64_t request_id = 0;
   std::atomic<std::int64_t> record_from_ns{0};
@@ -89,14 +148,14 @@ struct encode_stage {
   std::size_t pending_acks = 0;
   std::atomic<std::uint64_t> orders_done{0}, errors{0}, acks_dropped{0};
 
-  // Encodes the whole batch first, stamping each order as its bytes are
+  // Encodes the whole batch first, noting each order as its bytes are
   // ready; the venue's answers are made after the batch, so the stand-in
   // venue's work is not counted in the next order's latency.
   std::size_t poll() noexcept {
     pending_acks = 0;
     const std::size_t n = orders.poll(
         0,
-        [this](const core::order_request& r, core::sequence_t, bool) {
+        [this](const core::order_request& r, core::sequence_t seq, bool) {
           deribit::encoded_order out;
           const core::order_request* req = &r;
           core::order_request patched;
@@ -111,7 +170,11 @@ struct encode_stage {
           }
           const std::int64_t ready = clock.now_ns();
           if (r.intent.trigger_local_ts_ns >= record_from_ns.load(std::memory_order_relaxed)) {
-            latency.record(static_cast<std::uint64_t>(std::max<std::int64_t>(ready - r.intent.trigger_local_ts_ns, 0)));
+            if (logs.order_count < logs.orders.size()) {
+              logs.orders[logs.order_count++] = {seq, r.intent.trigger_sequence, r.intent.trigger_local_ts_ns, ready};
+            } else {
+              ++logs.unlogged;
+            }
           }
           acks[pending_acks++] = r;
         },
@@ -149,14 +212,93 @@ struct encode_stage {
   }
 };
 
+// The sequencer, noting when each event it sequenced was published and
+// what it was (reading back the slots it has just written).
+template <typename Sequencer, typename Out>
+struct timed_sequencer {
+  Sequencer& stage;
+  Out& out;
+  const harness_clock& clock;
+  stage_logs& logs;
+  std::size_t poll() noexcept {
+    const std::size_t n = stage.poll();
+    if (n == 0) return 0;
+    const std::int64_t now = clock.now_ns();
+    const core::sequence_t end = stage.next_sequence();
+    for (core::sequence_t s = end - static_cast<core::sequence_t>(n); s < end; ++s) {
+      const auto i = static_cast<std::size_t>(s);
+      if (i >= logs.sequenced_at.size()) break;
+      logs.sequenced_at[i] = now;
+      logs.sequenced_type[i] = out.slot(s).header.type;
+    }
+    return n;
+  }
+};
+
+// A stage noting how far it has got (`reached()`) whenever that moved.
+template <typename Stage, typename Reached>
+struct timed_stage {
+  Stage& stage;
+  Reached reached;
+  const harness_clock& clock;
+  progress_log& log;
+  core::sequence_t last = core::initial_cursor;
+  std::size_t poll() noexcept {
+    const std::size_t n = stage.poll();
+    const core::sequence_t now_at = reached();
+    if (now_at != last) {
+      last = now_at;
+      log.note(now_at, clock.now_ns());
+    }
+    return n;
+  }
+};
+
 }  // namespace
 
+// What does not depend on the queue kind: the parsers, the clock, the
+// logs, the results.
 struct pipeline::impl {
-  impl(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t capacity,
-       core::risk_limits lim, std::vector<std::unique_ptr<strategies::bot>> b)
-      : catalog(cat),
-        traded(id),
-        clock(c),
+  impl(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t frames)
+      : catalog(cat), traded(id), clock(c), logs(frames) {
+    if (cat[id].where == core::venue::binance_usdm) {
+      binance = std::make_unique<binance::feed_parser>(cat);
+    } else {
+      deribit = std::make_unique<deribit::feed_parser>(cat);
+    }
+  }
+  virtual ~impl() = default;
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+
+  // Claims room for `n` events on the md ring and copies them in; false
+  // when there is none.
+  virtual bool publish_md(std::span<const core::event> events) noexcept = 0;
+  // One pass over the stages in pipeline order on the calling thread.
+  virtual std::size_t poll_all() noexcept = 0;
+  virtual std::vector<core::stage_ref> stages() = 0;
+  virtual std::size_t in_flight() const noexcept = 0;
+  virtual void block_consumers(std::int64_t us) noexcept = 0;
+  virtual void record_from(std::int64_t ns) noexcept = 0;
+  virtual pipeline_counters stage_counters() const noexcept = 0;  // after the workers stopped
+  virtual std::uint64_t orders_done() const noexcept = 0;           // any thread
+
+  const core::instrument_catalog& catalog;
+  core::instrument_id traded;
+  harness_clock& clock;
+  stage_logs logs;
+  std::unique_ptr<deribit::feed_parser> deribit;
+  std::unique_ptr<binance::feed_parser> binance;
+  core::latency_histogram parse_hist, tick_to_order;
+  stage_breakdown split;
+  pipeline_counters feed_counters;
+};
+
+template <template <typename> class Ring>
+struct pipeline::stages_on final : pipeline::impl {
+  stages_on(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t frames,
+            std::size_t capacity, core::risk_limits lim, std::vector<std::unique_ptr<strategies::bot>> b)
+      : impl(cat, id, c, frames),
         limits(std::move(lim)),
         md(capacity, 1),
         exec(capacity, 1),
@@ -172,36 +314,80 @@ struct pipeline::impl {
         seq({{&md, 0}, {&exec, 0}, {&cmd, 0}, {&feedback, 0}}, sequenced, c, 1'000'000),
         strategy(sequenced, 0, risk_in, books, bots, no_strategy_records{}),
         risk(risk_in, 0, orders, engine, no_risk_records{}, nullptr, &feedback),
-        encode(orders, exec, encoder, c) {
-    if (cat[id].where == core::venue::binance_usdm) {
-      binance = std::make_unique<binance::feed_parser>(cat);
-    } else {
-      deribit = std::make_unique<deribit::feed_parser>(cat);
+        encode(orders, exec, encoder, c, logs),
+        timed_seq{seq, sequenced, c, logs},
+        timed_strategy{strategy, strategy_reached{&sequenced}, c, logs.strategy},
+        timed_risk{risk, risk_reached{&orders}, c, logs.risk} {}
+
+  struct strategy_reached {
+    Ring<core::event>* in;
+    core::sequence_t operator()() const noexcept { return in->next(0) - 1; }
+  };
+  struct risk_reached {
+    Ring<core::order_request>* out;
+    core::sequence_t operator()() const noexcept { return out->claimed(); }
+  };
+
+  bool publish_md(std::span<const core::event> events) noexcept override {
+    const core::sequence_t last = md.try_claim(events.size());
+    if (last == core::no_sequence) return false;
+    core::sequence_t s = last - static_cast<core::sequence_t>(events.size()) + 1;
+    for (const core::event& e : events) md.slot(s++) = e;
+    md.publish(last);
+    return true;
+  }
+  std::size_t poll_all() noexcept override {
+    return timed_seq.poll() + timed_strategy.poll() + timed_risk.poll() + encode.poll();
+  }
+  std::vector<core::stage_ref> stages() override {
+    return {core::stage_ref("sequencer", timed_seq), core::stage_ref("strategy", timed_strategy),
+            core::stage_ref("risk", timed_risk), core::stage_ref("encode", encode)};
+  }
+  std::size_t in_flight() const noexcept override {
+    return md.occupancy() + exec.occupancy() + feedback.occupancy() + sequenced.occupancy() + risk_in.occupancy() +
+           orders.occupancy();
+  }
+  void block_consumers(std::int64_t us) noexcept override {
+    if constexpr (std::is_same_v<Ring<core::event>, mutex_ring<core::event>>) {
+      // The three stages with one input each; the sequencer merges four
+      // and must not sleep on one of them.
+      sequenced.set_blocking(std::chrono::microseconds(us));
+      risk_in.set_blocking(std::chrono::microseconds(us));
+      orders.set_blocking(std::chrono::microseconds(us));
     }
   }
+  void record_from(std::int64_t ns) noexcept override { encode.record_from_ns.store(ns, std::memory_order_release); }
+  std::uint64_t orders_done() const noexcept override { return encode.orders_done.load(std::memory_order_relaxed); }
+  pipeline_counters stage_counters() const noexcept override {
+    pipeline_counters c = feed_counters;
+    c.orders = encode.orders_done.load(std::memory_order_relaxed);
+    c.encode_errors = encode.errors.load(std::memory_order_relaxed);
+    c.acks_dropped = encode.acks_dropped.load(std::memory_order_relaxed);
+    c.intents = strategy.counters().intents;
+    const core::risk_metrics& rm = engine.metrics();
+    for (std::size_t r = 1; r < rm.decisions.size(); ++r) c.risk_rejects += rm.decisions[r].get();
+    return c;
+  }
 
-  const core::instrument_catalog& catalog;
-  core::instrument_id traded;
-  harness_clock& clock;
   core::risk_limits limits;
-  core::ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
-  core::ring<core::order_request> orders;
+  Ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
+  Ring<core::order_request> orders;
   core::book_builder books;
   std::vector<std::unique_ptr<strategies::bot>> bots;
   core::risk_engine engine;
   deribit::order_encoder encoder;
-  core::sequencer<harness_clock> seq;
-  strategies::strategy_stage<no_strategy_records> strategy;
-  core::risk_stage<no_risk_records> risk;
-  encode_stage encode;
-  std::unique_ptr<deribit::feed_parser> deribit;
-  std::unique_ptr<binance::feed_parser> binance;
-  core::latency_histogram parse_hist;
-  pipeline_counters feed_counters;
+  core::sequencer<harness_clock, Ring> seq;
+  strategies::strategy_stage<no_strategy_records, Ring> strategy;
+  core::risk_stage<no_risk_records, Ring> risk;
+  encode_stage<Ring> encode;
+  timed_sequencer<core::sequencer<harness_clock, Ring>, Ring<core::event>> timed_seq;
+  timed_stage<strategies::strategy_stage<no_strategy_records, Ring>, strategy_reached> timed_strategy;
+  timed_stage<core::risk_stage<no_risk_records, Ring>, risk_reached> timed_risk;
 };
 
 absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_catalog& catalog,
                                                          core::instrument_id traded, harness_clock& clock,
+                                                         queue_kind queues, std::size_t frames,
                                                          std::size_t ring_capacity) {
   const core::instrument& inst = catalog[traded];
   auto limits = core::parse_risk_limits_toml(risk_toml(inst), "tickrail-latency risk limits", catalog);
@@ -210,8 +396,12 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   if (!configs.ok()) return configs.status();
   std::vector<std::unique_ptr<strategies::bot>> bots;
   bots.push_back(std::make_unique<strategies::bot>(configs->front(), catalog, 1));
-  auto p = std::unique_ptr<pipeline>(
-      new pipeline(std::make_unique<impl>(catalog, traded, clock, ring_capacity, std::move(*limits), std::move(bots))));
+  std::unique_ptr<impl> m;
+  if (queues == queue_kind::mutex) {
+    m = std::make_unique<stages_on<mutex_ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits), std::move(bots));
+  } else {
+    m = std::make_unique<stages_on<core::ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits), std::move(bots));
+  }
   // Start the bot through the command ring, as an operator would.
   auto request = strategies::parse_signal_request("start_bot", "", "");
   if (!request.ok()) return request.status();
@@ -220,8 +410,13 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   core::event e{};
   e.header = core::event_header{-1, 0, clock.now_ns(), core::event_type::command, 0, core::no_instrument, 0};
   e.cmd = *command;
-  if (!p->impl_->cmd.try_push(e)) return absl::InternalError("command ring full");
-  return p;
+  // The command ring is the sequencer's third input; nothing else uses it.
+  if (queues == queue_kind::mutex) {
+    if (!static_cast<stages_on<mutex_ring>&>(*m).cmd.try_push(e)) return absl::InternalError("command ring full");
+  } else {
+    if (!static_cast<stages_on<core::ring>&>(*m).cmd.try_push(e)) return absl::InternalError("command ring full");
+  }
+  return std::unique_ptr<pipeline>(new pipeline(std::move(m)));
 }
 
 pipeline::pipeline(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -241,11 +436,7 @@ bool pipeline::inject(const char* data, std::size_t len, std::size_t capacity) n
   const std::span<const core::event> events = m.deribit ? m.deribit->events() : m.binance->events();
   m.parse_hist.record(static_cast<std::uint64_t>(std::max<std::int64_t>(parsed - receipt, 0)));
   if (events.empty()) return true;  // e.g. updates buffered until the depth snapshot
-  const core::sequence_t last = m.md.try_claim(events.size());
-  if (last == core::no_sequence) return false;
-  core::sequence_t s = last - static_cast<core::sequence_t>(events.size()) + 1;
-  for (const core::event& e : events) m.md.slot(s++) = e;
-  m.md.publish(last);
+  if (!m.publish_md(events)) return false;
   m.feed_counters.events += events.size();
   return true;
 }
@@ -259,44 +450,63 @@ bool pipeline::inject(const char* data, std::size_t len, std::size_t capacity) n
     if (m.clock.is_virtual()) m.clock.advance();
     if (!inject(stream.bytes.data() + offset, length, length + k_frame_padding)) ++refused;
     for (int round = 0; round < 1000; ++round) {
-      if (m.seq.poll() + m.strategy.poll() + m.risk.poll() + m.encode.poll() == 0) break;
+      if (m.poll_all() == 0) break;
     }
   }
   return refused;
 }
 
-std::vector<core::stage_ref> pipeline::stages() {
-  return {core::stage_ref("sequencer", impl_->seq), core::stage_ref("strategy", impl_->strategy),
-          core::stage_ref("risk", impl_->risk), core::stage_ref("encode", impl_->encode)};
-}
+std::vector<core::stage_ref> pipeline::stages() { return impl_->stages(); }
+
+void pipeline::block_consumers(std::int64_t us) noexcept { impl_->block_consumers(us); }
 
 void pipeline::record_from(std::int64_t ns) noexcept {
   impl_->parse_hist.reset();
-  impl_->encode.record_from_ns.store(ns, std::memory_order_release);
+  impl_->record_from(ns);
 }
 
-const core::latency_histogram& pipeline::tick_to_order() const noexcept { return impl_->encode.latency; }
+void pipeline::finish() noexcept {
+  impl& m = *impl_;
+  stage_logs& l = m.logs;
+  m.tick_to_order.reset();
+  m.split = stage_breakdown{};
+  m.split.unlogged = l.unlogged;
+  const auto span = [](std::int64_t from, std::int64_t to) {
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(to - from, 0));
+  };
+  for (std::size_t i = 0; i < l.order_count; ++i) {
+    const order_note& o = l.orders[i];
+    const auto t = static_cast<std::size_t>(o.trigger_seq);
+    if (o.trigger_seq < 0 || t >= l.sequenced_at.size() || l.sequenced_at[t] < 0) {
+      ++m.split.unlogged;
+      continue;
+    }
+    if (l.sequenced_type[t] != core::event_type::market_data) {
+      ++m.split.other_orders;
+      continue;
+    }
+    const std::int64_t sequenced = l.sequenced_at[t];
+    const std::int64_t strategy = l.strategy.when(o.trigger_seq);
+    const std::int64_t risk = l.risk.when(o.order_seq);
+    if (strategy < 0 || risk < 0) {
+      ++m.split.unlogged;
+      continue;
+    }
+    m.tick_to_order.record(span(o.receipt_ns, o.ready_ns));
+    m.split.to_sequenced.record(span(o.receipt_ns, sequenced));
+    m.split.strategy.record(span(sequenced, strategy));
+    m.split.risk.record(span(strategy, risk));
+    m.split.encode.record(span(risk, o.ready_ns));
+  }
+}
+
+const core::latency_histogram& pipeline::tick_to_order() const noexcept { return impl_->tick_to_order; }
+const stage_breakdown& pipeline::breakdown() const noexcept { return impl_->split; }
 const core::latency_histogram& pipeline::parse() const noexcept { return impl_->parse_hist; }
+pipeline_counters pipeline::counters() const noexcept { return impl_->stage_counters(); }
 
-pipeline_counters pipeline::counters() const noexcept {
-  pipeline_counters c = impl_->feed_counters;
-  c.orders = impl_->encode.orders_done.load(std::memory_order_relaxed);
-  c.encode_errors = impl_->encode.errors.load(std::memory_order_relaxed);
-  c.acks_dropped = impl_->encode.acks_dropped.load(std::memory_order_relaxed);
-  c.intents = impl_->strategy.counters().intents;
-  const core::risk_metrics& rm = impl_->engine.metrics();
-  for (std::size_t r = 1; r < rm.decisions.size(); ++r) c.risk_rejects += rm.decisions[r].get();
-  return c;
-}
+std::uint64_t pipeline::orders_done() const noexcept { return impl_->orders_done(); }
 
-std::uint64_t pipeline::orders_done() const noexcept {
-  return impl_->encode.orders_done.load(std::memory_order_relaxed);
-}
-
-std::size_t pipeline::in_flight() const noexcept {
-  const impl& m = *impl_;
-  return m.md.occupancy() + m.exec.occupancy() + m.feedback.occupancy() + m.sequenced.occupancy() +
-         m.risk_in.occupancy() + m.orders.occupancy();
-}
+std::size_t pipeline::in_flight() const noexcept { return impl_->in_flight(); }
 
 }  // namespace tickrail::latency

@@ -8,11 +8,24 @@
 // strategies::strategy_stage with a bot from config text, core::risk_stage
 // over core::risk_engine, deribit::order_encoder); only the venue is
 // replaced by an immediate acknowledgement, so orders rest, are edited and
-// cancelled as against a venue that answers instantly.
+// cancelled as against a venue that answers instantly. The queues between
+// them are core::ring, or (queue_kind::mutex) a mutex + condition-variable
+// queue of the same interface, for the comparison.
 //
-// Latency per order = TSC at "bytes ready" − TSC at receipt of the frame
-// that caused it (carried in the events: header.local_ts_ns → the intent's
-// trigger_local_ts_ns). The parse share is measured on the injecting thread.
+// Tick-to-order per order = TSC at "bytes ready" − TSC at receipt of the
+// frame that caused it, carried in the events (header.local_ts_ns → the
+// intent's trigger_local_ts_ns). Orders caused by something else (a timer,
+// an acknowledgement) are counted, not measured.
+//
+// Per-stage breakdown, from the sequence numbers the events carry: each
+// stage's wrapper notes, after a poll that moved something, the TSC and how
+// far it got (the sequencer: each event's pipeline sequence and type; the
+// strategy: the last sequenced event it consumed; risk: the last order slot
+// it claimed), in logs only that stage's thread writes. After the workers
+// stop, finish() follows every measured order through the logs by its
+// trigger_sequence and order-ring sequence: receipt → sequenced → strategy
+// done → risk passed → bytes ready. One TSC read per productive poll is the
+// cost of measuring it.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +65,18 @@ class harness_clock {
   std::int64_t step_ns_ = 0;
 };
 
+enum class queue_kind { ring, mutex };
+
+// Where the time of the measured orders went (ns), filled by finish().
+struct stage_breakdown {
+  core::latency_histogram to_sequenced;  // receipt → sequenced (parse, md queue, sequencer)
+  core::latency_histogram strategy;      // → the strategy stage has handled it (book, bot)
+  core::latency_histogram risk;          // → risk passed the order
+  core::latency_histogram encode;        // → order bytes ready
+  std::uint64_t other_orders = 0;        // caused by timers or acknowledgements, not measured
+  std::uint64_t unlogged = 0;            // orders past the logs' capacity, not measured
+};
+
 struct pipeline_counters {
   std::uint64_t frames = 0, events = 0, parse_errors = 0;  // injecting thread
   std::uint64_t orders = 0, encode_errors = 0, acks_dropped = 0;  // encode stage
@@ -63,8 +88,10 @@ class pipeline {
   // Builds the stages for `traded` (an instrument of `catalog`; its venue
   // picks the feed parser). Risk limits and the bot are built in: a fast
   // market maker, limits wide enough that risk passes what it quotes.
+  // `frames` sizes the stage logs (no allocation while running).
   static absl::StatusOr<std::unique_ptr<pipeline>> make(const core::instrument_catalog& catalog,
                                                         core::instrument_id traded, harness_clock& clock,
+                                                        queue_kind queues, std::size_t frames,
                                                         std::size_t ring_capacity = 8192);
   ~pipeline();
   pipeline(const pipeline&) = delete;
@@ -74,6 +101,10 @@ class pipeline {
   // and publishes its events. False, publishing nothing, when the md ring
   // has no room for them.
   bool inject(const char* data, std::size_t len, std::size_t capacity) noexcept;
+
+  // Mutex queues only: consumers that run alone on a worker sleep on the
+  // condition variable (at most `us`) when they find nothing.
+  void block_consumers(std::int64_t us) noexcept;
 
   // Orders caused by frames received before `ns` are not measured (warm-up);
   // resets the parse histogram. Call from the injecting thread.
@@ -89,8 +120,12 @@ class pipeline {
   // sequencer, strategy, risk, encode — in pipeline order.
   [[nodiscard]] std::vector<core::stage_ref> stages();
 
-  // Read after the workers stopped.
+  // After the workers stopped: follows the logged orders through the stage
+  // logs into tick_to_order() and breakdown().
+  void finish() noexcept;
+  // Read after finish().
   [[nodiscard]] const core::latency_histogram& tick_to_order() const noexcept;
+  [[nodiscard]] const stage_breakdown& breakdown() const noexcept;
   [[nodiscard]] const core::latency_histogram& parse() const noexcept;
   [[nodiscard]] pipeline_counters counters() const noexcept;
   // Orders encoded so far; any thread, while the workers run.
@@ -100,6 +135,8 @@ class pipeline {
 
  private:
   struct impl;
+  template <template <typename> class Ring>
+  struct stages_on;
   explicit pipeline(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };

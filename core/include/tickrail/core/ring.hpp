@@ -125,6 +125,10 @@ class ring {
     published_.value = last;
   }
 
+  // The last sequence claimed so far (initial_cursor before the first
+  // claim). Producer thread only.
+  [[nodiscard]] sequence_t claimed() const noexcept { return claimed_.value; }
+
   // Claim one slot, copy `event` into it and publish. False when full.
   [[nodiscard]] bool try_push(const Event& event) noexcept {
     const sequence_t seq = try_claim(1);

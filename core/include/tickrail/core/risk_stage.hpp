@@ -71,13 +71,14 @@ class risk_limits_mailbox {
 
 // `Sink` is called as `bool sink(const risk_record&) noexcept` for every
 // record; false means the slow-path queue is full (counted, never blocking).
-template <typename Sink>
+// `Ring` is core::ring (the latency harness swaps in a mutex queue).
+template <typename Sink, template <typename> class Ring = ring>
 class risk_stage {
  public:
   static constexpr std::size_t k_max_batch = 256;
 
-  risk_stage(ring<event>& input, std::size_t consumer, ring<order_request>& output, risk_engine& engine, Sink sink,
-             risk_limits_mailbox* mailbox = nullptr, ring<event>* feedback = nullptr)
+  risk_stage(Ring<event>& input, std::size_t consumer, Ring<order_request>& output, risk_engine& engine, Sink sink,
+             risk_limits_mailbox* mailbox = nullptr, Ring<event>* feedback = nullptr)
       : input_(input),
         consumer_(consumer),
         output_(output),
@@ -155,15 +156,15 @@ class risk_stage {
     engine_.clear_records();
   }
 
-  ring<event>& input_;
+  Ring<event>& input_;
   std::size_t consumer_;
-  ring<order_request>& output_;
+  Ring<order_request>& output_;
   risk_engine& engine_;
   Sink sink_;
   risk_limits_mailbox* mailbox_;
   order_request pending_{};
   bool has_pending_ = false;
-  ring<event>* feedback_;
+  Ring<event>* feedback_;
   std::uint64_t records_dropped_ = 0;
   std::uint64_t feedback_dropped_ = 0;
 };

@@ -32,10 +32,12 @@
 
 namespace tickrail::core {
 
-struct sequencer_input {
-  ring<event>* source;
+template <template <typename> class Ring = ring>
+struct basic_sequencer_input {
+  Ring<event>* source;
   std::size_t consumer;
 };
+using sequencer_input = basic_sequencer_input<>;
 
 struct sequencer_counters {
   std::uint64_t events = 0;  // sequenced, timers included
@@ -44,13 +46,16 @@ struct sequencer_counters {
 };
 
 // `Clock` has `std::int64_t now_ns() const noexcept` (tsc_clock, or a test
-// clock). `timer_interval_ns` 0 disables timers.
-template <typename Clock>
+// clock). `timer_interval_ns` 0 disables timers. `Ring` is core::ring; the
+// latency harness swaps in a mutex queue of the same interface to show what
+// the rings are worth (tools/latency).
+template <typename Clock, template <typename> class Ring = ring>
 class sequencer {
  public:
   static constexpr std::size_t k_max_run = 32;
+  using input = basic_sequencer_input<Ring>;
 
-  sequencer(std::vector<sequencer_input> inputs, ring<event>& output, const Clock& clock,
+  sequencer(std::vector<input> inputs, Ring<event>& output, const Clock& clock,
             std::int64_t timer_interval_ns, sequence_t first_sequence = 0)
       : inputs_(std::move(inputs)),
         output_(output),
@@ -77,7 +82,7 @@ class sequencer {
   [[nodiscard]] sequence_t next_sequence() const noexcept { return next_sequence_; }
 
  private:
-  std::size_t drain(sequencer_input& in) noexcept {
+  std::size_t drain(input& in) noexcept {
     const sequence_t first = in.source->next(in.consumer);
     sequence_t last = in.source->available(in.consumer, k_max_run);
     if (last < first) return 0;
@@ -127,8 +132,8 @@ class sequencer {
     return 1;
   }
 
-  std::vector<sequencer_input> inputs_;
-  ring<event>& output_;
+  std::vector<input> inputs_;
+  Ring<event>& output_;
   const Clock& clock_;
   std::int64_t timer_interval_ns_;
   std::int64_t next_timer_ns_ = 0;

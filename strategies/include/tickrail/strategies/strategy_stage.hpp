@@ -49,14 +49,15 @@ struct strategy_stage_counters {
 };
 
 // `Sink` is called as `bool sink(const strategy_record&) noexcept`; false
-// means the slow-path queue is full (counted, never blocking).
-template <typename Sink>
+// means the slow-path queue is full (counted, never blocking). `Ring` is
+// core::ring (the latency harness swaps in a mutex queue).
+template <typename Sink, template <typename> class Ring = core::ring>
 class strategy_stage {
  public:
   static constexpr std::size_t k_max_batch = 64;
   static constexpr std::size_t k_max_outputs = 2 + k_max_bots + intent_sink::k_capacity;
 
-  strategy_stage(core::ring<core::event>& input, std::size_t consumer, core::ring<core::event>& output,
+  strategy_stage(Ring<core::event>& input, std::size_t consumer, Ring<core::event>& output,
                  core::book_builder& books, std::vector<std::unique_ptr<bot>>& bots, Sink sink)
       : input_(input), consumer_(consumer), output_(output), books_(books), bots_(bots), sink_(std::move(sink)) {}
 
@@ -167,9 +168,9 @@ class strategy_stage {
     return true;
   }
 
-  core::ring<core::event>& input_;
+  Ring<core::event>& input_;
   std::size_t consumer_;
-  core::ring<core::event>& output_;
+  Ring<core::event>& output_;
   core::book_builder& books_;
   std::vector<std::unique_ptr<bot>>& bots_;
   Sink sink_;
