@@ -2,7 +2,8 @@
 # tickrail-latency, the binary: every placement, both queue kinds and both
 # inputs produce orders and a JSON result with the documented fields; the
 # per-stage breakdown accounts for the whole tick-to-order time (on one
-# thread the stage means add up to the mean); bad arguments exit 1.
+# thread the stage means add up to the mean); nothing allocates after the
+# warm-up on any thread; bad arguments exit 1.
 # Short runs (20 k frames); no timing is asserted (DESIGN §8).
 #   latency_cli_test.sh TICKRAIL_LATENCY_BINARY
 set -euo pipefail
@@ -23,6 +24,8 @@ check_run() {
   [[ " $* " == *" --queue mutex "* ]] && queue=mutex
   [[ "$(field queue "$json")" == "$queue" ]] || fail "queue for: $* -> $json"
   [[ "$(field measured "$json")" -gt 0 ]] || fail "nothing measured for: $* -> $json"
+  # Zero allocations per event: no operator new on any thread after the warm-up.
+  [[ "$(field allocations "$json")" == 0 ]] || fail "allocations on the hot path for: $* -> $json"
   if [[ " $* " == *" inline "* || " $* " == *" fused "* ]]; then
     # One thread, one monotonic clock: each order's stages add up to its
     # tick-to-order exactly, so the means do (to the printed 0.1 ns).

@@ -50,6 +50,7 @@
 
 #include "latency/pipeline.hpp"
 #include "latency/stream.hpp"
+#include "support/alloc_counter.hpp"
 #include "tickrail/binance/instruments.hpp"
 #include "tickrail/core/worker.hpp"
 #include "tickrail/deribit/instruments.hpp"
@@ -217,6 +218,7 @@ struct run_result {
   tr::latency::stage_breakdown split;
   tr::latency::pipeline_counters counters;
   std::uint64_t drops = 0;
+  std::uint64_t allocations = 0;  // operator new calls, any thread, after the warm-up until drained
   std::int64_t injected_ns = 0;
   [[nodiscard]] double throughput() const noexcept {
     return injected_ns > 0 ? static_cast<double>(counters.events) * 1e9 / static_cast<double>(injected_ns) : 0;
@@ -260,17 +262,22 @@ run_result run_once(const options& opt, const input_stream& stream, const tr::co
   // Inject: paced by the TSC, or as fast as the pipeline takes frames.
   run_result r;
   pipe.record_from(opt.warmup > 0 ? INT64_MAX : 0);  // nothing measured until the warm-up is over
+  std::uint64_t allocations_before = tr::test::allocations();
   const std::int64_t start = tsc.now_ns();
   if (opt.placement == "inline") {
     const std::size_t warm = std::min(opt.warmup, stream.frames.size());
     r.drops += pipe.replay_inline(stream, 0, warm);
     pipe.record_from(clock.now_ns());
+    allocations_before = tr::test::allocations();
     r.drops += pipe.replay_inline(stream, warm, stream.frames.size());
   }
   std::int64_t next_progress = start + 1'000'000'000;  // wall time (TSC) from here on
   const double ns_per_frame = rate > 0 ? 1e9 / rate : 0;
   for (std::size_t i = opt.placement == "inline" ? stream.frames.size() : 0; i < stream.frames.size(); ++i) {
-    if (i == opt.warmup) pipe.record_from(clock.now_ns());
+    if (i == opt.warmup) {
+      pipe.record_from(clock.now_ns());
+      allocations_before = tr::test::allocations();
+    }
     const auto [offset, length] = stream.frames[i];
     const char* data = stream.bytes.data() + offset;
     if (ns_per_frame > 0) {
@@ -290,6 +297,7 @@ run_result run_once(const options& opt, const input_stream& stream, const tr::co
   r.injected_ns = tsc.now_ns() - start;
   // Drain: until every ring is empty (bounded).
   for (int i = 0; i < 10'000 && pipe.in_flight() > 0; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
+  r.allocations = tr::test::allocations() - allocations_before;
   for (auto& w : workers) w->stop();
   if (progress && r.injected_ns > 1'000'000'000) std::fprintf(stderr, "\n");
   pipe.finish();
@@ -412,6 +420,8 @@ int main(int argc, char** argv) {
                 p50(sb.encode), p99(sb.encode));
     std::printf("  parse of every frame ns: p50 %llu  p99 %llu  max %llu\n", p50(p), p99(p),
                 static_cast<unsigned long long>(p.max()));
+    std::printf("  allocations after the warm-up: %llu (%.3f per event)\n", static_cast<unsigned long long>(r.allocations),
+                c.events > 0 ? static_cast<double>(r.allocations) / static_cast<double>(c.events) : 0.0);
     if (sb.unlogged > 0) {
       std::printf("  %llu orders past the stage logs' capacity were not measured\n",
                   static_cast<unsigned long long>(sb.unlogged));
@@ -421,14 +431,14 @@ int main(int argc, char** argv) {
               "\"mean_ns\":%.1f,\"events\":%llu,\"orders\":%llu,\"measured\":%llu,\"drops\":%llu,\"throughput_eps\":%.0f,"
               "\"placement\":\"%s\",\"wait\":\"%s\",\"queue\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,"
               "\"tsc_ghz\":%.3f,\"build\":\"%s\",\"parse_p50_ns\":%llu,\"sequenced_p50_ns\":%llu,\"strategy_p50_ns\":%llu,"
-              "\"risk_p50_ns\":%llu,\"encode_p50_ns\":%llu,\"stages_mean_ns\":%.1f,\"other_orders\":%llu}\n",
+              "\"risk_p50_ns\":%llu,\"encode_p50_ns\":%llu,\"stages_mean_ns\":%.1f,\"other_orders\":%llu,\"allocations\":%llu}\n",
               pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean(),
               static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
               static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
               opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue, stream.name.c_str(),
               cpu.c_str(), cores, tsc.ticks_per_ns(), build, p50(r.parse), p50(sb.to_sequenced), p50(sb.strategy),
               p50(sb.risk), p50(sb.encode), sb.to_sequenced.mean() + sb.strategy.mean() + sb.risk.mean() + sb.encode.mean(),
-              static_cast<unsigned long long>(sb.other_orders));
+              static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(r.allocations));
   if (c.encode_errors > 0 || c.acks_dropped > 0) {
     std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
                  static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));
