@@ -4,35 +4,19 @@
 // unreachable venue exit with their codes and say why.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "support/run_binary.hpp"
 #include "support/venue_harness.hpp"
 
 namespace tickrail::test {
 namespace {
 
-struct run_result {
-  int status = -1;
-  std::string output;
-};
-
-run_result run(const std::string& args) {
-  const std::string cmd = std::string("timeout 60 ") + TICKRAIL_GATEWAY_BINARY + " " + args + " 2>&1";
-  run_result r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), p) != nullptr) r.output += buf.data();
-  const int status = ::pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+run_result run(const std::string& args) { return run_binary(TICKRAIL_GATEWAY_BINARY, args); }
 
 class gateway_cli : public ::testing::Test {
  protected:

@@ -5,10 +5,8 @@
 // codes and say why.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,27 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "support/run_binary.hpp"
 #include "support/venue_harness.hpp"
 
 namespace tickrail::test {
 namespace {
-
-struct run_result {
-  int status = -1;
-  std::string output;
-};
-
-run_result run(const std::string& binary, const std::string& args) {
-  const std::string cmd = "timeout 60 " + binary + " " + args + " 2>&1";
-  run_result r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), p) != nullptr) r.output += buf.data();
-  const int status = ::pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 std::vector<std::string> lines_of(const std::string& path) {
   std::vector<std::string> lines;
@@ -79,7 +61,7 @@ class record_cli : public ::testing::Test {
 TEST_F(record_cli, public_channel_in_capture_format) {
   const std::string out = path("public.txt");
   const std::int64_t before = wall_ns();
-  const run_result r = run(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.100ms --frames 40 --out " + out);
+  const run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.100ms --frames 40 --out " + out);
   const std::int64_t after = wall_ns();
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("40 frames written"), std::string::npos) << r.output;
@@ -103,13 +85,13 @@ TEST_F(record_cli, public_channel_in_capture_format) {
 
 TEST_F(record_cli, raw_book_with_credentials_feeds_feedcat_and_latency) {
   const std::string out = path("raw.txt");
-  run_result r = run(TICKRAIL_RECORD_BINARY, "--config " + config("tickrail-demo-secret") +
+  run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--config " + config("tickrail-demo-secret") +
                                                  " --channel book.BTC-PERPETUAL.raw --frames 400 --out " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   ASSERT_EQ(lines_of(out).size(), 400u);
 
   // The real parser and book take every frame: no errors, no gaps.
-  r = run(TICKRAIL_FEEDCAT_BINARY, "--json " + out);
+  r = run_binary(TICKRAIL_FEEDCAT_BINARY, "--json " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string json = r.output.substr(r.output.rfind("\n{") + 1);
   EXPECT_NE(json.find("\"BTC-PERPETUAL\":{"), std::string::npos) << json;
@@ -118,7 +100,7 @@ TEST_F(record_cli, raw_book_with_credentials_feeds_feedcat_and_latency) {
   EXPECT_NE(json.find("\"errors\":0"), std::string::npos) << json;
 
   // And the latency harness runs the recording through the stages.
-  r = run(TICKRAIL_LATENCY_BINARY, "--input " + out + " --placement inline --warmup 0 --json");
+  r = run_binary(TICKRAIL_LATENCY_BINARY, "--input " + out + " --placement inline --warmup 0 --json");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("\"input\":\"" + out + "\""), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("\"orders\":0,"), std::string::npos) << r.output;
@@ -128,7 +110,7 @@ TEST_F(record_cli, raw_book_with_credentials_feeds_feedcat_and_latency) {
 TEST_F(record_cli, seconds_bound_a_recording) {
   const std::string out = path("timed.txt");
   const auto start = std::chrono::steady_clock::now();
-  const run_result r = run(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel ticker.BTC-PERPETUAL.100ms --seconds 1 --out " + out);
+  const run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel ticker.BTC-PERPETUAL.100ms --seconds 1 --out " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_FALSE(lines_of(out).empty());
@@ -136,19 +118,19 @@ TEST_F(record_cli, seconds_bound_a_recording) {
 
 TEST_F(record_cli, refusals_exit_with_a_reason) {
   const std::string out = path("refused.txt");
-  run_result r = run(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
+  run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("13778"), std::string::npos) << r.output;
 
-  r = run(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.NO-SUCH.100ms --frames 5 --out " + out);
+  r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.NO-SUCH.100ms --frames 5 --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("did not accept channel book.NO-SUCH.100ms"), std::string::npos) << r.output;
 
-  r = run(TICKRAIL_RECORD_BINARY, "--config " + config("wrong-secret") + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
+  r = run_binary(TICKRAIL_RECORD_BINARY, "--config " + config("wrong-secret") + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("authentication refused"), std::string::npos) << r.output;
 
-  r = run(TICKRAIL_RECORD_BINARY, "--url ws://127.0.0.1:1/ws/api/v2 --channel book.BTC-PERPETUAL.100ms --out " + out);
+  r = run_binary(TICKRAIL_RECORD_BINARY, "--url ws://127.0.0.1:1/ws/api/v2 --channel book.BTC-PERPETUAL.100ms --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("connection closed"), std::string::npos) << r.output;
 
@@ -159,7 +141,7 @@ TEST_F(record_cli, refusals_exit_with_a_reason) {
                                 "--url http://x --channel x --out " + out,
                                 "--url " + url_ + " --channel x --out /nonexistent-dir/x.txt",
                                 "--config /nonexistent.toml --channel x --out " + out, std::string("--bogus")}) {
-    r = run(TICKRAIL_RECORD_BINARY, bad);
+    r = run_binary(TICKRAIL_RECORD_BINARY, bad);
     EXPECT_EQ(r.status, 1) << bad << "\n" << r.output;
     EXPECT_NE(r.output.find("tickrail-record: "), std::string::npos) << bad;
   }

@@ -213,7 +213,9 @@ struct encode_stage {
 };
 
 // The sequencer, noting when each event it sequenced was published and
-// what it was (reading back the slots it has just written).
+// what it was (reading back the slots it has just written: an event's
+// pipeline sequence is its slot's sequence, as the sequencer is the ring's
+// only producer and starts at 0).
 template <typename Sequencer, typename Out>
 struct timed_sequencer {
   Sequencer& stage;
@@ -274,6 +276,8 @@ struct pipeline::impl {
   // Claims room for `n` events on the md ring and copies them in; false
   // when there is none.
   virtual bool publish_md(std::span<const core::event> events) noexcept = 0;
+  // An operator command on the command ring (the sequencer's third input).
+  virtual bool push_command(const core::event& e) noexcept = 0;
   // One pass over the stages in pipeline order on the calling thread.
   virtual std::size_t poll_all() noexcept = 0;
   virtual std::vector<core::stage_ref> stages() = 0;
@@ -336,6 +340,7 @@ struct pipeline::stages_on final : pipeline::impl {
     md.publish(last);
     return true;
   }
+  bool push_command(const core::event& e) noexcept override { return cmd.try_push(e); }
   std::size_t poll_all() noexcept override {
     return timed_seq.poll() + timed_strategy.poll() + timed_risk.poll() + encode.poll();
   }
@@ -410,12 +415,7 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   core::event e{};
   e.header = core::event_header{-1, 0, clock.now_ns(), core::event_type::command, 0, core::no_instrument, 0};
   e.cmd = *command;
-  // The command ring is the sequencer's third input; nothing else uses it.
-  if (queues == queue_kind::mutex) {
-    if (!static_cast<stages_on<mutex_ring>&>(*m).cmd.try_push(e)) return absl::InternalError("command ring full");
-  } else {
-    if (!static_cast<stages_on<core::ring>&>(*m).cmd.try_push(e)) return absl::InternalError("command ring full");
-  }
+  if (!m->push_command(e)) return absl::InternalError("command ring full");
   return std::unique_ptr<pipeline>(new pipeline(std::move(m)));
 }
 
