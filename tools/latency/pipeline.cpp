@@ -262,7 +262,7 @@ struct timed_stage {
 // logs, the results.
 struct pipeline::impl {
   impl(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t frames)
-      : catalog(cat), traded(id), clock(c), logs(frames) {
+      : clock(c), logs(frames) {
     if (cat[id].where == core::venue::binance_usdm) {
       binance = std::make_unique<binance::feed_parser>(cat);
     } else {
@@ -287,8 +287,6 @@ struct pipeline::impl {
   virtual pipeline_counters stage_counters() const noexcept = 0;  // after the workers stopped
   virtual std::uint64_t orders_done() const noexcept = 0;           // any thread
 
-  const core::instrument_catalog& catalog;
-  core::instrument_id traded;
   harness_clock& clock;
   stage_logs logs;
   std::unique_ptr<deribit::feed_parser> deribit;
@@ -365,7 +363,7 @@ struct pipeline::stages_on final : pipeline::impl {
   std::uint64_t orders_done() const noexcept override { return encode.orders_done.load(std::memory_order_relaxed); }
   pipeline_counters stage_counters() const noexcept override {
     pipeline_counters c = feed_counters;
-    c.orders = encode.orders_done.load(std::memory_order_relaxed);
+    c.orders = orders_done();
     c.encode_errors = encode.errors.load(std::memory_order_relaxed);
     c.acks_dropped = encode.acks_dropped.load(std::memory_order_relaxed);
     c.intents = strategy.counters().intents;

@@ -29,6 +29,7 @@
 
 #include "simdjson.h"
 #include "tickrail/deribit/gateway_config.hpp"
+#include "tickrail/deribit/session.hpp"
 #include "tickrail/net/ws_client.hpp"
 
 namespace {
@@ -89,16 +90,6 @@ options parse_args(int argc, char** argv) {
   return o;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;  // not in a channel name
-    out += c;
-  }
-  return out + "\"";
-}
-
 // One recording: connect, (authenticate,) subscribe, write notifications.
 class recorder {
  public:
@@ -131,8 +122,11 @@ class recorder {
  private:
   void on_open() {
     if (creds_) {
-      send(1, "public/auth", "{\"grant_type\":\"client_credentials\",\"client_id\":" + json_string(creds_->first) +
-                                 ",\"client_secret\":" + json_string(creds_->second) + "}");
+      std::string params = R"({"grant_type":"client_credentials","client_id":)";
+      tr::deribit::append_json_string(params, creds_->first);
+      params += R"(,"client_secret":)";
+      tr::deribit::append_json_string(params, creds_->second);
+      send(1, "public/auth", params + "}");
     } else {
       subscribe();
     }
@@ -142,7 +136,7 @@ class recorder {
     std::string list;
     for (const std::string& c : opt_.channels) {
       if (!list.empty()) list += ',';
-      list += json_string(c);
+      tr::deribit::append_json_string(list, c);
     }
     send(2, creds_ ? "private/subscribe" : "public/subscribe", "{\"channels\":[" + list + "]}");
   }

@@ -13,6 +13,13 @@ namespace {
 constexpr std::size_t k_pending_slots = 4096;
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (const char c : s) {
@@ -29,13 +36,6 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out += '"';
 }
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 std::string_view to_string(session_state s) noexcept {
   switch (s) {

@@ -56,6 +56,11 @@ enum class session_state : std::uint8_t {
 };
 [[nodiscard]] std::string_view to_string(session_state s) noexcept;
 
+// Appends `s` as a JSON string literal (quoted, `"` `\` and control
+// characters escaped): the request parameters the session writes, and
+// those of tools that speak to the venue directly (tickrail-record).
+void append_json_string(std::string& out, std::string_view s);
+
 struct session_config {
   net::ws_endpoint endpoint;
   std::string client_id;
