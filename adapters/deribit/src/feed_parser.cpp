@@ -6,6 +6,7 @@
 
 #include "tickrail/core/check.hpp"
 #include "tickrail/core/md_builder.hpp"
+#include "tickrail/core/name_cache.hpp"
 
 namespace tickrail::deribit {
 
@@ -37,18 +38,23 @@ const core::increment& funding_unit() noexcept {
   return unit;
 }
 
-// Converts a number token with `inc`. Absent or null → false with ok;
-// strings or junk → bad_number; off the grid (for rounding::exact) → off_tick.
-feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
-  present = false;
-  if (t.empty() || is_null(t)) return feed_error::ok;
-  switch (inc.to_units(t, mode, out)) {
-    case core::fp_error::ok: present = true; return feed_error::ok;
+// A conversion's outcome as a feed error: strings or junk → bad_number; off
+// the grid (for rounding::exact) → off_tick.
+feed_error converted(core::fp_error e, bool& present) noexcept {
+  present = e == core::fp_error::ok;
+  switch (e) {
+    case core::fp_error::ok: return feed_error::ok;
     case core::fp_error::inexact: return feed_error::off_tick;
     default: return feed_error::bad_number;
   }
 }
 
+// Converts a number token with `inc`. Absent or null → not present, ok.
+feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
+  present = false;
+  if (t.empty() || is_null(t)) return feed_error::ok;
+  return converted(inc.to_units(t, mode, out), present);
+}
 
 // The ticker-like fields shared by ticker notifications, quotes, public/ticker
 // results and book summaries, as raw tokens.
@@ -156,8 +162,38 @@ struct feed_parser::impl {
     return on_channel(channel, data);
   }
 
-  // Channel names are dot-separated; instrument names contain no dots.
+  // What a channel name routes to, worked out once per name: the same few
+  // hundred channels arrive on every frame (core/name_cache.hpp).
+  enum class route_kind : std::uint8_t { book, book_grouped, ticker, quote, trades, trades_kind_wide, chart };
+  struct route {
+    route_kind kind;
+    core::instrument_id id;  // core::no_instrument for kind-wide channels
+  };
+  core::name_cache<route> routes;
+
   feed_error on_channel(std::string_view channel, od::value data) noexcept {
+    route r{};
+    if (const route* hit = routes.find(channel)) {
+      r = *hit;
+    } else {
+      if (const feed_error e = resolve(channel, r); e != feed_error::ok) return e;
+      routes.put(channel, r);  // only names that resolved: ids never change meaning
+    }
+    const core::instrument* inst = r.id == core::no_instrument ? nullptr : &catalog[r.id];
+    switch (r.kind) {
+      case route_kind::book: return on_book(data, *inst, false);
+      case route_kind::book_grouped: return on_book(data, *inst, true);
+      case route_kind::ticker: return on_ticker_object(data, inst, core::md_kind::ticker);
+      case route_kind::quote: return on_ticker_object(data, inst, core::md_kind::quote);
+      case route_kind::trades: return on_trades(data, inst, true);
+      case route_kind::trades_kind_wide: return on_trades(data, nullptr, false);
+      case route_kind::chart: return feed_error::ignored;  // candles feed the regime classifier on the slow path
+    }
+    return feed_error::unknown_channel;
+  }
+
+  // Channel names are dot-separated; instrument names contain no dots.
+  feed_error resolve(std::string_view channel, route& r) const noexcept {
     std::string_view parts[6];
     std::size_t n = 0;
     std::size_t start = 0;
@@ -168,21 +204,29 @@ struct feed_parser::impl {
       }
     }
     const std::string_view kind = parts[0];
-    // Candles feed the regime classifier on the slow path, not the book.
-    if (kind == "chart") return feed_error::ignored;
-    if (kind == "trades") return on_trades(data, n == 3 ? lookup(parts[1]) : nullptr, n == 3);
-    if (n < 2) return feed_error::unknown_channel;
-    if (kind != "book" && kind != "ticker" && kind != "quote") return feed_error::unknown_channel;
+    r.id = core::no_instrument;
+    if (kind == "chart") {
+      r.kind = route_kind::chart;
+      return feed_error::ok;
+    }
+    if (kind == "trades" && n != 3) {
+      r.kind = route_kind::trades_kind_wide;
+      return feed_error::ok;
+    }
+    if (kind != "trades") {
+      if (n < 2) return feed_error::unknown_channel;
+      if (kind != "book" && kind != "ticker" && kind != "quote") return feed_error::unknown_channel;
+    }
     const core::instrument* inst = lookup(parts[1]);
     if (inst == nullptr) return feed_error::unknown_instrument;
-    if (kind == "book") {
-      if (n == 3) return on_book(data, *inst, false);
-      if (n == 5) return on_book(data, *inst, true);
-      return feed_error::unknown_channel;
-    }
-    if (kind == "ticker" && n == 3) return on_ticker_object(data, inst, core::md_kind::ticker);
-    if (kind == "quote" && n == 2) return on_ticker_object(data, inst, core::md_kind::quote);
-    return feed_error::unknown_channel;
+    r.id = inst->id;
+    if (kind == "trades") r.kind = route_kind::trades;
+    else if (kind == "book" && n == 3) r.kind = route_kind::book;
+    else if (kind == "book" && n == 5) r.kind = route_kind::book_grouped;
+    else if (kind == "ticker" && n == 3) r.kind = route_kind::ticker;
+    else if (kind == "quote" && n == 2) r.kind = route_kind::quote;
+    else return feed_error::unknown_channel;
+    return feed_error::ok;
   }
 
   const core::instrument* lookup(std::string_view name) const noexcept {

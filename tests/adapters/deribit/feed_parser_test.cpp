@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -97,6 +98,28 @@ TEST_F(deribit_feed, every_sample_parses) {
   }
   EXPECT_EQ(parser_->counters().errors(), 0u);
   EXPECT_EQ(parser_->counters()[feed_error::ignored], 3u) << "the three chart.trades candles";
+}
+
+// Channel routes are cached after the first frame of a channel: a second pass
+// over every sample (all cache hits) yields byte-identical events, and a
+// fresh parser agrees with both.
+TEST_F(deribit_feed, cached_channel_routes_give_the_same_events) {
+  feed_parser fresh(catalog_);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+      const feed_error e = parser_->parse(lines_[i], 0);
+      const std::vector<core::event> first(parser_->events().begin(), parser_->events().end());
+      ASSERT_EQ(fresh.parse(lines_[i], 0), e) << "line " << i + 1;
+      ASSERT_EQ(fresh.events().size(), first.size()) << "line " << i + 1;
+      for (std::size_t k = 0; k < first.size(); ++k) {
+        EXPECT_EQ(std::memcmp(&first[k], &fresh.events()[k], sizeof(core::event)), 0) << "line " << i + 1;
+      }
+    }
+  }
+  // An unknown instrument is never cached as anything: it stays unknown.
+  const char* unknown = R"({"method":"subscription","params":{"channel":"book.NOPE-PERP.raw","data":{}}})";
+  EXPECT_EQ(parser_->parse(unknown, 0), feed_error::unknown_instrument);
+  EXPECT_EQ(parser_->parse(unknown, 0), feed_error::unknown_instrument);
 }
 
 TEST_F(deribit_feed, book_snapshot) {
