@@ -53,7 +53,7 @@ feed_error converted(core::fp_error e, bool& present) noexcept {
 feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
   present = false;
   if (t.empty() || is_null(t)) return feed_error::ok;
-  return converted(inc.to_units(t, mode, out), present);
+  return converted(inc.to_units_padded(t, mode, out), present);
 }
 
 // The ticker-like fields shared by ticker notifications, quotes, public/ticker
@@ -125,12 +125,19 @@ struct feed_parser::impl {
     od::object root;
     if (const feed_error e = json::root_object(doc, root); e != feed_error::ok) return e;
 
-    std::string_view method;
+    bool subscription = false;
     bool have_params = false;
     bool have_result = false;
     const feed_error fe = json::for_each_field(root, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "method") {
+        // Compared raw first: no copy into simdjson's string buffer.
+        if (json::trim(v.raw_json_token()) == "\"subscription\"") {
+          subscription = true;
+          return feed_error::ok;
+        }
+        std::string_view method;
         if (v.get_string().get(method) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        subscription = method == "subscription";  // written with escapes
       } else if (key == "params") {
         have_params = true;
         // `params` must be consumed now: On-Demand moves forward only.
@@ -142,7 +149,7 @@ struct feed_parser::impl {
       return feed_error::ok;
     });
     if (fe != feed_error::ok) return fe;
-    if (have_params && method != "subscription") {
+    if (have_params && !subscription) {
       builder.reset();  // heartbeat/test_request and other server calls
       return feed_error::ignored;
     }
@@ -153,13 +160,18 @@ struct feed_parser::impl {
   feed_error on_params(od::value params) noexcept {
     od::object obj;
     if (params.get_object().get(obj) != simdjson::SUCCESS) return feed_error::unexpected_shape;
-    std::string_view channel;
     auto channel_field = obj.find_field_unordered("channel");
     if (channel_field.error() == simdjson::NO_SUCH_FIELD) return feed_error::ok;  // heartbeat params
-    if (channel_field.get_string().get(channel) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+    od::value channel;
+    if (channel_field.get(channel) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+    // The channel must be read before `data` is looked for: On-Demand moves forward only.
+    route r{};
+    const feed_error routed = route_of(channel, r);
+    if (routed == feed_error::unexpected_shape) return routed;
     od::value data;
     if (obj.find_field_unordered("data").get(data) != simdjson::SUCCESS) return feed_error::missing_field;
-    return on_channel(channel, data);
+    if (routed != feed_error::ok) return routed;
+    return on_channel(r, data);
   }
 
   // What a channel name routes to, worked out once per name: the same few
@@ -171,14 +183,22 @@ struct feed_parser::impl {
   };
   core::name_cache<route> routes;
 
-  feed_error on_channel(std::string_view channel, od::value data) noexcept {
-    route r{};
-    if (const route* hit = routes.find(channel)) {
+  // The route of a channel, looked up by its raw JSON text (quotes and all:
+  // no unescaping on a hit); a miss reads the name properly and resolves it.
+  feed_error route_of(od::value channel, route& r) noexcept {
+    const std::string_view raw = json::trim(channel.raw_json_token());
+    if (const route* hit = routes.find(raw)) {
       r = *hit;
-    } else {
-      if (const feed_error e = resolve(channel, r); e != feed_error::ok) return e;
-      routes.put(channel, r);  // only names that resolved: ids never change meaning
+      return feed_error::ok;
     }
+    std::string_view name;
+    if (channel.get_string().get(name) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+    if (const feed_error e = resolve(name, r); e != feed_error::ok) return e;
+    routes.put(raw, r);  // only names that resolved: ids never change meaning
+    return feed_error::ok;
+  }
+
+  feed_error on_channel(const route& r, od::value data) noexcept {
     const core::instrument* inst = r.id == core::no_instrument ? nullptr : &catalog[r.id];
     switch (r.kind) {
       case route_kind::book: return on_book(data, *inst, false);
@@ -307,22 +327,21 @@ struct feed_parser::impl {
       } else if (count != 2) {
         return feed_error::bad_level;
       }
-      core::level_update u{};
-      u.book_side = s;
-      u.action = action;
+      // Locals, not a level_update on the stack: see md_builder::add_level.
+      std::int64_t price_ticks = 0, qty_lots = 0;
       bool present = false;
-      if (const feed_error e = convert(tokens[price_at], inst.tick, core::rounding::exact, u.price_ticks, present);
+      if (const feed_error e = convert(tokens[price_at], inst.tick, core::rounding::exact, price_ticks, present);
           e != feed_error::ok) {
         return e;
       }
       if (!present) return feed_error::bad_level;
-      if (const feed_error e = convert(tokens[price_at + 1], inst.lot, core::rounding::exact, u.qty_lots, present);
+      if (const feed_error e = convert(tokens[price_at + 1], inst.lot, core::rounding::exact, qty_lots, present);
           e != feed_error::ok) {
         return e;
       }
       if (!present) return feed_error::bad_level;
-      if (action == core::book_action::delete_level) u.qty_lots = 0;
-      if (!builder.add_level(u)) return feed_error::frame_too_large;
+      if (action == core::book_action::delete_level) qty_lots = 0;
+      if (!builder.add_level(price_ticks, qty_lots, s, action)) return feed_error::frame_too_large;
     }
     return feed_error::ok;
   }

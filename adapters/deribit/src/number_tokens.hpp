@@ -14,23 +14,14 @@ namespace tickrail::deribit::detail {
 
 [[nodiscard]] inline bool is_null(std::string_view t) noexcept { return t == "null"; }
 
+// Tokens point into simdjson's padded input buffer, so they may be read a
+// word at a time past their end.
 [[nodiscard]] inline core::feed_error read_int(std::string_view t, std::int64_t& out) noexcept {
-  // Ids and timestamps are plain integers: a digit loop, with the general
-  // decimal parser (exponents, ".0") as the fallback.
-  if (!t.empty() && t.size() <= 18) {
-    std::int64_t v = 0;
-    bool digits = true;
-    for (char c : t) {
-      if (c < '0' || c > '9') {
-        digits = false;
-        break;
-      }
-      v = v * 10 + (c - '0');
-    }
-    if (digits) {
-      out = v;
-      return core::feed_error::ok;
-    }
+  // Ids and timestamps are plain integers of up to 16 digits; the general
+  // decimal parser (signs, exponents, ".0") is the fallback.
+  if (std::uint64_t v = 0; core::detail::parse_word_uint(t, v)) {
+    out = static_cast<std::int64_t>(v);
+    return core::feed_error::ok;
   }
   core::decimal d;
   if (t.empty() || core::parse_decimal(t, d) != core::fp_error::ok || d.scale != 0) return core::feed_error::bad_number;

@@ -25,10 +25,13 @@
 // All functions are noexcept and report failure with `fp_error`.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "tickrail/core/platform.hpp"
@@ -120,6 +123,58 @@ namespace detail {
   if (p != end || digits == 0 || digits > 18) return false;
   mantissa_out = negative ? -static_cast<std::int64_t>(m) : static_cast<std::int64_t>(m);
   scale_out = scale;
+  return true;
+}
+
+// parse_plain_digits for a token of at most 8 characters with 8 readable
+// bytes at its start (a padded parser buffer): the characters are read as
+// one little-endian word, checked for digits and one '.' at once, and
+// combined in three multiplies — no per-digit loop. False (outputs left
+// alone) for anything else, including a sign: callers fall back.
+[[nodiscard]] inline bool parse_word_digits(std::string_view text, std::int64_t& mantissa_out,
+                                            std::int32_t& scale_out) noexcept {
+  static_assert(std::endian::native == std::endian::little);
+  const std::size_t n = text.size();
+  if (n == 0 || n > 8) return false;
+  std::uint64_t word;
+  std::memcpy(&word, text.data(), sizeof(word));
+  const std::uint64_t x = word ^ 0x3030303030303030ull;  // '0'..'9' → 0..9, anything else > 9
+  // High bit set in each byte that is not a digit (no carries between bytes).
+  const std::uint64_t not_digit = (((x & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+  const auto unused = static_cast<unsigned>(8 * (8 - n));  // bits past the token
+  const std::uint64_t inside = not_digit << unused;      // the token's non-digits, moved to the top
+  std::uint64_t digits;
+  std::int32_t scale = 0;
+  if (inside == 0) {
+    digits = x << unused;
+  } else {
+    // Exactly one non-digit, a '.' with digits on its left.
+    const auto dot = static_cast<unsigned>(std::countr_zero(not_digit)) >> 3;
+    if ((inside & (inside - 1)) != 0 || dot == 0 || text[dot] != '.') return false;
+    const std::uint64_t below = (std::uint64_t{1} << (8 * dot)) - 1;
+    digits = ((x & below) | ((x >> 8) & ~below)) << (unused + 8);  // the dot taken out
+    scale = static_cast<std::int32_t>(n - 1 - dot);
+  }
+  // Digits sit in the top bytes, first digit lowest: combine pairs, quads, octet.
+  digits = (digits * 10 + (digits >> 8)) & 0x00ff00ff00ff00ffull;
+  digits = (digits * 100 + (digits >> 16)) & 0x0000ffff0000ffffull;
+  digits = (digits * 10000 + (digits >> 32)) & 0x00000000ffffffffull;
+  mantissa_out = static_cast<std::int64_t>(digits);
+  scale_out = scale;
+  return true;
+}
+
+// An unsigned integer token of 1 to 16 digits, with 8 readable bytes past
+// its end (a padded parser buffer), read as two words. False otherwise.
+[[nodiscard]] inline bool parse_word_uint(std::string_view text, std::uint64_t& out) noexcept {
+  const std::size_t n = text.size();
+  if (n == 0 || n > 16) return false;
+  std::int64_t high = 0, low = 0;
+  std::int32_t scale = 0;
+  const std::size_t split = n > 8 ? n - 8 : 0;  // the last 8 digits form the low word
+  if (split != 0 && (!parse_word_digits(text.substr(0, split), high, scale) || scale != 0)) return false;
+  if (!parse_word_digits(text.substr(split), low, scale) || scale != 0) return false;
+  out = static_cast<std::uint64_t>(high) * 100000000u + static_cast<std::uint64_t>(low);
   return true;
 }
 
@@ -227,6 +282,12 @@ class increment {
     if (value.mantissa <= 0) return fp_error::invalid_increment;
     out.value_ = value;
     out.reciprocal_ = UINT64_MAX / static_cast<std::uint64_t>(value.mantissa);
+    for (std::size_t k = 0; k < out.exact_.size(); ++k) {
+      std::int64_t divisor = 0;
+      out.exact_[k] = __builtin_mul_overflow(value.mantissa, detail::k_pow10[k], &divisor)
+                          ? exact_divisor{}
+                          : exact_divisor::of(static_cast<std::uint64_t>(divisor));
+    }
     return fp_error::ok;
   }
   [[nodiscard]] static constexpr fp_error parse(std::string_view text, increment& out) noexcept {
@@ -241,6 +302,19 @@ class increment {
   // operands fit (the venue-price case); 128-bit only when they might not.
   [[nodiscard]] constexpr fp_error to_units(decimal value, rounding mode, std::int64_t& units) const noexcept {
     if (value_.mantissa <= 0) return fp_error::invalid_increment;
+    // The feed's case: a value on the grid, written with up to three digits
+    // finer than the increment ("254870.0" against a lot of 10). One exact
+    // division by multiplication; anything off the grid goes the long way.
+    if (value.scale >= value_.scale && value.scale - value_.scale < static_cast<std::int32_t>(exact_.size())) {
+      const bool negative = value.mantissa < 0;
+      const std::uint64_t magnitude =
+          negative ? 0 - static_cast<std::uint64_t>(value.mantissa) : static_cast<std::uint64_t>(value.mantissa);
+      std::uint64_t q = 0;
+      if (exact_[static_cast<std::size_t>(value.scale - value_.scale)].divide(magnitude, q)) {
+        units = static_cast<std::int64_t>(negative ? 0 - q : q);
+        return fp_error::ok;
+      }
+    }
     // Venue doubles end in ".0" ("1230.0" against a lot of 10): drop zeros
     // finer than the increment, so the division below takes the reciprocal
     // path instead of an idiv (a division by the constant 10 is a multiply).
@@ -298,6 +372,16 @@ class increment {
       if (const fp_error e = parse_decimal(text, d); e != fp_error::ok) return e;
     }
     return to_units(d, mode, units);
+  }
+
+  // to_units(text) for text inside a padded parser buffer (at least 8 bytes
+  // readable after its start, as in simdjson's input): a plain number of up
+  // to 8 characters is read as one word (detail::parse_word_digits); the rest
+  // goes through to_units(text). Same results.
+  [[nodiscard]] fp_error to_units_padded(std::string_view text, rounding mode, std::int64_t& units) const noexcept {
+    decimal d;
+    if (detail::parse_word_digits(text, d.mantissa, d.scale)) return to_units(d, mode, units);
+    return to_units(text, mode, units);
   }
 
   // Through the double's shortest round-trip decimal text (see banner).
@@ -398,7 +482,35 @@ class increment {
   }
 
   decimal value_{};
+  // Division that must come out exact, by multiplication: a divisor 2^t × o
+  // (o odd) divides n iff n's low t bits are zero and (n >> t) × o⁻¹ mod 2^64
+  // is at most (2^64 - 1) / o — which is then the quotient.
+  struct exact_divisor {
+    std::uint64_t inverse = 0;  // o⁻¹ mod 2^64
+    std::uint64_t limit = 0;    // (2^64 - 1) / o
+    std::uint8_t shift = 0;     // t
+    bool valid = false;         // false: the divisor did not fit int64
+
+    static constexpr exact_divisor of(std::uint64_t divisor) noexcept {
+      exact_divisor e;
+      e.shift = static_cast<std::uint8_t>(std::countr_zero(divisor));
+      const std::uint64_t odd = divisor >> e.shift;
+      std::uint64_t inverse = odd;  // correct to 3 bits; each Newton step doubles that
+      for (int i = 0; i < 5; ++i) inverse *= 2 - odd * inverse;
+      e.inverse = inverse;
+      e.limit = UINT64_MAX / odd;
+      e.valid = true;
+      return e;
+    }
+    [[nodiscard]] constexpr bool divide(std::uint64_t n, std::uint64_t& q) const noexcept {
+      if (!valid || (n & ((std::uint64_t{1} << shift) - 1)) != 0) return false;
+      q = (n >> shift) * inverse;
+      return q <= limit;
+    }
+  };
+
   std::uint64_t reciprocal_ = 0;  // floor((2^64 - 1) / mantissa), for division by the increment
+  std::array<exact_divisor, 4> exact_{};  // mantissa × 10^k, k = 0..3
 };
 
 }  // namespace tickrail::core

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 
@@ -52,9 +54,25 @@ class md_builder {
 
   // Appends to the current event, continuing in a new fragment when full.
   [[nodiscard]] bool add_level(const level_update& level) noexcept {
+    return add_level(level.price_ticks, level.qty_lots, level.book_side, level.action);
+  }
+  // The same from its fields, written straight into the event: a parser that
+  // assembles a level_update on its stack byte by byte and then copies it
+  // pays a failed store-to-load forward per level.
+  [[nodiscard]] bool add_level(ticks price_ticks, lots qty_lots, side book_side, book_action action) noexcept {
     event* e = room(k_md_inline_levels);
     if (e == nullptr) return false;
-    e->md.levels[e->md.count++] = level;
+    level_update& u = e->md.levels[e->md.count++];
+    u.price_ticks = price_ticks;
+    u.qty_lots = qty_lots;
+    // side, action and the padding as one 8-byte store, composed in a
+    // register (GCC otherwise merges the two bytes through the stack).
+    static_assert(offsetof(level_update, action) == offsetof(level_update, book_side) + 1 &&
+                  offsetof(level_update, pad) == offsetof(level_update, book_side) + 2 &&
+                  sizeof(level_update) == offsetof(level_update, book_side) + 8);
+    const std::uint64_t tail = static_cast<std::uint64_t>(static_cast<std::uint8_t>(book_side)) |
+                               static_cast<std::uint64_t>(static_cast<std::uint8_t>(action)) << 8;
+    std::memcpy(&u.book_side, &tail, sizeof(tail));
     return true;
   }
   [[nodiscard]] bool add_trade(const trade_print& trade) noexcept {

@@ -34,7 +34,7 @@ class name_cache {
   [[nodiscard]] const Value* find(std::string_view name) const noexcept {
     if (name.size() > k_max_name) return nullptr;
     const slot& s = slots_[index(name)];
-    if (s.length != name.size() || std::memcmp(s.name, name.data(), name.size()) != 0) return nullptr;
+    if (s.length != name.size() || !same(s.name, name.data(), name.size())) return nullptr;
     return &s.value;
   }
 
@@ -65,6 +65,21 @@ class name_cache {
     std::uint64_t v;
     std::memcpy(&v, p, sizeof(v));
     return v;
+  }
+
+  // Equality of n bytes in 8-byte words (the last one overlapping), inline:
+  // names are a few dozen bytes and a libc call costs as much as the compare.
+  static bool same(const char* a, const char* b, std::size_t n) noexcept {
+    if (n < 8) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (a[i] != b[i]) return false;
+      }
+      return true;
+    }
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (load8(a + i) != load8(b + i)) return false;
+    }
+    return load8(a + n - 8) == load8(b + n - 8);
   }
 
   static std::size_t index(std::string_view name) noexcept {
