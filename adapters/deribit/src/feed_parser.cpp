@@ -52,8 +52,10 @@ feed_error converted(core::fp_error e, bool& present) noexcept {
 // Converts a number token with `inc`. Absent or null → not present, ok.
 feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
   present = false;
-  if (t.empty() || is_null(t)) return feed_error::ok;
-  return converted(inc.to_units_padded(t, mode, out), present);
+  if (t.empty()) return feed_error::ok;
+  const core::fp_error e = inc.to_units_padded(t, mode, out);
+  if (e != core::fp_error::ok && is_null(t)) return feed_error::ok;  // tested only once a number failed
+  return converted(e, present);
 }
 
 // The ticker-like fields shared by ticker notifications, quotes, public/ticker
@@ -265,7 +267,11 @@ struct feed_parser::impl {
         const core::side s = key == "bids" ? core::side::buy : core::side::sell;
         if (const feed_error e = on_levels(v, inst, s, grouped); e != feed_error::ok) return e;
       } else if (key == "type") {
-        if (v.get_string().get(type) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        // The two values Deribit sends, compared raw: no copy into simdjson's string buffer.
+        const std::string_view raw = json::trim(v.raw_json_token());
+        if (raw == "\"change\"") type = "change";
+        else if (raw == "\"snapshot\"") type = "snapshot";
+        else if (v.get_string().get(type) != simdjson::SUCCESS) return feed_error::unexpected_shape;
       } else if (key == "change_id") {
         change_id_tok = raw_of(v);
       } else if (key == "prev_change_id") {

@@ -126,55 +126,78 @@ namespace detail {
   return true;
 }
 
-// parse_plain_digits for a token of at most 8 characters with 8 readable
-// bytes at its start (a padded parser buffer): the characters are read as
-// one little-endian word, checked for digits and one '.' at once, and
-// combined in three multiplies — no per-digit loop. False (outputs left
-// alone) for anything else, including a sign: callers fall back.
-[[nodiscard]] inline bool parse_word_digits(std::string_view text, std::int64_t& mantissa_out,
-                                            std::int32_t& scale_out) noexcept {
-  static_assert(std::endian::native == std::endian::little);
-  const std::size_t n = text.size();
-  if (n == 0 || n > 8) return false;
+// ---- digits a word at a time, for padded parser buffers ------------------
+// A feed parser's input buffer is padded (simdjson needs 64 bytes), so a
+// number token in it may be loaded 8 bytes at a time past its end. Its
+// characters are then checked for digits and combined in three multiplies,
+// with no per-digit loop or branch. Little-endian hosts (x86) only.
+static_assert(std::endian::native == std::endian::little);
+
+// The 8 bytes at `p` with '0'..'9' mapped to 0..9 (anything else > 9), and a
+// mask with the high bit set in each byte that is not a digit.
+struct digit_word {
+  std::uint64_t values;
+  std::uint64_t not_digit;
+};
+[[nodiscard]] inline digit_word load_digit_word(const char* p) noexcept {
   std::uint64_t word;
-  std::memcpy(&word, text.data(), sizeof(word));
-  const std::uint64_t x = word ^ 0x3030303030303030ull;  // '0'..'9' → 0..9, anything else > 9
-  // High bit set in each byte that is not a digit (no carries between bytes).
-  const std::uint64_t not_digit = (((x & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+  std::memcpy(&word, p, sizeof(word));
+  const std::uint64_t x = word ^ 0x3030303030303030ull;
+  // No carries between bytes: each byte's high bit is cleared before the add.
+  return {x, (((x & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | x) & 0x8080808080808080ull};
+}
+
+// The value of 8 digit values packed in the top bytes of `v` (first digit
+// lowest), as a number with the first digit most significant.
+[[nodiscard]] constexpr std::uint64_t combine_digits(std::uint64_t v) noexcept {
+  v = (v * 10 + (v >> 8)) & 0x00ff00ff00ff00ffull;
+  v = (v * 100 + (v >> 16)) & 0x0000ffff0000ffffull;
+  return (v * 10000 + (v >> 32)) & 0x00000000ffffffffull;
+}
+
+// 1 to 8 digits at `p` (8 bytes readable) as a number; false if any of the
+// n characters is not a digit.
+[[nodiscard]] inline bool parse_word_uint8(const char* p, std::size_t n, std::uint64_t& out) noexcept {
+  const digit_word w = load_digit_word(p);
   const auto unused = static_cast<unsigned>(8 * (8 - n));  // bits past the token
-  const std::uint64_t inside = not_digit << unused;      // the token's non-digits, moved to the top
-  std::uint64_t digits;
-  std::int32_t scale = 0;
-  if (inside == 0) {
-    digits = x << unused;
-  } else {
-    // Exactly one non-digit, a '.' with digits on its left.
-    const auto dot = static_cast<unsigned>(std::countr_zero(not_digit)) >> 3;
-    if ((inside & (inside - 1)) != 0 || dot == 0 || text[dot] != '.') return false;
-    const std::uint64_t below = (std::uint64_t{1} << (8 * dot)) - 1;
-    digits = ((x & below) | ((x >> 8) & ~below)) << (unused + 8);  // the dot taken out
-    scale = static_cast<std::int32_t>(n - 1 - dot);
-  }
-  // Digits sit in the top bytes, first digit lowest: combine pairs, quads, octet.
-  digits = (digits * 10 + (digits >> 8)) & 0x00ff00ff00ff00ffull;
-  digits = (digits * 100 + (digits >> 16)) & 0x0000ffff0000ffffull;
-  digits = (digits * 10000 + (digits >> 32)) & 0x00000000ffffffffull;
-  mantissa_out = static_cast<std::int64_t>(digits);
-  scale_out = scale;
+  if ((w.not_digit << unused) != 0) return false;
+  out = combine_digits(w.values << unused);
   return true;
 }
 
-// An unsigned integer token of 1 to 16 digits, with 8 readable bytes past
-// its end (a padded parser buffer), read as two words. False otherwise.
+// parse_plain_digits for a token of 1 to 8 characters inside a padded
+// buffer: digits with at most one '.' (digits on its left). False (outputs
+// left alone) for anything else, including a sign: callers fall back.
+[[nodiscard]] inline bool parse_word_digits(std::string_view text, std::int64_t& mantissa_out,
+                                            std::int32_t& scale_out) noexcept {
+  const std::size_t n = text.size();
+  if (n == 0 || n > 8) return false;
+  const digit_word w = load_digit_word(text.data());
+  const auto unused = static_cast<unsigned>(8 * (8 - n));
+  const std::uint64_t inside = w.not_digit << unused;  // the token's non-digits, moved to the top
+  if (inside == 0) {
+    mantissa_out = static_cast<std::int64_t>(combine_digits(w.values << unused));
+    scale_out = 0;
+    return true;
+  }
+  const auto dot = static_cast<unsigned>(std::countr_zero(w.not_digit)) >> 3;
+  if ((inside & (inside - 1)) != 0 || dot == 0 || text[dot] != '.') return false;
+  const std::uint64_t below = (std::uint64_t{1} << (8 * dot)) - 1;
+  const std::uint64_t digits = (w.values & below) | ((w.values >> 8) & ~below);  // the dot taken out
+  mantissa_out = static_cast<std::int64_t>(combine_digits(digits << (unused + 8)));
+  scale_out = static_cast<std::int32_t>(n - 1 - dot);
+  return true;
+}
+
+// An unsigned integer token of 1 to 16 digits inside a padded buffer, as two
+// words. False otherwise.
 [[nodiscard]] inline bool parse_word_uint(std::string_view text, std::uint64_t& out) noexcept {
   const std::size_t n = text.size();
   if (n == 0 || n > 16) return false;
-  std::int64_t high = 0, low = 0;
-  std::int32_t scale = 0;
-  const std::size_t split = n > 8 ? n - 8 : 0;  // the last 8 digits form the low word
-  if (split != 0 && (!parse_word_digits(text.substr(0, split), high, scale) || scale != 0)) return false;
-  if (!parse_word_digits(text.substr(split), low, scale) || scale != 0) return false;
-  out = static_cast<std::uint64_t>(high) * 100000000u + static_cast<std::uint64_t>(low);
+  if (n <= 8) return parse_word_uint8(text.data(), n, out);
+  std::uint64_t high = 0, low = 0;
+  if (!parse_word_uint8(text.data(), n - 8, high) || !parse_word_uint8(text.data() + n - 8, 8, low)) return false;
+  out = high * 100000000u + low;
   return true;
 }
 
