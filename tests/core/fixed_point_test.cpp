@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -175,6 +176,121 @@ TEST(fixed_point_text, unnormalised_plain_path_agrees_with_parse_decimal) {
       }
     }
   }
+}
+
+// to_units_padded reads short plain numbers as one word from a padded
+// buffer. Every shape, followed by digits (which must not be read as part of
+// the token) or by separators, agrees with to_units(text), errors included.
+TEST(fixed_point_text, padded_word_path_agrees_with_the_text_path) {
+  const char* texts[] = {"0", "7", "-7", "36779.0", "254870.0", "0.0001", ".5", "5.", "-", ".", "1234567.8",
+                         "12345678", "123456789", "1e5", "1.5e-3", "1..2", "12a", "0012.340", "-0.0", "+1",
+                         "1.05", "1.50", "99999999", "9.9999999", "0.000000", "3 ", " 3", "1,2", "\"1\""};
+  for (const char* inc_text : {"0.5", "0.0001", "10", "1", "2.5", "0.000000000000000001", "7"}) {
+    increment inc;
+    ASSERT_EQ(increment::parse(inc_text, inc), fp_error::ok);
+    for (const char* t : texts) {
+      for (const char* after : {"99999999", ",\"x\"]]}", "\0\0\0\0\0\0\0\0"}) {
+        std::string buffer = std::string(t) + std::string(after, 8);
+        const std::string_view token(buffer.data(), std::strlen(t));
+        for (auto mode : {rounding::exact, rounding::down, rounding::up, rounding::nearest, rounding::toward_zero}) {
+          std::int64_t a = -1, b = -1;
+          const fp_error ea = inc.to_units(token, mode, a);
+          const fp_error eb = inc.to_units_padded(token, mode, b);
+          ASSERT_EQ(ea, eb) << '"' << t << "\" / " << inc_text;
+          if (ea == fp_error::ok) {
+            EXPECT_EQ(a, b) << '"' << t << "\" / " << inc_text;
+          }
+        }
+      }
+    }
+  }
+}
+
+// Random tokens of 1..10 characters from digits and number punctuation, then
+// digits or separators in the padding: the word readers agree with the byte
+// loops, and never take the padding as part of a number.
+TEST(fixed_point_text, word_readers_agree_with_the_byte_loops) {
+  std::mt19937_64 rng(7);
+  const char punctuation[] = "0123456789.-e+ x";
+  char buffer[32];
+  for (int i = 0; i < 300000; ++i) {
+    const std::size_t n = 1 + rng() % 10;
+    for (std::size_t k = 0; k < n; ++k) {
+      buffer[k] = rng() % 4 != 0 ? static_cast<char>('0' + rng() % 10) : punctuation[rng() % 16];
+    }
+    for (std::size_t k = n; k < sizeof(buffer); ++k) buffer[k] = rng() % 2 != 0 ? static_cast<char>('0' + rng() % 10) : ',';
+    const std::string_view token(buffer, n);
+    std::int64_t word_mantissa = 0, loop_mantissa = 0;
+    std::int32_t word_scale = 0, loop_scale = 0;
+    if (detail::parse_word_digits(token, word_mantissa, word_scale)) {
+      ASSERT_TRUE(detail::parse_plain_digits(token, loop_mantissa, loop_scale)) << token;
+      ASSERT_EQ(word_mantissa, loop_mantissa) << token;
+      ASSERT_EQ(word_scale, loop_scale) << token;
+    }
+    bool all_digits = n <= 16;
+    std::uint64_t expected = 0;
+    for (const char c : token) {
+      all_digits = all_digits && c >= '0' && c <= '9';
+      expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    std::uint64_t value = 0;
+    ASSERT_EQ(detail::parse_word_uint(token, value), all_digits) << token;
+    if (all_digits) {
+      ASSERT_EQ(value, expected) << token;
+    }
+  }
+  // The longest integer the word reader takes, and one digit more.
+  std::uint64_t value = 0;
+  ASSERT_TRUE(detail::parse_word_uint("9999999999999999", value));
+  EXPECT_EQ(value, 9999999999999999u);
+  EXPECT_FALSE(detail::parse_word_uint("12345678901234567", value));
+  EXPECT_FALSE(detail::parse_word_uint("", value));
+}
+
+// On-grid values take the exact divisor (multiplication by the increment's
+// odd inverse); off-grid ones the general division. Against a 128-bit
+// reference, for increments with odd and even parts and values written with
+// up to 5 decimals.
+TEST(fixed_point, exact_division_agrees_with_a_wide_reference) {
+  std::mt19937_64 rng(11);
+  const decimal increments[] = {{5, 1}, {10, 0}, {1, 0}, {1, 4}, {25, 2}, {5, 4}, {3, 0}, {7, 3}, {100, 0}, {1, 9},
+                                {125, 3}, {96, 0}};
+  for (const decimal& step : increments) {
+    increment i;
+    ASSERT_EQ(increment::make(step, i), fp_error::ok);
+    for (int n = 0; n < 200000; ++n) {
+      decimal v{static_cast<std::int64_t>(rng() % 2000000000) - 1000000000, static_cast<std::int32_t>(rng() % 6)};
+      if (rng() % 2 == 0) {  // on the grid, written with 0..2 extra zeros
+        const int extra = static_cast<int>(rng() % 3);
+        int128_t m = (static_cast<int128_t>(rng() % 2000000) - 1000000) * step.mantissa;
+        for (int k = 0; k < extra; ++k) m *= 10;
+        v = decimal{static_cast<std::int64_t>(m), step.scale + extra};
+      }
+      int128_t numerator = v.mantissa, denominator = step.mantissa;
+      for (int k = step.scale; k < v.scale; ++k) denominator *= 10;
+      for (int k = v.scale; k < step.scale; ++k) numerator *= 10;
+      std::int64_t u = 0;
+      const fp_error e = i.to_units(v, rounding::exact, u);
+      if (numerator % denominator == 0) {
+        ASSERT_EQ(e, fp_error::ok) << v.mantissa << "e-" << v.scale;
+        ASSERT_EQ(u, static_cast<std::int64_t>(numerator / denominator)) << v.mantissa << "e-" << v.scale;
+      } else {
+        ASSERT_EQ(e, fp_error::inexact) << v.mantissa << "e-" << v.scale;
+      }
+    }
+  }
+  // Extremes: the most negative mantissa, and a divisor too large for ×10^3.
+  increment one;
+  ASSERT_EQ(increment::make(decimal{1, 0}, one), fp_error::ok);
+  std::int64_t u = 0;
+  ASSERT_EQ(one.to_units(decimal{INT64_MIN, 0}, rounding::exact, u), fp_error::ok);
+  EXPECT_EQ(u, INT64_MIN);
+  increment huge;
+  ASSERT_EQ(increment::make(decimal{INT64_MAX / 10, 0}, huge), fp_error::ok);
+  ASSERT_EQ(huge.to_units(decimal{INT64_MAX / 10, 0}, rounding::exact, u), fp_error::ok);
+  EXPECT_EQ(u, 1);
+  EXPECT_EQ(huge.to_units(decimal{(INT64_MAX / 10) * 10, 1}, rounding::exact, u), fp_error::ok);
+  EXPECT_EQ(u, 1);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Fuzz target: decimal text → decimal → units (every rounding mode, several
-// increments) → text. Never crashes, and the arithmetic stays consistent:
+// increments) → text; the padded word-at-a-time path against the text path. Never crashes, and the arithmetic stays consistent:
 // rounding brackets the exact quotient, and exact conversions round-trip.
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 #include "tickrail/core/fixed_point.hpp"
@@ -27,6 +28,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const tr::fp_error ea = parsed != tr::fp_error::ok ? parsed : half.to_units(d, tr::rounding::nearest, a);
     const tr::fp_error eb = half.to_units(text, tr::rounding::nearest, b);
     FUZZ_ASSERT(ea == eb && a == b);
+  }
+  if (size <= 32) {
+    // to_units_padded reads short tokens as one word from a padded buffer:
+    // digits in the padding must not leak in, and the results must agree
+    // with to_units(text) for every increment and mode, errors included.
+    char buffer[32 + 8];
+    std::memcpy(buffer, data, size);
+    std::memset(buffer + size, '9', 8);
+    const std::string_view token(buffer, size);
+    for (const char* inc_text : {"0.5", "10", "1", "0.0001", "7"}) {
+      tr::increment inc;
+      FUZZ_ASSERT(tr::increment::parse(inc_text, inc) == tr::fp_error::ok);
+      for (auto mode : {tr::rounding::exact, tr::rounding::nearest, tr::rounding::down}) {
+        std::int64_t a = 0, b = 0;
+        FUZZ_ASSERT(inc.to_units(token, mode, a) == inc.to_units_padded(token, mode, b) && a == b);
+      }
+    }
+    std::uint64_t word = 0;
+    if (tr::detail::parse_word_uint(token, word)) {
+      tr::decimal whole;
+      FUZZ_ASSERT(tr::parse_decimal(token, whole) == tr::fp_error::ok && whole.scale == 0 &&
+                  static_cast<std::uint64_t>(whole.mantissa) == word);
+    }
   }
   if (parsed != tr::fp_error::ok) return 0;
   FUZZ_ASSERT(d.scale >= 0 && d.scale <= tr::k_max_decimal_scale);
