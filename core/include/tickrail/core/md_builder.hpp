@@ -72,7 +72,7 @@ class md_builder {
                   sizeof(level_update) == offsetof(level_update, book_side) + 8);
     const std::uint64_t tail = static_cast<std::uint64_t>(static_cast<std::uint8_t>(book_side)) |
                                static_cast<std::uint64_t>(static_cast<std::uint8_t>(action)) << 8;
-    std::memcpy(&u.book_side, &tail, sizeof(tail));
+    std::memcpy(reinterpret_cast<unsigned char*>(&u) + offsetof(level_update, book_side), &tail, sizeof(tail));
     return true;
   }
   [[nodiscard]] bool add_trade(const trade_print& trade) noexcept {
