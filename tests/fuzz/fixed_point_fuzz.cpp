@@ -1,6 +1,7 @@
 // Fuzz target: decimal text → decimal → units (every rounding mode, several
-// increments) → text; the padded word-at-a-time path against the text path. Never crashes, and the arithmetic stays consistent:
-// rounding brackets the exact quotient, and exact conversions round-trip.
+// increments) → text, and the padded word-at-a-time path against the text
+// path. Never crashes, and the arithmetic stays consistent: rounding
+// brackets the exact quotient, and exact conversions round-trip.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
