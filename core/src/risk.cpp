@@ -15,13 +15,20 @@ constexpr std::int64_t k_ns_per_hour = 3'600'000'000'000LL;
 constexpr std::int64_t k_ns_per_day = 24 * k_ns_per_hour;
 constexpr std::int64_t k_nano = 1'000'000'000;  // one token of the order-rate bucket
 
-bool is_priced(order_type t) noexcept {
-  return t == order_type::limit || t == order_type::stop_limit || t == order_type::take_limit;
-}
-bool is_triggered(order_type t) noexcept {
-  return t == order_type::stop_limit || t == order_type::stop_market || t == order_type::take_limit ||
-         t == order_type::take_market;
-}
+// What an order type carries: a limit price, a trigger price. One table
+// load per question (values outside the enum carry neither).
+constexpr std::uint8_t k_priced = 1, k_triggered = 2;
+constexpr std::array<std::uint8_t, 256> k_type_bits = [] {
+  std::array<std::uint8_t, 256> bits{};
+  bits[static_cast<std::size_t>(order_type::limit)] = k_priced;
+  bits[static_cast<std::size_t>(order_type::stop_limit)] = k_priced | k_triggered;
+  bits[static_cast<std::size_t>(order_type::take_limit)] = k_priced | k_triggered;
+  bits[static_cast<std::size_t>(order_type::stop_market)] = k_triggered;
+  bits[static_cast<std::size_t>(order_type::take_market)] = k_triggered;
+  return bits;
+}();
+bool is_priced(order_type t) noexcept { return (k_type_bits[static_cast<std::uint8_t>(t)] & k_priced) != 0; }
+bool is_triggered(order_type t) noexcept { return (k_type_bits[static_cast<std::uint8_t>(t)] & k_triggered) != 0; }
 
 // The first daily reset strictly after `utc_ns`.
 std::int64_t next_reset_after(std::int64_t utc_ns, std::int32_t hour) noexcept {
@@ -125,7 +132,9 @@ risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* l
       limits_(limits),
       metrics_(std::make_unique<risk_metrics>()),
       inst_(catalog.size()),
+      breakers_(catalog.size()),
       pool_(order_capacity),
+      venue_ids_(order_capacity),
       orders_(order_capacity),
       last_id_(std::size_t{1} << 16, 0),
       runaway_times_(risk_limits::k_max_runaway_orders, 0) {
@@ -137,7 +146,7 @@ risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* l
   kill_cause_ = restored.killed ? restored.cause : kill_cause::none;
   killed_utc_ns_ = restored.killed_utc_ns;
   for (std::size_t v = 0; v < k_venue_count; ++v) venues_[v].hwm_e8 = restored.hwm_equity_e8[v];
-  for (std::size_t i = 0; i < inst_.size(); ++i) inst_[i].stepped = !catalog[static_cast<instrument_id>(i)].tick_steps.empty();
+  apply_limits();
   publish_status();
 }
 
@@ -158,10 +167,30 @@ void risk_engine::set_limits(const risk_limits* limits) noexcept {
   TR_DCHECK(limits != nullptr, "null limits");
   if (limits == nullptr) return;
   limits_ = limits;
-  for (std::size_t i = 0; i < inst_.size(); ++i) update_band(static_cast<instrument_id>(i));
+  apply_limits();
   risk_record r{};
   r.local_ns = now_local_ns_;
   emit(risk_record_kind::limits_reloaded, r);
+}
+
+void risk_engine::apply_limits() noexcept {
+  for (std::size_t v = 0; v < k_venue_count; ++v) {
+    const venue_rate_limit& rate = limits_->rates[v];
+    venue_state& vs = venues_[v];
+    vs.rate = std::clamp<std::int64_t>(rate.orders_per_second, 0, 1'000'000);  // as validated
+    vs.capacity_nano = vs.rate == 0 ? 0 : std::clamp<std::int64_t>(rate.burst, 0, 1'000'000) * k_nano;
+    vs.fill_ns = vs.rate == 0 ? 0 : (vs.capacity_nano + vs.rate - 1) / vs.rate;
+  }
+  for (std::size_t i = 0; i < inst_.size(); ++i) {
+    const auto id = static_cast<instrument_id>(i);
+    instrument_state& st = inst_[i];
+    const instrument_limits& lim = limits_->of(id);
+    st.lim = lim.configured ? &lim : nullptr;
+    st.inst = &catalog_[id];
+    st.venue = static_cast<std::uint8_t>(st.inst->where);
+    st.stepped = !st.inst->tick_steps.empty();
+    update_band(id);
+  }
 }
 
 // ---- the input stream ------------------------------------------------------------
@@ -220,6 +249,7 @@ void risk_engine::advance_time(const event_header& h) noexcept {
   if (now_utc_ns_ < next_reset_utc_ns_) return;
   next_reset_utc_ns_ = next_reset_after(now_utc_ns_, limits_->daily_reset_hour_utc);
   daily_loss_breached_ = false;
+  publish_status();
   for (std::size_t v = 0; v < k_venue_count; ++v) {
     venue_state& vs = venues_[v];
     if (!vs.have_equity) continue;
@@ -240,30 +270,32 @@ void risk_engine::advance_time(const event_header& h) noexcept {
 // instructions per order than five calls with their saved registers).
 [[gnu::flatten]] risk_reason risk_engine::check_place(const event& ev, order_request& out) noexcept {
   const order_intent& in = ev.intent;
-  if (killed_) return risk_reason::kill_switch;
-  if (state_ == trading_state::halted) return risk_reason::halted;
+  if (!side_open_[idx(in.order_side)]) {
+    if (killed_) return risk_reason::kill_switch;
+    if (state_ == trading_state::halted) return risk_reason::halted;
+  }
   if (in.instrument >= inst_.size()) return risk_reason::unknown_instrument;
-  const instrument_limits& lim = limits_->of(in.instrument);
-  if (!lim.configured) return risk_reason::unknown_instrument;
+  const instrument_state& st = inst_[in.instrument];
+  if (st.lim == nullptr) return risk_reason::unknown_instrument;
   if (in.qty_lots <= 0) return risk_reason::invalid_quantity;
   if (is_priced(in.type) && in.price_ticks <= 0) return risk_reason::invalid_price;
   if (is_triggered(in.type) && in.trigger_price_ticks <= 0) return risk_reason::invalid_price;
-  const instrument& inst = catalog_[in.instrument];
 
   ticks price = in.price_ticks;
   ticks track_price = 0;
-  if (const risk_reason r = check_new_risk(in, lim, inst, price, track_price, 0); r != risk_reason::accepted) return r;
+  if (const risk_reason r = check_new_risk(in, st, price, track_price, 0); r != risk_reason::accepted) return r;
 
   if (in.cl_ord_id == 0 || bot_of(in.cl_ord_id) != in.bot) return risk_reason::invalid_client_id;
-  if (in.cl_ord_id <= last_id_[in.bot]) return risk_reason::duplicate_client_id;
+  client_order_id& last_id = last_id_[in.bot];
+  if (in.cl_ord_id <= last_id) return risk_reason::duplicate_client_id;
   if (free_.empty() || orders_.full()) return risk_reason::capacity;
-  if (!take_token(inst)) return risk_reason::rate_limited;
+  if (!take_token(st.venue)) return risk_reason::rate_limited;
   if (runaway_trips()) return risk_reason::runaway;
 
   (void)track(in, track_price, order_state::pending_new);
-  last_id_[in.bot] = in.cl_ord_id;
+  last_id = in.cl_ord_id;
   out.intent = in;
-  out.intent.price_ticks = is_priced(in.type) ? price : in.price_ticks;
+  out.intent.price_ticks = price;  // rounded to the tick step, or as given
   std::memset(out.venue_order_id, 0, sizeof(out.venue_order_id));
   metrics_->decisions[static_cast<std::size_t>(risk_reason::accepted)].add();
   return risk_reason::accepted;
@@ -279,19 +311,17 @@ risk_reason risk_engine::check_replace(const event& ev, order_request& out) noex
   if (o.instrument != in.instrument || o.order_side != in.order_side || o.state == order_state::pending_cancel) {
     return risk_reason::unknown_order;
   }
-  const instrument_limits& lim = limits_->of(in.instrument);
-  if (!lim.configured) return risk_reason::unknown_instrument;
+  const instrument_state& st = inst_[in.instrument];
+  if (st.lim == nullptr) return risk_reason::unknown_instrument;
   if (in.qty_lots <= 0) return risk_reason::invalid_quantity;
   if (!is_priced(in.type) || in.price_ticks <= 0) return risk_reason::invalid_price;
-  const instrument& inst = catalog_[in.instrument];
 
   ticks price = in.price_ticks;
   ticks track_price = 0;
-  if (const risk_reason r = check_new_risk(in, lim, inst, price, track_price, o.remaining_lots);
-      r != risk_reason::accepted) {
+  if (const risk_reason r = check_new_risk(in, st, price, track_price, o.remaining_lots); r != risk_reason::accepted) {
     return r;
   }
-  if (!take_token(inst)) return risk_reason::rate_limited;
+  if (!take_token(st.venue)) return risk_reason::rate_limited;
   if (runaway_trips()) return risk_reason::runaway;
 
   // Until the venue confirms the edit, either version may fill: keep the
@@ -303,7 +333,7 @@ risk_reason risk_engine::check_replace(const event& ev, order_request& out) noex
   if (old_price != price) refresh_best(o.instrument, o.order_side);
   out.intent = in;
   out.intent.price_ticks = price;
-  std::memcpy(out.venue_order_id, o.venue_order_id, sizeof(out.venue_order_id));
+  std::memcpy(out.venue_order_id, venue_ids_[index].data(), sizeof(out.venue_order_id));
   metrics_->decisions[static_cast<std::size_t>(risk_reason::accepted)].add();
   return risk_reason::accepted;
 }
@@ -314,36 +344,38 @@ risk_reason risk_engine::check_cancel(const event& ev, order_request& out) noexc
   if (in.kind == intent_kind::cancel) {
     const std::uint32_t index = orders_.find(in.cl_ord_id);
     if (index == id_table::k_absent) return risk_reason::unknown_order;
-    tracked_order& o = pool_[index];
-    o.state = order_state::pending_cancel;
-    std::memcpy(out.venue_order_id, o.venue_order_id, sizeof(out.venue_order_id));
+    pool_[index].state = order_state::pending_cancel;
+    std::memcpy(out.venue_order_id, venue_ids_[index].data(), sizeof(out.venue_order_id));
   }
   out.intent = in;
   metrics_->cancels_passed.add();
   return risk_reason::accepted;
 }
 
-risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument_limits& lim, const instrument& inst,
-                                        ticks& price, ticks& track_price, lots replaced_lots) noexcept {
-  if (in.qty_lots < inst.min_qty_lots) return risk_reason::below_min_qty;
+risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument_state& st, ticks& price,
+                                        ticks& track_price, lots replaced_lots) noexcept {
+  const instrument_limits& lim = *st.lim;
+  if (in.qty_lots < st.inst->min_qty_lots) return risk_reason::below_min_qty;
   if (in.qty_lots > lim.max_order_qty_lots) return risk_reason::max_order_qty;
-  if (gates(effective_regime(), in.order_side)) return risk_reason::regime_gated;
 
-  const instrument_state& st = inst_[in.instrument];
   const std::size_t s = idx(in.order_side);
   const bool buy = in.order_side == side::buy;
   const lots same_side_resting = st.resting[s] - replaced_lots;
   const bool reduce_flag = (in.flags & k_order_reduce_only) != 0;
-  if (state_ == trading_state::reducing || daily_loss_breached_ || reduce_flag) {
-    const lots room = buy ? -st.position : st.position;  // what may be bought back / sold off
-    if (room <= 0 || same_side_resting + in.qty_lots > room) {
-      return state_ != trading_state::reducing && !reduce_flag ? risk_reason::daily_loss : risk_reason::reduce_only;
+  if (!side_open_[s] || reduce_flag) {
+    if (gates(effective_regime(), in.order_side)) return risk_reason::regime_gated;
+    if (state_ == trading_state::reducing || daily_loss_breached_ || reduce_flag) {
+      const lots room = buy ? -st.position : st.position;  // what may be bought back / sold off
+      if (room <= 0 || same_side_resting + in.qty_lots > room) {
+        return state_ != trading_state::reducing && !reduce_flag ? risk_reason::daily_loss : risk_reason::reduce_only;
+      }
     }
   }
 
   const bool priced = is_priced(in.type);
   if (priced && st.stepped) {
     ticks snapped = 0;
+    const instrument& inst = *st.inst;
     if (inst.quantize_price(price, rounding::exact, snapped) != fp_error::ok) {
       if (limits_->off_tick == off_tick_policy::reject) return risk_reason::off_tick;
       // Round to the passive side: a buy never pays more, a sell never gets less.
@@ -358,14 +390,13 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
   const auto collared = [&](ticks p) { return p >= st.band_lo && p <= st.band_hi; };
   if (priced && !collared(price)) return risk_reason::price_collar;
   if (is_triggered(in.type) && !collared(in.trigger_price_ticks)) return risk_reason::price_collar;
-  const bool have_mid = st.book_valid;
 
   // What the order would trade at: its limit, its trigger, or the far touch.
   ticks notional_price = price;
   if (!priced) {
     if (is_triggered(in.type)) {
       notional_price = in.trigger_price_ticks;
-    } else if (have_mid) {
+    } else if (st.book_valid) {
       notional_price = buy ? st.ask : st.bid;
     } else {
       notional_price = st.mark;
@@ -395,37 +426,28 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
     if (orders_.size() + 1 > limits_->max_open_orders) return risk_reason::max_open_orders;
   }
 
+  // Self-trade: a buy at or above our lowest resting sell, a sell at or
+  // below our highest resting buy (a market order crosses either).
   const std::size_t other = 1 - s;
   if (st.resting_count[other] > 0) {
-    const bool crosses = !priced ||
-                         (buy ? price >= st.best_resting_sell : price <= st.best_resting_buy);
-    if (crosses) return risk_reason::self_trade;
+    const ticks opposite = st.best_resting[other];
+    if (!priced || (buy ? price >= opposite : price <= opposite)) return risk_reason::self_trade;
   }
   return risk_reason::accepted;
 }
 
-bool risk_engine::take_token(const instrument& inst) noexcept {
-  const venue_rate_limit& rate = limits_->rates[static_cast<std::size_t>(inst.where)];
-  if (rate.orders_per_second <= 0) return true;
-  venue_state& vs = venues_[static_cast<std::size_t>(inst.where)];
-  const std::int64_t capacity = rate.burst * k_nano;
-  if (!vs.bucket_started) {
-    vs.bucket_started = true;
-    vs.tokens_nano = capacity;
-    vs.tokens_at_ns = now_local_ns_;
-  }
+bool risk_engine::take_token(std::size_t venue) noexcept {
+  venue_state& vs = venues_[venue];
+  if (vs.rate == 0) return true;
+  // elapsed ns × orders/s = nano-tokens. Below fill_ns the product stays
+  // under the capacity (≤ 1e15), so it cannot overflow; the cap applies
+  // here, so a burst lowered by a reload takes effect at the next order.
   const std::int64_t elapsed = now_local_ns_ - vs.tokens_at_ns;
-  if (elapsed > 0) {
-    // elapsed ns × orders/s = nano-tokens. Past 1000 s any bucket is full
-    // (burst ≤ 1e6 tokens at ≥ 1 order/s), and below it the product fits
-    // (1e12 × 1e6): no division on this path.
-    constexpr std::int64_t k_refill_cap_ns = 1'000'000'000'000;
-    vs.tokens_nano = elapsed >= k_refill_cap_ns ? capacity : vs.tokens_nano + elapsed * rate.orders_per_second;
-    vs.tokens_at_ns = now_local_ns_;
-  }
-  vs.tokens_nano = std::min(vs.tokens_nano, capacity);  // burst lowered by a reload
-  if (vs.tokens_nano < k_nano) return false;
-  vs.tokens_nano -= k_nano;
+  const std::int64_t tokens =
+      elapsed >= vs.fill_ns ? vs.capacity_nano : std::min(vs.tokens_nano + elapsed * vs.rate, vs.capacity_nano);
+  if (tokens < k_nano) return false;
+  vs.tokens_nano = tokens - k_nano;
+  vs.tokens_at_ns = now_local_ns_;
   return true;
 }
 
@@ -448,34 +470,32 @@ bool risk_engine::runaway_trips() noexcept {
 std::uint32_t risk_engine::track(const order_intent& in, ticks price_ticks, order_state state) noexcept {
   const std::uint32_t index = free_.back();
   free_.pop_back();
+  instrument_state& st = inst_[in.instrument];
+  const std::size_t s = idx(in.order_side);
   tracked_order& o = pool_[index];
   o.cl_ord_id = in.cl_ord_id;
   o.price_ticks = price_ticks;
   o.amount_lots = in.qty_lots;
-  o.remaining_lots = 0;
+  o.remaining_lots = in.qty_lots;
   o.fills_lots = 0;
   o.prev = k_nil;
+  o.next = st.head;
   o.instrument = in.instrument;
   o.order_side = in.order_side;
   o.state = state;
-  o.venue_order_id[0] = '\0';  // set from the venue's acknowledgement
-  instrument_state& st = inst_[in.instrument];
-  o.next = st.head;
   if (st.head != k_nil) pool_[st.head].prev = index;
   st.head = index;
-  const std::size_t s = idx(in.order_side);
+  st.resting[s] += in.qty_lots;
+  ticks& best = st.best_resting[s];
   if (st.resting_count[s] == 0) {
-    (s == 0 ? st.best_resting_buy : st.best_resting_sell) = price_ticks;
-  } else if (s == 0) {
-    st.best_resting_buy = std::max(st.best_resting_buy, price_ticks);
+    best = price_ticks;
   } else {
-    st.best_resting_sell = std::min(st.best_resting_sell, price_ticks);
+    best = s == idx(side::buy) ? std::max(best, price_ticks) : std::min(best, price_ticks);
   }
   ++st.resting_count[s];
   ++st.open_orders;
-  metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size() + 1), std::memory_order_relaxed);
-  set_remaining(o, in.qty_lots);
   (void)orders_.insert(in.cl_ord_id, index);
+  metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
   return index;
 }
 
@@ -490,10 +510,11 @@ void risk_engine::untrack(std::uint32_t index) noexcept {
   --st.open_orders;
   orders_.erase(o.cl_ord_id);
   metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
-  const bool was_best = o.price_ticks == (s == 0 ? st.best_resting_buy : st.best_resting_sell);
+  const bool was_best = o.price_ticks == st.best_resting[s];
   const side order_side = o.order_side;
   const instrument_id id = o.instrument;
   o.cl_ord_id = 0;
+  venue_ids_[index][0] = '\0';  // the next order's is set from its acknowledgement
   free_.push_back(index);
   if (was_best) refresh_best(id, order_side);
 }
@@ -513,7 +534,7 @@ void risk_engine::refresh_best(instrument_id id, side s) noexcept {
     best = first ? o.price_ticks : (s == side::buy ? std::max(best, o.price_ticks) : std::min(best, o.price_ticks));
     first = false;
   }
-  (s == side::buy ? st.best_resting_buy : st.best_resting_sell) = best;
+  st.best_resting[idx(s)] = best;
 }
 
 void risk_engine::note_id(client_order_id id) noexcept {

@@ -103,7 +103,7 @@ void risk_engine::on_exec(const event& ev) noexcept {
         pool_[index].fills_lots = x.filled_lots;
       }
       tracked_order& o = pool_[index];
-      std::memcpy(o.venue_order_id, x.venue_order_id, sizeof(o.venue_order_id));
+      std::memcpy(venue_ids_[index].data(), x.venue_order_id, sizeof(x.venue_order_id));
       if (is_terminal(x.state)) {
         untrack(index);
         return;
@@ -159,6 +159,7 @@ void risk_engine::on_equity(std::uint8_t venue_index, std::int64_t equity_e8) no
   const std::int64_t limit = limits_->daily_loss_limit_e8;
   if (!daily_loss_breached_ && limit > 0 && static_cast<int128_t>(vs.day_start_e8) - equity_e8 >= limit) {
     daily_loss_breached_ = true;
+    publish_status();
     r.value0 = vs.day_start_e8;
     r.value1 = equity_e8;
     emit(risk_record_kind::daily_loss, r);
@@ -281,10 +282,10 @@ void risk_engine::update_band(instrument_id id) noexcept {
 void risk_engine::on_mid(instrument_id id, ticks mid) noexcept {
   const instrument_limits& lim = limits_->of(id);
   if (lim.breaker_drop_ppm <= 0 || lim.breaker_window_ns <= 0) return;
-  instrument_state& st = inst_[id];
+  breaker_window& window = breakers_[id];
   const std::int64_t bucket_ns = std::max<std::int64_t>(lim.breaker_window_ns / k_breaker_buckets, 1);
   const std::int64_t epoch = now_local_ns_ / bucket_ns;
-  breaker_bucket& b = st.breaker[static_cast<std::size_t>(epoch % k_breaker_buckets)];
+  breaker_bucket& b = window[static_cast<std::size_t>(epoch % k_breaker_buckets)];
   if (b.epoch != epoch) {
     b.epoch = epoch;
     b.high = mid;
@@ -292,7 +293,7 @@ void risk_engine::on_mid(instrument_id id, ticks mid) noexcept {
     b.high = std::max(b.high, mid);
   }
   ticks high = mid;
-  for (const breaker_bucket& x : st.breaker) {
+  for (const breaker_bucket& x : window) {
     if (x.epoch > epoch - static_cast<std::int64_t>(k_breaker_buckets)) high = std::max(high, x.high);
   }
   if (breaker_tripped_ || high <= mid) return;
@@ -357,6 +358,9 @@ void risk_engine::publish_status() noexcept {
   metrics_->killed.store(killed_ ? 1 : 0, std::memory_order_relaxed);
   metrics_->regime.store(static_cast<std::uint8_t>(effective_regime()), std::memory_order_relaxed);
   metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
+  const regime r = effective_regime();
+  const bool open = !killed_ && state_ == trading_state::active && !daily_loss_breached_;
+  for (const side s : {side::buy, side::sell}) side_open_[idx(s)] = open && !gates(r, s);
 }
 
 void risk_engine::fill_cancel_all(order_request& out, sequence_t trigger) noexcept {

@@ -220,6 +220,7 @@ TEST_F(risk_test, order_rate_bucket_refills_with_time_and_exempts_cancels) {
   limits_.rates[0] = {5, 10};  // Deribit: 5 orders/s, burst 10
   limits_.max_open_orders = 20;
   limits_.instruments[k_perp].max_open_orders = 20;
+  engine_->set_limits(&limits_);  // the bucket's rate and burst are taken when limits are set
   with_references();
   std::uint64_t id = 1;
   for (int i = 0; i < 10; ++i) ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900 + i, id++, 1000)), risk_reason::accepted);
@@ -231,6 +232,53 @@ TEST_F(risk_test, order_rate_bucket_refills_with_time_and_exempts_cancels) {
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99913, id++, 1000 + 200'000'000)), risk_reason::rate_limited);
   // Binance has no bucket configured.
   EXPECT_EQ(submit(place(k_linear, side::buy, 2, 599000, id++, 1000 + 200'000'000)), risk_reason::accepted);
+}
+
+TEST_F(risk_test, order_rate_bucket_refill_is_exact_over_long_gaps_and_follows_reloads) {
+  // 1 order/s with a burst of 5000: a long idle refills at the rate, not to
+  // the burst at once.
+  limits_.rates[0] = {1, 5000};
+  limits_.max_open_orders = 65536;
+  limits_.instruments[k_perp].max_open_orders = 65536;
+  limits_.instruments[k_perp].max_position_lots = 1'000'000'000;
+  limits_.runaway_max_orders = 65536;
+  restart({});  // the engine's order table holds 64; cancels below keep it under
+  with_references();
+  std::uint64_t id = 1;
+  const auto burst_until_limited = [&](std::int64_t ts) {
+    int passed = 0;
+    for (;;) {
+      const std::uint64_t cl = id++;
+      if (submit(place(k_perp, side::buy, 1, 99900, cl, ts)) != risk_reason::accepted) return passed;
+      ++passed;
+      feed(order_update(k_perp, cl, side::buy, core::order_state::cancelled, 1, 0, 99900, ts));
+    }
+  };
+  EXPECT_EQ(burst_until_limited(1000), 5000);
+  // 1000 s later: exactly 1000 tokens.
+  EXPECT_EQ(burst_until_limited(1000 + 1'000'000'000'000), 1000);
+  // A gap far beyond the fill time: full again, without overflow.
+  EXPECT_EQ(burst_until_limited(std::int64_t{1} << 61), 5000);
+  // A burst lowered by a reload caps the bucket from the next order on.
+  core::risk_limits lowered = limits_;
+  lowered.rates[0] = {1, 3};
+  engine_->set_limits(&lowered);
+  EXPECT_EQ(burst_until_limited((std::int64_t{1} << 61) + 10'000'000'000'000), 3);
+}
+
+TEST_F(risk_test, a_reused_order_slot_does_not_carry_the_previous_venue_order_id) {
+  with_references();
+  ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900, 1)), risk_reason::accepted);
+  feed(order_update(k_perp, 1, side::buy, core::order_state::open, 1, 0, 99900));
+  ASSERT_EQ(submit(cancel(k_perp, 1)), risk_reason::accepted);
+  EXPECT_STREQ(out_.venue_order_id, "V1");
+  feed(order_update(k_perp, 1, side::buy, core::order_state::cancelled, 1, 0, 99900));
+  // The next order takes the freed slot; before its acknowledgement it has
+  // no venue id, so a cancel goes by label.
+  ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900, 2)), risk_reason::accepted);
+  ASSERT_EQ(submit(cancel(k_perp, 2)), risk_reason::accepted);
+  EXPECT_STREQ(out_.venue_order_id, "");
+  EXPECT_EQ(out_.intent.cl_ord_id, 2u);
 }
 
 TEST_F(risk_test, regime_gates_sides_and_zero_is_never_ungated) {

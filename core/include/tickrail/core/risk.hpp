@@ -242,7 +242,10 @@ class risk_engine {
   [[nodiscard]] const risk_metrics& metrics() const noexcept { return *metrics_; }
 
  private:
-  struct tracked_order {
+  // One cache line per order: what the checks and the cancel path read.
+  // The venue's order id (written on acknowledgement, read for cancels and
+  // edits) lives beside it in venue_ids_.
+  struct alignas(cache_line) tracked_order {
     client_order_id cl_ord_id = 0;
     ticks price_ticks = 0;
     lots amount_lots = 0;     // order amount as last known
@@ -252,35 +255,44 @@ class risk_engine {
     instrument_id instrument = no_instrument;
     side order_side = side::buy;
     order_state state = order_state::pending_new;
-    char venue_order_id[k_venue_order_id_size] = {};
   };
+  static_assert(sizeof(tracked_order) == cache_line);
+  using venue_order_id_text = std::array<char, k_venue_order_id_size>;
   static constexpr std::uint32_t k_nil = 0xFFFF'FFFFu;
+
+  // Per instrument, hot fields first: what a new order reads lies in the
+  // first two cache lines — the limits and catalog entry it is checked
+  // against (lim is null when the instrument has no [risk.instruments]
+  // table: orders are refused), position, resting orders and the collar band.
+  struct alignas(cache_line) instrument_state {
+    const instrument_limits* lim = nullptr;
+    const instrument* inst = nullptr;
+    lots position = 0;
+    std::array<lots, 2> resting{};
+    // Prices that pass the collar against mid and mark, recomputed when a
+    // reference or the limits change, so an order pays two compares.
+    ticks band_lo = 0, band_hi = 0;
+    bool have_band = false;  // a reference price exists
+    bool stepped = false;    // the instrument's tick size steps with price
+    bool book_valid = false;
+    bool have_mark = false;
+    std::uint8_t venue = 0;  // the catalog entry's, as an index
+    std::uint32_t open_orders = 0;
+    std::array<std::uint32_t, 2> resting_count{};
+    std::uint32_t head = k_nil;
+    // [buy] the highest resting buy, [sell] the lowest resting sell; valid
+    // while resting_count of that side is not 0.
+    std::array<ticks, 2> best_resting{};
+    ticks bid = 0, ask = 0, mark = 0;
+    std::uint8_t funding_level = 0;  // 0 normal, 1 warn, 2 extreme
+  };
 
   struct breaker_bucket {
     std::int64_t epoch = -1;  // local_ns / bucket length
     ticks high = 0;
   };
   static constexpr std::size_t k_breaker_buckets = 32;
-
-  struct instrument_state {
-    lots position = 0;
-    std::array<lots, 2> resting{};
-    std::array<std::uint32_t, 2> resting_count{};
-    std::uint32_t open_orders = 0;
-    std::uint32_t head = k_nil;
-    ticks best_resting_buy = 0;   // highest resting buy; valid when resting_count[buy] > 0
-    ticks best_resting_sell = 0;  // lowest resting sell
-    ticks bid = 0, ask = 0, mark = 0;
-    bool book_valid = false;
-    bool have_mark = false;
-    bool stepped = false;   // the instrument's tick size steps with price
-    bool have_band = false;  // a reference price exists
-    // Prices that pass the collar against mid and mark, recomputed when a
-    // reference or the limits change, so an order pays two compares.
-    ticks band_lo = 0, band_hi = 0;
-    std::uint8_t funding_level = 0;  // 0 normal, 1 warn, 2 extreme
-    std::array<breaker_bucket, k_breaker_buckets> breaker{};
-  };
+  using breaker_window = std::array<breaker_bucket, k_breaker_buckets>;
 
   struct venue_state {
     std::int64_t equity_e8 = 0;
@@ -288,9 +300,15 @@ class risk_engine {
     std::int64_t day_start_e8 = 0;
     bool have_equity = false;
     bool have_day_start = false;
-    std::int64_t tokens_nano = 0;  // order-rate bucket, tokens × 1e9
+    // Order-rate bucket: tokens × 1e9 at tokens_at_ns. Starts above any
+    // burst, so the first order finds it full.
+    std::int64_t tokens_nano = INT64_MAX / 2;
     std::int64_t tokens_at_ns = 0;
-    bool bucket_started = false;
+    // From the venue's rate limit (apply_limits): orders per second (0 = no
+    // bucket), the burst × 1e9, and how long an empty bucket takes to fill.
+    std::int64_t rate = 0;
+    std::int64_t capacity_nano = 0;
+    std::int64_t fill_ns = 0;
   };
 
   static constexpr std::size_t idx(side s) noexcept { return static_cast<std::size_t>(s); }
@@ -302,9 +320,9 @@ class risk_engine {
   // step; `track_price` is the price the order is tracked at (the notional
   // reference for market orders). `replaced_lots` is the resting quantity of
   // the order a replace supersedes (0 for a new order).
-  risk_reason check_new_risk(const order_intent& in, const instrument_limits& lim, const instrument& inst,
-                             ticks& price_ticks, ticks& track_price, lots replaced_lots) noexcept;
-  bool take_token(const instrument& inst) noexcept;
+  risk_reason check_new_risk(const order_intent& in, const instrument_state& st, ticks& price_ticks,
+                             ticks& track_price, lots replaced_lots) noexcept;
+  bool take_token(std::size_t venue) noexcept;
   bool runaway_trips() noexcept;
 
   void on_exec(const event& ev) noexcept;
@@ -320,7 +338,12 @@ class risk_engine {
   void halt(halt_cause cause, std::int64_t count) noexcept;
   void note_divergence() noexcept;
   void set_state(trading_state s) noexcept;
+  // Publishes the status to the metrics and recomputes side_open_; called
+  // on every change of kill, trading state, regime, breaker or daily loss.
   void publish_status() noexcept;
+  // Points each instrument at its limits and catalog entry and recomputes
+  // its collar band (construction and set_limits).
+  void apply_limits() noexcept;
   void fill_cancel_all(order_request& out, sequence_t trigger) noexcept;
 
   std::uint32_t track(const order_intent& in, ticks price_ticks, order_state state) noexcept;
@@ -338,8 +361,10 @@ class risk_engine {
   std::unique_ptr<risk_metrics> metrics_;
 
   std::vector<instrument_state> inst_;
+  std::vector<breaker_window> breakers_;  // by instrument: the circuit breaker's window highs
   std::array<venue_state, k_venue_count> venues_{};
   std::vector<tracked_order> pool_;
+  std::vector<venue_order_id_text> venue_ids_;  // by pool index
   std::vector<std::uint32_t> free_;
   id_table orders_;  // live orders: cl_ord_id → pool index
   std::vector<client_order_id> last_id_;  // per bot: the highest id passed or reported
@@ -354,6 +379,10 @@ class risk_engine {
   regime regime_ = regime::calm;
   bool breaker_tripped_ = false;
   bool daily_loss_breached_ = false;
+  // [side]: nothing above restricts new orders on that side (not killed,
+  // not halted, not reduce-only, daily loss not breached, the effective
+  // regime does not gate it), so a new order skips those checks.
+  std::array<bool, 2> side_open_{};
   std::uint64_t divergences_ = 0;
 
   std::int64_t now_local_ns_ = 0;
