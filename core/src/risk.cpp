@@ -455,8 +455,9 @@ bool risk_engine::runaway_trips() noexcept {
   const std::uint64_t k = limits_->runaway_max_orders;
   constexpr std::uint64_t mask = risk_limits::k_max_runaway_orders - 1;
   static_assert((risk_limits::k_max_runaway_orders & mask) == 0, "power of two: a mask, not a division");
-  if (runaway_total_ >= k && static_cast<int128_t>(now_local_ns_) - runaway_times_[(runaway_total_ - k) & mask] <
-                                 limits_->runaway_window_ns) {
+  // Local time never goes below 0 nor backwards (advance_time), so the
+  // difference of two of its values cannot overflow.
+  if (runaway_total_ >= k && now_local_ns_ - runaway_times_[(runaway_total_ - k) & mask] < limits_->runaway_window_ns) {
     halt(halt_cause::runaway, static_cast<std::int64_t>(k) + 1);
     return true;
   }
@@ -494,7 +495,7 @@ std::uint32_t risk_engine::track(const order_intent& in, ticks price_ticks, orde
   }
   ++st.resting_count[s];
   ++st.open_orders;
-  (void)orders_.insert(in.cl_ord_id, index);
+  orders_.insert_new(in.cl_ord_id, index);  // ids above the bot's last are not live
   metrics_->open_orders.store(static_cast<std::uint32_t>(orders_.size()), std::memory_order_relaxed);
   return index;
 }

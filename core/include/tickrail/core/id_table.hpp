@@ -57,6 +57,16 @@ class id_table {
     return true;
   }
 
+  // Inserts a non-zero `key` known to be absent into a table that is not
+  // full: the probe looks only for an empty slot. (Checked in debug builds.)
+  void insert_new(std::uint64_t key, std::uint32_t value) noexcept {
+    TR_DCHECK(key != 0 && !full() && find(key) == k_absent, "insert_new: zero, present, or table full");
+    std::size_t i = home(key);
+    while (slots_[i].key != 0) i = (i + 1) & mask_;
+    slots_[i] = {key, value};
+    ++size_;
+  }
+
   // Removes `key`; false when absent.
   bool erase(std::uint64_t key) noexcept {
     if (key == 0) return false;
