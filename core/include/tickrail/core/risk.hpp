@@ -341,8 +341,9 @@ class risk_engine {
   // Publishes the status to the metrics and recomputes side_open_; called
   // on every change of kill, trading state, regime, breaker or daily loss.
   void publish_status() noexcept;
-  // Points each instrument at its limits and catalog entry and recomputes
-  // its collar band (construction and set_limits).
+  // Points each instrument at its limits and catalog entry, recomputes its
+  // collar band, and takes each venue's bucket rate, capacity and fill time
+  // (construction and set_limits).
   void apply_limits() noexcept;
   void fill_cancel_all(order_request& out, sequence_t trigger) noexcept;
 
