@@ -66,7 +66,8 @@ TEST(id_table, churn_agrees_with_a_reference_map) {
       live.push_back(key);
     } else {
       // Mostly recent ids go; some old ones linger.
-      const std::size_t pick = rng() % 4 == 0 ? rng() % live.size() : live.size() - 1 - rng() % std::min<std::size_t>(live.size(), 8);
+      const std::size_t recent = std::min<std::size_t>(live.size(), 8);
+      const std::size_t pick = rng() % 4 == 0 ? rng() % live.size() : live.size() - 1 - rng() % recent;
       const std::uint64_t key = live[pick];
       live[pick] = live.back();
       live.pop_back();

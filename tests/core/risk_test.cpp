@@ -242,7 +242,7 @@ TEST_F(risk_test, order_rate_bucket_refill_is_exact_over_long_gaps_and_follows_r
   limits_.instruments[k_perp].max_open_orders = 65536;
   limits_.instruments[k_perp].max_position_lots = 1'000'000'000;
   limits_.runaway_max_orders = 65536;
-  restart({});  // the engine's order table holds 64; cancels below keep it under
+  restart({});  // a new engine takes these limits (its order table holds 64: each order is cancelled below)
   with_references();
   std::uint64_t id = 1;
   const auto burst_until_limited = [&](std::int64_t ts) {
