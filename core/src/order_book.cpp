@@ -172,6 +172,11 @@ book_result order_book::set_level(side s, ticks price, lots qty) noexcept {
   return result;
 }
 
+ticks order_book::mid() const noexcept {
+  if (!valid() || depth(side::buy) == 0 || depth(side::sell) == 0) return 0;
+  return midpoint(best(side::buy).price_ticks, best(side::sell).price_ticks);
+}
+
 book_level order_book::best(side s) const noexcept {
   const side_book& b = sides_[index(s)];
   const bool in_ladder = b.best_index >= 0;

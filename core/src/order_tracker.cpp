@@ -23,12 +23,6 @@ std::uint64_t fill_key(instrument_id instrument, std::int64_t trade_seq) noexcep
   return (static_cast<std::uint64_t>(instrument) + 1) << 48 | (static_cast<std::uint64_t>(trade_seq) & ((1ull << 48) - 1));
 }
 
-ticks rounded_average(int128_t cost, lots qty) noexcept {
-  if (qty == 0) return 0;
-  const int128_t q = qty < 0 ? -qty : qty;
-  return static_cast<ticks>((cost + q / 2) / q);
-}
-
 }  // namespace
 
 order_tracker::order_tracker(std::size_t max_orders, std::size_t max_instruments, std::size_t fill_memory)
@@ -271,31 +265,15 @@ report_verdict order_tracker::on_fill(event& e) noexcept {
 }
 
 void order_tracker::apply_fill(instrument_id instrument, side s, lots qty, ticks price) noexcept {
-  if (instrument >= positions_.size() || qty <= 0) return;
-  position& p = positions_[instrument];
-  const lots signed_qty = s == side::buy ? qty : -qty;
-  const lots next = p.qty_lots + signed_qty;
-  if (p.qty_lots == 0 || (p.qty_lots > 0) == (signed_qty > 0)) {
-    p.cost += static_cast<int128_t>(price) * qty;  // opening or adding
-  } else if ((next > 0) == (p.qty_lots > 0) && next != 0) {
-    const lots open = p.qty_lots < 0 ? -p.qty_lots : p.qty_lots;
-    p.cost -= p.cost * qty / open;  // reducing: the remainder keeps its entry price
-  } else {
-    const lots flipped = next < 0 ? -next : next;
-    p.cost = static_cast<int128_t>(price) * flipped;  // closed, or through zero
-  }
-  p.qty_lots = next;
-  p.avg_price_ticks = rounded_average(p.cost, p.qty_lots);
-  if (p.qty_lots == 0) p.cost = 0;
+  if (instrument >= positions_.size()) return;
+  (void)positions_[instrument].apply_fill(s, qty, price);
 }
 
-bool order_tracker::on_position_snapshot(instrument_id instrument, lots qty_lots, ticks avg_price_ticks) noexcept {
+bool order_tracker::on_position_snapshot(instrument_id instrument, lots qty_lots, ticks avg_entry_ticks) noexcept {
   if (instrument >= positions_.size()) return false;
   position& p = positions_[instrument];
   if (p.qty_lots == qty_lots) return false;
-  p.qty_lots = qty_lots;
-  p.avg_price_ticks = qty_lots == 0 ? 0 : avg_price_ticks;
-  p.cost = static_cast<int128_t>(p.avg_price_ticks) * (qty_lots < 0 ? -qty_lots : qty_lots);
+  p.reset(qty_lots, avg_entry_ticks);
   ++counters_.position_corrections;
   return true;
 }

@@ -86,7 +86,7 @@ TEST_F(tracker_test, full_lifecycle) {
   EXPECT_EQ(state(), order_state::filled);
   EXPECT_EQ(tracker_.live_orders(), 0u);
   EXPECT_EQ(tracker_.position_of(k_inst).qty_lots, 10);
-  EXPECT_EQ(tracker_.position_of(k_inst).avg_price_ticks, 1000);
+  EXPECT_EQ(tracker_.position_of(k_inst).avg_entry_ticks, 1000);
 }
 
 TEST_F(tracker_test, reply_and_notification_race_either_way) {
@@ -183,16 +183,25 @@ TEST_F(tracker_test, foreign_adopted_and_venue_id_lookup) {
   EXPECT_FALSE(tracker_.close_missing(old, 1, closed));
 }
 
+// The rounding example the bots' view is tested with too (bot_test): buy 1
+// @ 100, then 2 @ 101 → 302 / 3 = 100.67 → 101.
+TEST_F(tracker_test, average_entry_rounds_to_the_nearest_tick) {
+  EXPECT_EQ(apply(fill(1, 1, 100)), report_verdict::applied);
+  EXPECT_EQ(apply(fill(2, 2, 101)), report_verdict::applied);
+  EXPECT_EQ(tracker_.position_of(k_inst).qty_lots, 3);
+  EXPECT_EQ(tracker_.position_of(k_inst).avg_entry_ticks, 101);
+}
+
 TEST_F(tracker_test, positions_average_price_and_corrections) {
   EXPECT_EQ(apply(fill(1, 10, 1000)), report_verdict::applied);
   EXPECT_EQ(apply(fill(2, 10, 1010)), report_verdict::applied);
-  EXPECT_EQ(tracker_.position_of(k_inst).avg_price_ticks, 1005);
+  EXPECT_EQ(tracker_.position_of(k_inst).avg_entry_ticks, 1005);
   EXPECT_EQ(apply(fill(3, 5, 1100, side::sell)), report_verdict::applied);  // reduce: entry unchanged
   EXPECT_EQ(tracker_.position_of(k_inst).qty_lots, 15);
-  EXPECT_EQ(tracker_.position_of(k_inst).avg_price_ticks, 1005);
+  EXPECT_EQ(tracker_.position_of(k_inst).avg_entry_ticks, 1005);
   EXPECT_EQ(apply(fill(4, 20, 990, side::sell)), report_verdict::applied);  // through zero
   EXPECT_EQ(tracker_.position_of(k_inst).qty_lots, -5);
-  EXPECT_EQ(tracker_.position_of(k_inst).avg_price_ticks, 990);
+  EXPECT_EQ(tracker_.position_of(k_inst).avg_entry_ticks, 990);
   EXPECT_FALSE(tracker_.on_position_snapshot(k_inst, -5, 990));
   EXPECT_TRUE(tracker_.on_position_snapshot(k_inst, -7, 995));
   EXPECT_EQ(tracker_.position_of(k_inst).qty_lots, -7);

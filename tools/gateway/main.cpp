@@ -148,7 +148,7 @@ void report(const tr::deribit::gateway& gw, const tr::core::instrument_catalog& 
       if (p.qty_lots == 0) continue;
       const auto& inst = catalog[static_cast<tr::core::instrument_id>(i)];
       std::printf(R"(%s"%s":{"size":%s,"average_price":%s})", first ? "" : ",", inst.symbol.c_str(),
-                  inst.format_qty(p.qty_lots).c_str(), inst.format_price(p.avg_price_ticks).c_str());
+                  inst.format_qty(p.qty_lots).c_str(), inst.format_price(p.avg_entry_ticks).c_str());
       first = false;
     }
     std::printf("}}\n");
@@ -164,7 +164,7 @@ void report(const tr::deribit::gateway& gw, const tr::core::instrument_catalog& 
       if (p.qty_lots == 0) continue;
       const auto& inst = catalog[static_cast<tr::core::instrument_id>(i)];
       std::printf("  position %s %s @ %s\n", inst.symbol.c_str(), inst.format_qty(p.qty_lots).c_str(),
-                  inst.format_price(p.avg_price_ticks).c_str());
+                  inst.format_price(p.avg_entry_ticks).c_str());
     }
   }
   std::fflush(stdout);

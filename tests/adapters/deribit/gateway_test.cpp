@@ -250,7 +250,7 @@ TEST_F(gateway_test, full_order_lifecycle) {
   }, 2s)) << dump(b);
   EXPECT_GT(fills_of(b), 0);
   EXPECT_EQ(gw_->tracker().position_of(perp_).qty_lots, fills_of(b));
-  EXPECT_LE(gw_->tracker().position_of(perp_).avg_price_ticks, limit);
+  EXPECT_LE(gw_->tracker().position_of(perp_).avg_entry_ticks, limit);
 
   // A marketable sell that fills completely; then cancel_all takes the rest.
   const core::client_order_id c = next_id();

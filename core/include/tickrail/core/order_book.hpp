@@ -40,6 +40,11 @@ struct book_level {
   friend constexpr bool operator==(const book_level&, const book_level&) = default;
 };
 
+// The mid between a bid and an ask, rounded toward the bid; never
+// overflows for bid <= ask. The one mid of the project: books, risk's
+// reference prices and the strategies all use it.
+[[nodiscard]] constexpr ticks midpoint(ticks bid, ticks ask) noexcept { return bid + (ask - bid) / 2; }
+
 enum class [[nodiscard]] book_result : std::uint8_t {
   ok = 0,
   negative_quantity,  // rejected: a level cannot hold less than nothing
@@ -70,6 +75,8 @@ class order_book {
   }
   // Best level, or {0, 0} when the side is empty. O(1).
   [[nodiscard]] book_level best(side s) const noexcept;
+  // Mid of a valid book with both sides (midpoint() of the bests), else 0.
+  [[nodiscard]] ticks mid() const noexcept;
   // Level `i` from the top (0 = best); requires i < depth(s). O(i) — for
   // depth-N views, not for walking a whole book (use top()).
   [[nodiscard]] book_level level(side s, std::size_t i) const noexcept;

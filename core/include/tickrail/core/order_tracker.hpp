@@ -43,6 +43,7 @@
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/id_table.hpp"
 #include "tickrail/core/platform.hpp"
+#include "tickrail/core/position.hpp"
 
 namespace tickrail::core {
 
@@ -78,11 +79,7 @@ class order_tracker {
     }
   };
 
-  struct position {
-    lots qty_lots = 0;          // signed: negative is short
-    ticks avg_price_ticks = 0;  // of the open quantity; 0 when flat
-    int128_t cost = 0;          // price × lots of the open quantity
-  };
+  using position = core::position;  // position.hpp: the one average-entry rule
 
   struct counters {
     std::uint64_t applied = 0, duplicates = 0, stale = 0, foreign = 0, adopted = 0;
@@ -110,7 +107,7 @@ class order_tracker {
 
   // A venue position snapshot (reconciliation). True when it differed from
   // the tracked position (which it now replaces).
-  bool on_position_snapshot(instrument_id instrument, lots qty_lots, ticks avg_price_ticks) noexcept;
+  bool on_position_snapshot(instrument_id instrument, lots qty_lots, ticks avg_entry_ticks) noexcept;
 
   [[nodiscard]] const order* find(client_order_id id) const noexcept;
   [[nodiscard]] const order* find_venue(std::string_view venue_order_id) const noexcept;
