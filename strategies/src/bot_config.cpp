@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "tickrail/core/file.hpp"
-#include "tickrail/core/risk_limits.hpp"
 #include "tickrail/core/status.hpp"
 #include "tickrail/core/toml_support.hpp"
 
@@ -49,7 +48,7 @@ struct reader {
   }
   absl::StatusOr<core::lots> size(const toml::node& n, std::string_view k) const {
     TR_ASSIGN_OR_RETURN(const core::decimal d, ts::read_decimal(source, n, key(k)));
-    return ts::to_lots(source, n, key(k), d, inst);
+    return ts::to_lots(source, n, key(k), d, inst.lot);
   }
   // A positive price or price distance, exactly on the instrument's tick.
   absl::StatusOr<core::ticks> price(const toml::node& n, std::string_view k) const {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "tickrail/core/risk.hpp"
+#include "tickrail/core/events.hpp"
 
 namespace tickrail::deribit {
 

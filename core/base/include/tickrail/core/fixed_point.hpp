@@ -536,4 +536,10 @@ class increment {
   std::array<exact_divisor, 4> exact_{};  // mantissa × 10^k, k = 0..3
 };
 
+// Cold path (config readers): floor / ceil of limit / unit in integer
+// units, exact, saturating at ±INT64_MAX (risk's k_no_limit). `unit` must be
+// positive; 0 when it is not.
+[[nodiscard]] std::int64_t decimal_ratio_floor(decimal limit, decimal unit) noexcept;
+[[nodiscard]] std::int64_t decimal_ratio_ceil(decimal limit, decimal unit) noexcept;
+
 }  // namespace tickrail::core

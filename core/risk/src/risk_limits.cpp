@@ -20,15 +20,6 @@ using toml_support::to_ppm;
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 constexpr std::int64_t k_max_window_ms = 7LL * 24 * 3600 * 1000;  // a week
 
-// decimal × 10^k as an int128, or false when it does not fit comfortably.
-bool scale_up(int128_t& value, int k) {
-  for (; k > 0; --k) {
-    if (value > (static_cast<int128_t>(1) << 120) / 10 || value < -((static_cast<int128_t>(1) << 120) / 10)) return false;
-    value *= 10;
-  }
-  return true;
-}
-
 // The multiplier that turns the model's integer product into quote currency.
 absl::StatusOr<decimal> notional_unit(const instrument& inst, notional_model model) {
   if (model == notional_model::quantity) return inst.lot.value();
@@ -68,7 +59,7 @@ absl::StatusOr<instrument_limits> parse_instrument(std::string_view source, cons
     if (k == "venue") continue;  // resolved by the caller
     if (k == "max_order_qty" || k == "max_position") {
       TR_ASSIGN_OR_RETURN(const decimal d, read_decimal(source, node, key));
-      TR_ASSIGN_OR_RETURN(const lots l, to_lots(source, node, key, d, inst));
+      TR_ASSIGN_OR_RETURN(const lots l, to_lots(source, node, key, d, inst.lot));
       (k == "max_order_qty" ? out.max_order_qty_lots : out.max_position_lots) = l;
       (k == "max_order_qty" ? have_qty : have_position) = true;
     } else if (k == "max_order_notional" || k == "min_notional") {
@@ -143,26 +134,6 @@ absl::Status parse_venue_rate(std::string_view source, const toml::table& t, con
 }
 
 }  // namespace
-
-namespace {
-std::int64_t decimal_ratio(decimal limit, decimal unit, bool up) noexcept {
-  if (unit.mantissa <= 0) return 0;
-  // limit / unit = (l.m × 10^u.s) / (u.m × 10^l.s)
-  int128_t num = limit.mantissa;
-  int128_t den = unit.mantissa;
-  if (unit.scale > limit.scale && !scale_up(num, unit.scale - limit.scale)) return num < 0 ? -k_no_limit : k_no_limit;
-  if (limit.scale > unit.scale && !scale_up(den, limit.scale - unit.scale)) return 0;
-  int128_t q = num / den;
-  if (num % den != 0 && num < 0 && !up) --q;
-  if (num % den != 0 && num > 0 && up) ++q;
-  if (q > k_no_limit) return k_no_limit;
-  if (q < -k_no_limit) return -k_no_limit;
-  return static_cast<std::int64_t>(q);
-}
-}  // namespace
-
-std::int64_t decimal_ratio_floor(decimal limit, decimal unit) noexcept { return decimal_ratio(limit, unit, false); }
-std::int64_t decimal_ratio_ceil(decimal limit, decimal unit) noexcept { return decimal_ratio(limit, unit, true); }
 
 absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, std::string_view source_name,
                                                    const instrument_catalog& catalog) {

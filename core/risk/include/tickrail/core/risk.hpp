@@ -72,6 +72,7 @@
 #include "tickrail/core/id_table.hpp"
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/core/platform.hpp"
+#include "tickrail/core/relaxed_counter.hpp"
 #include "tickrail/core/regime.hpp"
 #include "tickrail/core/risk_limits.hpp"
 
@@ -165,26 +166,6 @@ struct risk_record {
 };
 static_assert(std::is_trivially_copyable_v<risk_record> && sizeof(risk_record) == 48);
 
-// event_header.flags on an exec_report: the report comes from start-up or
-// post-reconnect reconciliation, not from a request risk passed. Open orders
-// of ours reported this way are adopted (tracked) instead of counted as
-// divergence.
-inline constexpr std::uint32_t k_exec_reconciled = 1u << 0;
-// event_header.flags on an exec_report: a reject pre-trade risk sent back to
-// the strategies (risk_stage's feedback ring, through the sequencer). The
-// engine ignores these when they come round: it made the decision.
-inline constexpr std::uint32_t k_exec_risk_feedback = 1u << 1;
-
-// A counter with one writer (the risk stage) and any number of readers:
-// relaxed load + store, no locked instruction on the hot path.
-class relaxed_counter {
- public:
-  void add(std::uint64_t n = 1) noexcept { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
-  [[nodiscard]] std::uint64_t get() const noexcept { return v_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<std::uint64_t> v_{0};
-};
 
 // What the control socket and /metrics read, from any thread (relaxed: each
 // value is individually current, not a consistent snapshot).

@@ -13,7 +13,7 @@
 //     an insert into a full overflow drops its worst level (truncated()).
 // Best level = the better of the ladder's best and the overflow's best.
 // Measured against the earlier sorted-array-only book and a std::map book in
-// bench/core/order_book_bench.cpp (docs/performance.md).
+// bench/core/book/order_book_bench.cpp (docs/performance.md).
 //
 // The book also carries its feed state: `stale` (a gap was seen: nothing may
 // quote off it until a fresh snapshot arrives) and the last applied update id

@@ -14,7 +14,6 @@
 
 #include "absl/status/statusor.h"
 #include "tickrail/core/fixed_point.hpp"
-#include "tickrail/core/instrument.hpp"
 
 namespace tickrail::core::toml_support {
 
@@ -39,9 +38,9 @@ absl::StatusOr<decimal> read_decimal(std::string_view source, const toml::node& 
 // per million, rounded down; an error unless 0 < ppm <= max_ppm.
 absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& node, std::string_view key, decimal d,
                                     std::int64_t per_unit, std::int64_t max_ppm);
-// A positive quantity in venue units → whole lots of `inst`, rounded down;
-// an error when smaller than one lot.
-absl::StatusOr<lots> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
-                             const instrument& inst);
+// A positive quantity in venue units → whole lots of `lot` (an instrument's
+// lot increment), rounded down; an error when smaller than one lot.
+absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key,
+                                     decimal d, const increment& lot);
 
 }  // namespace tickrail::core::toml_support

@@ -48,10 +48,9 @@
 
 #include "tickrail/core/check.hpp"
 #include "tickrail/core/platform.hpp"
+#include "tickrail/core/sequence.hpp"
 
 namespace tickrail::core {
-
-using sequence_t = std::int64_t;
 
 // The cursor value of a consumer (or producer) that has seen nothing yet.
 inline constexpr sequence_t initial_cursor = -1;

@@ -26,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "tickrail/core/platform.hpp"
+#include "tickrail/core/relaxed_counter.hpp"
 #include "tickrail/core/wait_strategy.hpp"
 
 namespace tickrail::core {
@@ -93,15 +94,15 @@ class worker {
 
   // Counters, written only by the worker thread (relaxed), readable from any
   // thread; monotonic, exact once the worker has stopped.
-  [[nodiscard]] std::uint64_t rounds() const noexcept { return stats_.value.rounds.load(std::memory_order_relaxed); }
-  [[nodiscard]] std::uint64_t work_done() const noexcept { return stats_.value.work.load(std::memory_order_relaxed); }
-  [[nodiscard]] std::uint64_t idle_rounds() const noexcept { return stats_.value.idle.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t rounds() const noexcept { return stats_.value.rounds.get(); }
+  [[nodiscard]] std::uint64_t work_done() const noexcept { return stats_.value.work.get(); }
+  [[nodiscard]] std::uint64_t idle_rounds() const noexcept { return stats_.value.idle.get(); }
 
  private:
   struct counters {
-    std::atomic<std::uint64_t> rounds{0};
-    std::atomic<std::uint64_t> work{0};
-    std::atomic<std::uint64_t> idle{0};
+    relaxed_counter rounds;
+    relaxed_counter work;
+    relaxed_counter idle;
   };
 
   void thread_main(std::promise<absl::Status>* started) noexcept;

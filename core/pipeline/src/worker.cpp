@@ -61,10 +61,9 @@ void worker::thread_main(std::promise<absl::Status>* started) noexcept {
 std::size_t worker::poll_round() noexcept {
   std::size_t work = 0;
   for (const stage_ref& s : stages_) work += s.poll();
-  // Single writer: plain load+store instead of a locked read-modify-write.
   counters& c = stats_.value;
-  c.rounds.store(c.rounds.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  c.work.store(c.work.load(std::memory_order_relaxed) + work, std::memory_order_relaxed);
+  c.rounds.add();
+  c.work.add(work);
   return work;
 }
 
@@ -75,7 +74,7 @@ void worker::run(W wait) noexcept {
     if (poll_round() != 0) {
       wait.reset();
     } else {
-      c.idle.store(c.idle.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      c.idle.add();
       wait.idle();
     }
   }

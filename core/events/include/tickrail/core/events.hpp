@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "tickrail/core/ring.hpp"
+#include "tickrail/core/sequence.hpp"
 
 namespace tickrail::core {
 
@@ -204,6 +204,16 @@ struct exec_report {
   std::int64_t trade_seq;  // venue trade sequence for fills
   std::int64_t equity_e8;  // exec_kind::portfolio: equity × 1e8
 };
+
+// event_header.flags on an exec_report: the report comes from start-up or
+// post-reconnect reconciliation, not from a request risk passed. Open orders
+// of ours reported this way are adopted (tracked) instead of counted as
+// divergence.
+inline constexpr std::uint32_t k_exec_reconciled = 1u << 0;
+// event_header.flags on an exec_report: a reject pre-trade risk sent back to
+// the strategies (risk_stage's feedback ring, through the sequencer). The
+// engine ignores these when they come round: it made the decision.
+inline constexpr std::uint32_t k_exec_risk_feedback = 1u << 1;
 
 // ---- operator commands and timers ------------------------------------------------
 

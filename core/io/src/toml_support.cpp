@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "tickrail/core/risk_limits.hpp"
 #include "tickrail/core/status.hpp"
 
 namespace tickrail::core::toml_support {
@@ -79,11 +78,11 @@ absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& n
   return ppm;
 }
 
-absl::StatusOr<lots> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
-                             const instrument& inst) {
-  lots out = 0;
+absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key,
+                                     decimal d, const increment& lot) {
+  std::int64_t out = 0;
   if (d.mantissa <= 0) return key_error(source, node, key, "must be positive");
-  if (inst.lot.to_units(d, rounding::down, out) != fp_error::ok) return key_error(source, node, key, "out of range");
+  if (lot.to_units(d, rounding::down, out) != fp_error::ok) return key_error(source, node, key, "out of range");
   if (out <= 0) return key_error(source, node, key, "smaller than one lot of the instrument");
   return out;
 }

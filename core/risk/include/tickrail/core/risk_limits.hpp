@@ -112,9 +112,5 @@ absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, s
 // Reads a file and parses its `[risk]` section.
 absl::StatusOr<risk_limits> load_risk_limits_file(const std::string& path, const instrument_catalog& catalog);
 
-// Cold-path helpers, exposed for tests: floor / ceil of limit / unit in
-// integer units, exact, saturating at ±k_no_limit. `unit` must be positive.
-[[nodiscard]] std::int64_t decimal_ratio_floor(decimal limit, decimal unit) noexcept;
-[[nodiscard]] std::int64_t decimal_ratio_ceil(decimal limit, decimal unit) noexcept;
 
 }  // namespace tickrail::core
