@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   bool closed = false;
   session& s = core.open_session(
-      true, [](std::string msg) { check_json_object(msg); }, [&closed] { closed = true; }, k_start_ms);
+      true, [](std::string msg) { check_json_object(msg); }, [&closed] { closed = true; });
   const std::uint64_t id = s.id;
   std::int64_t now = k_start_ms;
   std::string_view rest = in;

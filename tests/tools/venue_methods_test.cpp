@@ -287,7 +287,7 @@ TEST(venue_core_direct, access_tokens_expire_after_the_configured_lifetime_and_o
   const std::int64_t t0 = 1'000'000;
   venue::venue_core core(config, t0);
   std::vector<std::string> sent;
-  venue::session& s = core.open_session(true, [&](std::string m) { sent.push_back(std::move(m)); }, [] {}, t0);
+  venue::session& s = core.open_session(true, [&](std::string m) { sent.push_back(std::move(m)); }, [] {});
   const auto reply = [&](const std::string& request, std::int64_t now) {
     sent.clear();
     core.on_message(s, request, now);

@@ -115,15 +115,15 @@ venue_core::venue_core(const venue_config& config, std::int64_t wall_start_ms)
 
 // ---- sessions ------------------------------------------------------------------------
 
-session& venue_core::open_session(bool websocket, std::function<void(std::string)> send, std::function<void()> close,
-                                  std::int64_t now_wall_ms) {
+session& venue_core::open_session(bool websocket, std::function<void(std::string)> send,
+                                  std::function<void()> close) {
   auto s = std::make_unique<session>();
   s->id = next_session_++;
   s->websocket = websocket;
   s->send = std::move(send);
   s->close = std::move(close);
-  s->matching = {config_.matching_burst, config_.matching_burst, config_.matching_per_s / 1000.0, now_wall_ms};
-  s->other = {config_.other_burst, config_.other_burst, config_.other_per_s / 1000.0, now_wall_ms};
+  s->matching = {core::token_bucket(config_.matching_per_s, config_.matching_burst)};
+  s->other = {core::token_bucket(config_.other_per_s, config_.other_burst)};
   session& ref = *s;
   sessions_[ref.id] = std::move(s);
   return ref;
@@ -245,7 +245,7 @@ void venue_core::dispatch(session& s, std::string_view text, std::int64_t now_wa
     pool = &it->second;
     (void)fresh;
   }
-  if (faults_.rate_storm || !pool->take(1.0, now_wall_ms)) {
+  if (faults_.rate_storm || !pool->take(1, now_wall_ms)) {
     reply_error(r, {10028, "too_many_requests", "credits exhausted", ""}, us_in_, reply);
     if (now_wall_ms - s.strikes_window_ms > 1000) {
       s.strikes_window_ms = now_wall_ms;
@@ -303,7 +303,7 @@ http_reply venue_core::on_http(std::string_view verb, std::string_view target, s
   if (!path.starts_with("/api/v2")) return {404, R"({"error":"not found"})"};
 
   // An HTTP request is a session of its own (credits per account once authenticated).
-  session& s = open_session(false, nullptr, nullptr, now_wall_ms);
+  session& s = open_session(false, nullptr, nullptr);
   const std::uint64_t sid = s.id;
   std::string text;
   if (verb == "POST") {

@@ -28,23 +28,18 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/token_bucket.hpp"
 #include "venue/exchange.hpp"
 #include "venue/json_writer.hpp"
 #include "venue/market.hpp"
 
 namespace tickrail::venue {
 
+// A Deribit credit pool: core's exact token bucket, on wall ms.
 struct credit_pool {
-  double credits = 0;
-  double max = 0;
-  double refill_per_ms = 0;
-  std::int64_t at_ms = 0;
-  [[nodiscard]] bool take(double cost, std::int64_t now_ms) noexcept {
-    credits = std::min(max, credits + static_cast<double>(now_ms - at_ms) * refill_per_ms);
-    at_ms = now_ms;
-    if (credits < cost) return false;
-    credits -= cost;
-    return true;
+  core::token_bucket bucket;
+  [[nodiscard]] bool take(std::int64_t cost, std::int64_t now_ms) noexcept {
+    return bucket.take(now_ms * 1'000'000, cost);
   }
 };
 
@@ -59,8 +54,8 @@ struct venue_config {
   std::int64_t step_ms = 100;            // market step, simulated time
   // Credits (Deribit's default tier): matching engine 5 requests/s, burst
   // 20; others 20 requests/s, burst 100.
-  double matching_per_s = 5, matching_burst = 20;
-  double other_per_s = 20, other_burst = 100;
+  std::int64_t matching_per_s = 5, matching_burst = 20;
+  std::int64_t other_per_s = 20, other_burst = 100;
   std::int64_t hmac_max_skew_ms = 60'000;
   bool testnet = true;
 };
@@ -113,8 +108,8 @@ class venue_core {
   explicit venue_core(const venue_config& config, std::int64_t wall_start_ms);
 
   // Sessions (one per WebSocket connection).
-  session& open_session(bool websocket, std::function<void(std::string)> send, std::function<void()> close,
-                        std::int64_t now_wall_ms);
+  // Its credit pools start full.
+  session& open_session(bool websocket, std::function<void(std::string)> send, std::function<void()> close);
   // The connection went away: cancel-on-disconnect applies (not on logout).
   void close_session(std::uint64_t id);
   [[nodiscard]] session* find_session(std::uint64_t id) noexcept;

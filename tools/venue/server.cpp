@@ -51,8 +51,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
         },
         [weak] {
           if (auto p = weak.lock()) p->close();
-        },
-        wall_ms());
+        });
     s.abort = [weak] {
       if (auto p = weak.lock()) p->abort();
     };

@@ -131,24 +131,21 @@ void gateway::reject_unsent(const core::order_request& r, std::int32_t code) {
 // ---- reports in ------------------------------------------------------------------------
 
 void gateway::publish(const core::event& e) {
-  if (overflow_count_ == 0 && exec_out_.try_push(e)) {
+  if (overflow_.empty() && exec_out_.try_push(e)) {
     ++counters_.published;
     return;
   }
-  if (overflow_count_ == overflow_.size()) {
+  if (!overflow_.push(e)) {
     ++counters_.lost;  // both full: reconciliation repairs it
     return;
   }
-  overflow_[(overflow_head_ + overflow_count_) % overflow_.size()] = e;
-  ++overflow_count_;
   ++counters_.overflowed;
 }
 
 std::size_t gateway::flush_overflow() {
   std::size_t n = 0;
-  while (overflow_count_ > 0 && exec_out_.try_push(overflow_[overflow_head_])) {
-    overflow_head_ = (overflow_head_ + 1) % overflow_.size();
-    --overflow_count_;
+  while (!overflow_.empty() && exec_out_.try_push(overflow_.front())) {
+    (void)overflow_.pop();
     ++counters_.published;
     ++n;
   }

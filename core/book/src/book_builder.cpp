@@ -3,7 +3,7 @@
 namespace tickrail::core {
 
 book_builder::book_builder(std::size_t instruments, std::size_t max_levels)
-    : resync_queue_(std::make_unique<instrument_id[]>(instruments == 0 ? 1 : instruments)) {
+    : resync_queue_(instruments == 0 ? 1 : instruments) {
   states_.reserve(instruments);
   for (std::size_t i = 0; i < instruments; ++i) states_.emplace_back(max_levels);
 }
@@ -12,15 +12,12 @@ void book_builder::request_resync(instrument_id id) noexcept {
   state& s = states_[id];
   if (s.resync_pending) return;
   s.resync_pending = true;
-  resync_queue_[(resync_head_ + resync_size_) % states_.size()] = id;
-  ++resync_size_;
+  (void)resync_queue_.push(id);  // never full: one entry per instrument
 }
 
 bool book_builder::take_resync_request(instrument_id& id) noexcept {
-  if (resync_size_ == 0) return false;
-  id = resync_queue_[resync_head_];
-  resync_head_ = (resync_head_ + 1) % states_.size();
-  --resync_size_;
+  if (resync_queue_.empty()) return false;
+  id = resync_queue_.pop();
   states_[id].resync_pending = false;
   return true;
 }

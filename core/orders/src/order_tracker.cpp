@@ -41,11 +41,9 @@ order_tracker::order_tracker(std::size_t max_orders, std::size_t max_instruments
 
 std::uint32_t order_tracker::allocate() noexcept {
   if (free_.empty()) {
-    if (retired_count_ == 0) return id_table::k_absent;
+    if (retired_.empty()) return id_table::k_absent;
     // Reuse the oldest finished order: late reports about it become foreign.
-    const std::uint32_t index = retired_[retired_head_];
-    retired_head_ = (retired_head_ + 1) % retired_.size();
-    --retired_count_;
+    const std::uint32_t index = retired_.pop();
     order& o = pool_[index];
     (void)by_id_.erase(o.id);
     if (o.venue_order_id[0] != '\0') (void)by_venue_id_.erase(venue_key(venue_id_of(o.venue_order_id)));
@@ -60,8 +58,7 @@ std::uint32_t order_tracker::allocate() noexcept {
 
 void order_tracker::retire(std::uint32_t index) noexcept {
   --live_;
-  retired_[(retired_head_ + retired_count_) % retired_.size()] = index;
-  ++retired_count_;
+  (void)retired_.push(index);  // never full: one entry per pooled order
 }
 
 void order_tracker::index_venue_id(std::uint32_t index) noexcept {
@@ -247,14 +244,9 @@ report_verdict order_tracker::on_fill(event& e) noexcept {
     ++counters_.duplicate_fills;
     return report_verdict::duplicate;
   }
-  if (fill_count_ == fill_fifo_.size()) {
-    (void)fills_seen_.erase(fill_fifo_[fill_head_]);
-    fill_head_ = (fill_head_ + 1) % fill_fifo_.size();
-    --fill_count_;
-  }
+  std::uint64_t forgotten = 0;
+  if (fill_fifo_.push_evicting(key, forgotten)) (void)fills_seen_.erase(forgotten);
   (void)fills_seen_.insert(key, 1);
-  fill_fifo_[(fill_head_ + fill_count_) % fill_fifo_.size()] = key;
-  ++fill_count_;
   ++counters_.fills;
 
   const order* o = x.cl_ord_id != 0 ? find(x.cl_ord_id) : nullptr;

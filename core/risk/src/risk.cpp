@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::int64_t k_ns_per_hour = 3'600'000'000'000LL;
 constexpr std::int64_t k_ns_per_day = 24 * k_ns_per_hour;
-constexpr std::int64_t k_nano = 1'000'000'000;  // one token of the order-rate bucket
 
 // What an order type carries: a limit price, a trigger price. One table
 // load per question (values outside the enum carry neither).
@@ -177,9 +176,8 @@ void risk_engine::apply_limits() noexcept {
   for (std::size_t v = 0; v < k_venue_count; ++v) {
     const venue_rate_limit& rate = limits_->rates[v];
     venue_state& vs = venues_[v];
-    vs.rate = std::clamp<std::int64_t>(rate.orders_per_second, 0, 1'000'000);  // as validated
-    vs.capacity_nano = vs.rate == 0 ? 0 : std::clamp<std::int64_t>(rate.burst, 0, 1'000'000) * k_nano;
-    vs.fill_ns = vs.rate == 0 ? 0 : (vs.capacity_nano + vs.rate - 1) / vs.rate;
+    vs.orders.configure(std::clamp<std::int64_t>(rate.orders_per_second, 0, 1'000'000),  // as validated
+                        std::clamp<std::int64_t>(rate.burst, 0, 1'000'000));
   }
   for (std::size_t i = 0; i < inst_.size(); ++i) {
     const auto id = static_cast<instrument_id>(i);
@@ -436,20 +434,7 @@ risk_reason risk_engine::check_new_risk(const order_intent& in, const instrument
   return risk_reason::accepted;
 }
 
-bool risk_engine::take_token(std::size_t venue) noexcept {
-  venue_state& vs = venues_[venue];
-  if (vs.rate == 0) return true;
-  // elapsed ns × orders/s = nano-tokens. Below fill_ns the product stays
-  // under the capacity (≤ 1e15), so it cannot overflow; the cap applies
-  // here, so a burst lowered by a reload takes effect at the next order.
-  const std::int64_t elapsed = now_local_ns_ - vs.tokens_at_ns;
-  const std::int64_t tokens =
-      elapsed >= vs.fill_ns ? vs.capacity_nano : std::min(vs.tokens_nano + elapsed * vs.rate, vs.capacity_nano);
-  if (tokens < k_nano) return false;
-  vs.tokens_nano = tokens - k_nano;
-  vs.tokens_at_ns = now_local_ns_;
-  return true;
-}
+bool risk_engine::take_token(std::size_t venue) noexcept { return venues_[venue].orders.take(now_local_ns_); }
 
 bool risk_engine::runaway_trips() noexcept {
   const std::uint64_t k = limits_->runaway_max_orders;

@@ -41,6 +41,7 @@
 
 #include "tickrail/core/credit_limiter.hpp"
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/fifo.hpp"
 #include "tickrail/core/order_tracker.hpp"
 #include "tickrail/core/ring.hpp"
 #include "tickrail/deribit/order_encoder.hpp"
@@ -119,8 +120,7 @@ class gateway final : private session_listener {
   core::ring<core::order_request>& orders_;
   std::size_t consumer_;
   core::ring<core::event>& exec_out_;
-  std::vector<core::event> overflow_;
-  std::size_t overflow_head_ = 0, overflow_count_ = 0;
+  core::fifo<core::event> overflow_;
   std::array<char, order_encoder::k_max_frame> frame_{};
   std::int64_t now_ns_ = 0;
   core::sequence_t blocked_seq_ = -1;  // the head request waiting for credits

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/fifo.hpp"
 #include "tickrail/core/order_book.hpp"
 
 namespace tickrail::core {
@@ -76,9 +77,7 @@ class book_builder {
   void apply_levels(state& s, const market_data& md) noexcept;
 
   std::vector<state> states_;
-  std::unique_ptr<instrument_id[]> resync_queue_;  // ring of pending requests, one per instrument at most
-  std::size_t resync_head_ = 0;
-  std::size_t resync_size_ = 0;
+  fifo<instrument_id> resync_queue_;  // pending requests, one per instrument at most
 };
 
 }  // namespace tickrail::core

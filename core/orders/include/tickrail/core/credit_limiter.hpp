@@ -10,12 +10,14 @@
 // empties the pool and starts an exponential backoff (capped) during which
 // nothing goes; the backoff resets after `k_quiet_resets` requests pass.
 //
-// Integer arithmetic in nano-credits on the caller's clock, so it is exact
-// and testable with a fake time. One owner (the gateway thread).
+// The pool is a core::token_bucket (exact integer nano-credits on the
+// caller's clock, testable with a fake time). One owner (the gateway thread).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+
+#include "tickrail/core/token_bucket.hpp"
 
 namespace tickrail::core {
 
@@ -28,34 +30,28 @@ struct credit_config {
 
 class credit_limiter {
  public:
-  static constexpr std::int64_t k_nano = 1'000'000'000;
   static constexpr int k_quiet_resets = 8;
 
-  explicit credit_limiter(credit_config config, std::int64_t now_ns) noexcept
-      : config_(sanitize(config)), available_nc_(config_.burst_credits * k_nano), at_ns_(now_ns) {}
+  // The pool starts full at `now_ns` (a token_bucket is full when new).
+  explicit credit_limiter(credit_config config, [[maybe_unused]] std::int64_t now_ns) noexcept
+      : config_(sanitize(config)), pool_(config_.refill_per_s, config_.burst_credits) {}
 
   // Takes `cost` credits when available now (and not backing off).
   [[nodiscard]] bool take(std::int64_t cost, std::int64_t now_ns) noexcept {
-    refill(now_ns);
-    if (now_ns < backoff_until_ns_ || available_nc_ < cost * k_nano) return false;
-    available_nc_ -= cost * k_nano;
+    if (now_ns < backoff_until_ns_ || !pool_.take(now_ns, cost)) return false;
     if (backoff_ns_ > 0 && ++since_backoff_ >= k_quiet_resets) backoff_ns_ = 0;
     return true;
   }
 
   // How long until `cost` credits are available (0 = now).
-  [[nodiscard]] std::int64_t wait_ns(std::int64_t cost, std::int64_t now_ns) noexcept {
-    refill(now_ns);
+  [[nodiscard]] std::int64_t wait_ns(std::int64_t cost, std::int64_t now_ns) const noexcept {
     const std::int64_t backoff = std::max<std::int64_t>(backoff_until_ns_ - now_ns, 0);
-    const std::int64_t short_nc = cost * k_nano - available_nc_;
-    const std::int64_t refill = short_nc <= 0 ? 0 : (short_nc + config_.refill_per_s - 1) / config_.refill_per_s;
-    return std::max(backoff, refill);
+    return std::max(backoff, pool_.wait_ns(now_ns, cost));
   }
 
   // The venue answered 10028: empty the pool and back off.
   void on_rejected(std::int64_t now_ns) noexcept {
-    refill(now_ns);
-    available_nc_ = 0;
+    pool_.drain(now_ns);
     backoff_ns_ = backoff_ns_ == 0 ? config_.min_backoff_ns : std::min(backoff_ns_ * 2, config_.max_backoff_ns);
     backoff_until_ns_ = now_ns + backoff_ns_;
     since_backoff_ = 0;
@@ -74,17 +70,8 @@ class credit_limiter {
     return c;
   }
 
-  void refill(std::int64_t now_ns) noexcept {
-    if (now_ns <= at_ns_) return;
-    const std::int64_t cap = config_.burst_credits * k_nano;
-    const std::int64_t elapsed = std::min<std::int64_t>(now_ns - at_ns_, cap / config_.refill_per_s + 1);
-    available_nc_ = std::min(cap, available_nc_ + elapsed * config_.refill_per_s);
-    at_ns_ = now_ns;
-  }
-
   credit_config config_;
-  std::int64_t available_nc_;
-  std::int64_t at_ns_;
+  token_bucket pool_;
   std::int64_t backoff_ns_ = 0;
   std::int64_t backoff_until_ns_ = 0;
   int since_backoff_ = 0;

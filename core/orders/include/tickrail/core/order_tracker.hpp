@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/fifo.hpp"
 #include "tickrail/core/id_table.hpp"
 #include "tickrail/core/platform.hpp"
 #include "tickrail/core/position.hpp"
@@ -148,15 +149,13 @@ class order_tracker {
 
   std::vector<order> pool_;
   std::vector<std::uint32_t> free_;
-  std::vector<std::uint32_t> retired_;  // FIFO of terminal orders, oldest first reused
-  std::size_t retired_head_ = 0, retired_count_ = 0;
+  fifo<std::uint32_t> retired_;  // terminal orders, oldest first reused
   id_table by_id_;
   id_table by_venue_id_;  // hash of the venue order id → index
   std::vector<request_slot> requests_;
   std::vector<position> positions_;
   id_table fills_seen_;
-  std::vector<std::uint64_t> fill_fifo_;
-  std::size_t fill_head_ = 0, fill_count_ = 0;
+  fifo<std::uint64_t> fill_fifo_;
   std::size_t live_ = 0;
   counters counters_;
 };

@@ -73,6 +73,7 @@
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/core/platform.hpp"
 #include "tickrail/core/relaxed_counter.hpp"
+#include "tickrail/core/token_bucket.hpp"
 #include "tickrail/core/regime.hpp"
 #include "tickrail/core/risk_limits.hpp"
 
@@ -281,15 +282,8 @@ class risk_engine {
     std::int64_t day_start_e8 = 0;
     bool have_equity = false;
     bool have_day_start = false;
-    // Order-rate bucket: tokens × 1e9 at tokens_at_ns. Starts above any
-    // burst, so the first order finds it full.
-    std::int64_t tokens_nano = INT64_MAX / 2;
-    std::int64_t tokens_at_ns = 0;
-    // From the venue's rate limit (apply_limits): orders per second (0 = no
-    // bucket), the burst × 1e9, and how long an empty bucket takes to fill.
-    std::int64_t rate = 0;
-    std::int64_t capacity_nano = 0;
-    std::int64_t fill_ns = 0;
+    // Order rate, from the venue's rate limit (apply_limits); full at start.
+    token_bucket orders;
   };
 
   static constexpr std::size_t idx(side s) noexcept { return static_cast<std::size_t>(s); }
