@@ -197,7 +197,7 @@ struct encode_stage {
       return;
     }
     core::event e{};
-    e.header = core::event_header{-1, 0, now, core::event_type::exec_report, 0, in.instrument, 0};
+    e.header = core::make_header(core::event_type::exec_report, in.instrument, now);
     core::exec_report& x = e.exec;
     x.kind = core::exec_kind::order_ack;
     x.state = in.kind == core::intent_kind::cancel ? core::order_state::cancelled : core::order_state::open;
@@ -411,7 +411,7 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   auto command = strategies::to_signal_command(*request, inst, 1, 1);
   if (!command.ok()) return command.status();
   core::event e{};
-  e.header = core::event_header{-1, 0, clock.now_ns(), core::event_type::command, 0, core::no_instrument, 0};
+  e.header = core::make_header(core::event_type::command, core::no_instrument, clock.now_ns());
   e.cmd = *command;
   if (!m->push_command(e)) return absl::InternalError("command ring full");
   return std::unique_ptr<pipeline>(new pipeline(std::move(m)));

@@ -22,6 +22,7 @@
 #include "tickrail/core/histogram.hpp"
 #include "tickrail/core/placement.hpp"
 #include "tickrail/core/ring.hpp"
+#include "tickrail/core/ring_batch.hpp"
 
 namespace tr = tickrail::core;
 
@@ -62,7 +63,7 @@ struct feed_stage {
     }
     for (tr::sequence_t s = last - due + 1; s <= last; ++s) {
       tr::event& e = out.slot(s);
-      e.header = {-1, 0, clock.now_ns(), tr::event_type::market_data, 0, 0, 0};
+      e.header = tr::make_header(tr::event_type::market_data, 0, clock.now_ns());
       tr::market_data& md = e.md;
       md.kind = tr::md_kind::book_change;
       md.count = 1;
@@ -81,18 +82,17 @@ struct feed_stage {
 // more than it can forward.
 template <typename In, typename Out, typename Transform>
 std::size_t forward(tr::ring<In>& in, tr::ring<Out>& out, Transform&& transform) noexcept {
-  const tr::sequence_t first = in.next(0);
-  const tr::sequence_t avail = std::min(in.available(0), first + static_cast<tr::sequence_t>(k_max_batch) - 1);
-  if (avail < first) return 0;
-  const auto n = static_cast<std::size_t>(avail - first + 1);
-  const tr::sequence_t last = out.try_claim(n);
+  const tr::sequence_range batch = tr::read_batch(in, 0, k_max_batch);
+  if (batch.empty()) return 0;
+  const tr::sequence_t last = out.try_claim(batch.size());
   if (last == tr::no_sequence) return 0;
-  for (tr::sequence_t s = first, o = last - static_cast<tr::sequence_t>(n) + 1; s <= avail; ++s, ++o) {
+  for (tr::sequence_t s = batch.first, o = last - static_cast<tr::sequence_t>(batch.size()) + 1; s <= batch.last;
+       ++s, ++o) {
     transform(in.slot(s), out.slot(o));
   }
   out.publish(last);
-  in.release(0, avail);
-  return n;
+  in.release(0, batch.last);
+  return batch.size();
 }
 
 // Stamps the pipeline sequence (the real sequencer also merges the exec and

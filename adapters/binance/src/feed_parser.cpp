@@ -96,13 +96,8 @@ struct feed_parser::impl {
   std::int64_t local_ts_ns = 0;
 
   core::event_header header_for(const core::instrument& inst, std::int64_t exchange_ns) const noexcept {
-    return core::event_header{-1,
-                              exchange_ns,
-                              local_ts_ns,
-                              core::event_type::market_data,
-                              static_cast<std::uint8_t>(core::venue::binance_usdm),
-                              inst.id,
-                              0};
+    return core::make_header(core::event_type::market_data, inst.id, local_ts_ns, exchange_ns,
+                             static_cast<std::uint8_t>(core::venue::binance_usdm));
   }
 
   const core::instrument* lookup(std::string_view symbol) const noexcept {

@@ -353,13 +353,8 @@ struct exec_parser::impl {
     if (events.size() >= max_events) return feed_error::frame_too_large;
     core::event& e = events.emplace_back();
     std::memset(&e, 0, sizeof(e));
-    e.header = core::event_header{-1,
-                                  exchange_ns,
-                                  local_ts_ns,
-                                  core::event_type::exec_report,
-                                  static_cast<std::uint8_t>(core::venue::deribit),
-                                  inst != nullptr ? inst->id : core::no_instrument,
-                                  0};
+    e.header = core::make_header(core::event_type::exec_report, inst != nullptr ? inst->id : core::no_instrument,
+                                 local_ts_ns, exchange_ns, static_cast<std::uint8_t>(core::venue::deribit));
     out = &e;
     return feed_error::ok;
   }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/ring_batch.hpp"
 
 namespace tickrail::deribit {
 
@@ -50,10 +51,9 @@ std::size_t gateway::poll(std::int64_t now_ns) {
 // ---- orders out ------------------------------------------------------------------------
 
 std::size_t gateway::drain_orders() {
+  const core::sequence_range batch = core::read_batch(orders_, consumer_, orders_.capacity());
   std::size_t n = 0;
-  for (;;) {
-    const core::sequence_t seq = orders_.next(consumer_);
-    if (orders_.available(consumer_) < seq) break;
+  for (core::sequence_t seq = batch.first; seq <= batch.last; ++seq) {
     const core::order_request& r = orders_.slot(seq);
     const bool ready = session_.ready();
     if (ready && limiter_.take(config_.credits_per_request, now_ns_)) {
@@ -112,7 +112,7 @@ bool gateway::send(core::order_request r) {
 
 void gateway::reject_unsent(const core::order_request& r, std::int32_t code) {
   core::event e{};
-  e.header = core::event_header{-1, 0, now_ns_, core::event_type::exec_report, 0, r.intent.instrument, 0};
+  e.header = core::make_header(core::event_type::exec_report, r.intent.instrument, now_ns_);
   core::exec_report& x = e.exec;
   x.kind = core::exec_kind::reject;
   x.venue_error = code;

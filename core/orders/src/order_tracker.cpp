@@ -272,7 +272,7 @@ bool order_tracker::on_position_snapshot(instrument_id instrument, lots qty_lots
 
 exec_report& order_tracker::report_of(const order& o, exec_kind kind, std::int64_t local_ts_ns, event& out) noexcept {
   std::memset(&out, 0, sizeof(out));
-  out.header = event_header{-1, 0, local_ts_ns, event_type::exec_report, 0, o.instrument, 0};
+  out.header = make_header(event_type::exec_report, o.instrument, local_ts_ns);
   exec_report& x = out.exec;
   x.kind = kind;
   x.state = o.visible_state();

@@ -13,7 +13,7 @@ namespace {
 std::vector<event> frame(md_kind kind, std::int64_t change_id, std::int64_t prev, std::vector<level_update> levels,
                          instrument_id inst = 0) {
   md_builder b(16);
-  event_header h{-1, 0, 0, event_type::market_data, 0, inst, 0};
+  event_header h = make_header(event_type::market_data, inst, 0);
   EXPECT_TRUE(b.begin(h, kind, change_id, prev));
   for (const level_update& l : levels) EXPECT_TRUE(b.add_level(l));
   return {b.events().begin(), b.events().end()};

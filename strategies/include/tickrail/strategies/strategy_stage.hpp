@@ -30,6 +30,7 @@
 #include "tickrail/core/book_builder.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/ring.hpp"
+#include "tickrail/core/ring_batch.hpp"
 #include "tickrail/strategies/bot.hpp"
 
 namespace tickrail::strategies {
@@ -67,21 +68,12 @@ class strategy_stage {
       ++counters_.stalls;
       return 0;
     }
-    const core::sequence_t first = input_.next(consumer_);
-    const core::sequence_t avail =
-        std::min(input_.available(consumer_), first + static_cast<core::sequence_t>(k_max_batch) - 1);
-    if (avail < first) return 0;
-    core::sequence_t s = first;
-    for (; s <= avail; ++s) {
-      handle(input_.slot(s));
-      if (!flush()) {
-        ++counters_.stalls;
-        ++s;  // this event is handled; its outputs wait in the staging buffer
-        break;
-      }
-    }
-    input_.release(consumer_, s - 1);
-    return static_cast<std::size_t>(s - first);
+    return core::consume(input_, consumer_, k_max_batch, [this](const core::event& e) noexcept {
+      handle(e);
+      if (flush()) return true;
+      ++counters_.stalls;  // this event is handled; its outputs wait in the staging buffer
+      return false;
+    });
   }
 
   [[nodiscard]] const strategy_stage_counters& counters() const noexcept { return counters_; }
@@ -153,17 +145,10 @@ class strategy_stage {
   // Publishes what is staged; false when the risk ring is full.
   bool flush() noexcept {
     while (staged_next_ < staged_size_) {
-      std::size_t n = staged_size_ - staged_next_;
-      core::sequence_t last = output_.try_claim(n);
-      if (last == core::no_sequence) {
-        n = 1;
-        last = output_.try_claim(1);
-        if (last == core::no_sequence) return false;
-      }
-      for (core::sequence_t s = last - static_cast<core::sequence_t>(n) + 1; s <= last; ++s) {
-        output_.slot(s) = staged_[staged_next_++];
-      }
-      output_.publish(last);
+      const core::sequence_range out = core::claim_batch(output_, staged_size_ - staged_next_);
+      if (out.empty()) return false;
+      for (core::sequence_t s = out.first; s <= out.last; ++s) output_.slot(s) = staged_[staged_next_++];
+      output_.publish(out.last);
     }
     return true;
   }

@@ -71,6 +71,18 @@ struct event_header {
   std::uint32_t flags;          // type-specific
 };
 
+// The sequence of an event that has not been through the sequencer yet.
+inline constexpr sequence_t k_unsequenced = -1;
+
+// The header a producer (feed, gateway, control, a test) gives an event it
+// is about to publish: unsequenced, no flags unless given. The one place the
+// field order is spelled out.
+[[nodiscard]] constexpr event_header make_header(event_type type, instrument_id instrument, std::int64_t local_ts_ns,
+                                                 std::int64_t exchange_ts_ns = 0, std::uint8_t venue = 0,
+                                                 std::uint32_t flags = 0) noexcept {
+  return event_header{k_unsequenced, exchange_ts_ns, local_ts_ns, type, venue, instrument, flags};
+}
+
 // ---- market data ----------------------------------------------------------------
 
 enum class md_kind : std::uint8_t { book_snapshot, book_change, ticker, trade, quote };

@@ -29,6 +29,7 @@
 #include "tickrail/core/check.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/ring.hpp"
+#include "tickrail/core/ring_batch.hpp"
 
 namespace tickrail::core {
 
@@ -83,32 +84,24 @@ class sequencer {
 
  private:
   std::size_t drain(input& in) noexcept {
-    const sequence_t first = in.source->next(in.consumer);
-    sequence_t last = in.source->available(in.consumer, k_max_run);
-    if (last < first) return 0;
-    last = std::min({last, first + static_cast<sequence_t>(k_max_run) - 1,
-                     first + static_cast<sequence_t>(output_.capacity()) - 1});
-    auto n = static_cast<std::size_t>(last - first + 1);
-    sequence_t out_last = output_.try_claim(n);
-    if (out_last == no_sequence && n > 1) {  // not room for the run: move what fits one at a time
-      n = 1;
-      last = first;
-      out_last = output_.try_claim(1);
-    }
-    if (out_last == no_sequence) {
+    const sequence_range run = read_batch(*in.source, in.consumer, std::min(k_max_run, output_.capacity()));
+    if (run.empty()) return 0;
+    // Not room for the whole run: what fits moves one at a time.
+    const sequence_range out = claim_batch(output_, run.size());
+    if (out.empty()) {
       ++counters_.stalls;
       return 0;
     }
-    sequence_t o = out_last - static_cast<sequence_t>(n) + 1;
-    for (sequence_t s = first; s <= last; ++s, ++o) {
+    sequence_t s = run.first;
+    for (sequence_t o = out.first; o <= out.last; ++o, ++s) {
       event& e = output_.slot(o);
       e = std::as_const(*in.source).slot(s);
       e.header.sequence = next_sequence_++;
     }
-    output_.publish(out_last);
-    in.source->release(in.consumer, last);
-    counters_.events += n;
-    return n;
+    output_.publish(out.last);
+    in.source->release(in.consumer, s - 1);
+    counters_.events += out.size();
+    return out.size();
   }
 
   std::size_t fire_timer() noexcept {
@@ -121,7 +114,8 @@ class sequencer {
       return 0;
     }
     event& e = output_.slot(o);
-    e.header = event_header{next_sequence_++, 0, now, event_type::timer, 0, no_instrument, 0};
+    e.header = make_header(event_type::timer, no_instrument, now);
+    e.header.sequence = next_sequence_++;
     e.tick = timer{0, 0, next_timer_ns_, now};
     output_.publish(o);
     // Missed intervals collapse into this one tick (a stalled sequencer does

@@ -38,6 +38,7 @@
 #include "absl/base/thread_annotations.h"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/ring.hpp"
+#include "tickrail/core/ring_batch.hpp"
 #include "tickrail/core/risk.hpp"
 
 namespace tickrail::core {
@@ -93,13 +94,7 @@ class risk_stage {
       if (!output_.try_push(pending_)) return 0;
       has_pending_ = false;
     }
-    const sequence_t first = input_.next(consumer_);
-    sequence_t last = input_.available(consumer_, k_max_batch);
-    if (last < first) return 0;
-    last = std::min(last, first + static_cast<sequence_t>(k_max_batch) - 1);
-    sequence_t seq = first;
-    while (seq <= last) {
-      const event& ev = std::as_const(input_).slot(seq++);
+    return consume(input_, consumer_, k_max_batch, [this](const event& ev) noexcept {
       if (ev.header.type == event_type::command && ev.cmd.kind == command_kind::reload_risk && mailbox_ != nullptr) {
         if (const risk_limits* next = mailbox_->take(ev.cmd.args[0])) engine_.set_limits(next);
       }
@@ -108,13 +103,12 @@ class risk_stage {
       drain_records();
       if (!emitted && feedback_ != nullptr && ev.header.type == event_type::intent) send_feedback(ev);
       if (emitted && !output_.try_push(request)) {
-        pending_ = request;
+        pending_ = request;  // the output is full: hold it and stop here
         has_pending_ = true;
-        break;
+        return false;
       }
-    }
-    input_.release(consumer_, seq - 1);
-    return static_cast<std::size_t>(seq - first);
+      return true;
+    });
   }
 
   [[nodiscard]] std::uint64_t records_dropped() const noexcept { return records_dropped_; }
@@ -133,7 +127,7 @@ class risk_stage {
     }
     event& out = feedback_->slot(s);
     out.header = ev.header;
-    out.header.sequence = -1;
+    out.header.sequence = k_unsequenced;
     out.header.type = event_type::exec_report;
     out.header.flags = k_exec_risk_feedback;
     out.exec = exec_report{};
