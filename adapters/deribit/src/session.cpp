@@ -13,12 +13,12 @@ namespace {
 constexpr std::size_t k_pending_slots = 4096;
 constexpr std::int64_t k_ns_per_ms = 1'000'000;
 
-std::int64_t wall_ms() {
+}  // namespace
+
+std::int64_t system_wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
@@ -256,7 +256,7 @@ void session::maybe_configured() {
 void session::start_reconciliation() {
   set_state(session_state::reconciling, "reconciling");
   reconcile_waiting_ = 0;
-  const std::int64_t since_ms = wall_ms() - std::chrono::milliseconds(config_.trades_lookback).count();
+  const std::int64_t since_ms = config_.wall_clock_ms() - std::chrono::milliseconds(config_.trades_lookback).count();
   for (std::uint16_t i = 0; i < config_.currencies.size(); ++i) {
     request(purpose::open_orders, "private/get_open_orders_by_currency", currency_params(i) + '}', i);
     ++reconcile_waiting_;

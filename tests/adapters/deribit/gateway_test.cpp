@@ -81,11 +81,11 @@ class gateway_test : public ::testing::Test {
     c.session.reconnect_min = 50ms;
     c.session.reconnect_max = 400ms;
     c.credits = {.burst_credits = 20, .refill_per_s = 5};
-    // The simulated venue's clock starts at a fixed date (venue_harness.hpp)
-    // while reconciliation looks back from the wall clock: reach back to the
-    // venue's start, however long ago that now is, plus the usual day.
-    const std::chrono::milliseconds behind(venue::wall_ms() - test::k_venue_start_ms);
-    c.session.trades_lookback = std::chrono::ceil<std::chrono::hours>(behind) + std::chrono::hours(24);
+    // Reconciliation looks back the real default (24 h) from the venue's own
+    // clock, injected: the simulated venue starts at a fixed date, so the
+    // system clock would put its trades outside the window (or, on a host
+    // clock before that date, in the future).
+    c.session.wall_clock_ms = [venue = venue_.get()] { return venue->venue_now_ms(); };
     return c;
   }
 

@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -61,6 +62,9 @@ enum class session_state : std::uint8_t {
 // those of tools that speak to the venue directly (tickrail-record).
 void append_json_string(std::string& out, std::string_view s);
 
+// Milliseconds since the Unix epoch from the system clock.
+[[nodiscard]] std::int64_t system_wall_clock_ms();
+
 struct session_config {
   net::ws_endpoint endpoint;
   std::string client_id;
@@ -73,6 +77,10 @@ struct session_config {
   std::chrono::milliseconds reconnect_min{250};
   std::chrono::milliseconds reconnect_max{10000};
   std::chrono::hours trades_lookback{24};
+  // The venue's wall clock, ms since the Unix epoch: reconciliation's trade
+  // lookback counts back from it. The system clock in production; tests and
+  // replays inject the (simulated) venue's time. Cold path only.
+  std::function<std::int64_t()> wall_clock_ms = system_wall_clock_ms;
   double refresh_fraction = 0.8;
   std::chrono::milliseconds stop_timeout{3000};
 };
