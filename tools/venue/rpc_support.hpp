@@ -42,14 +42,7 @@ inline std::optional<core::decimal> number(const boost::json::object& o, std::st
     return core::decimal{static_cast<std::int64_t>(v->get_uint64()), 0};
   }
   if (v->is_double()) {
-    const double x = v->get_double();
-    if (!std::isfinite(x)) return std::nullopt;
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
-    if (ec != std::errc() || core::parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), d) !=
-                                 core::fp_error::ok) {
-      return std::nullopt;
-    }
+    if (core::decimal_from_double(v->get_double(), d) != core::fp_error::ok) return std::nullopt;
     return d;
   }
   if (v->is_string()) {
@@ -62,19 +55,10 @@ inline std::optional<core::decimal> number(const boost::json::object& o, std::st
 
 inline std::optional<std::int64_t> integer(const boost::json::object& o, std::string_view key) {
   const std::optional<core::decimal> d = number(o, key);
-  if (!d || d->scale != 0) {
-    if (d && d->scale > 0) {
-      // 5.0 is 5
-      std::int64_t m = d->mantissa;
-      for (int i = 0; i < d->scale; ++i) {
-        if (m % 10 != 0) return std::nullopt;
-        m /= 10;
-      }
-      return m;
-    }
-    return std::nullopt;
-  }
-  return d->mantissa;
+  if (!d) return std::nullopt;
+  const core::decimal n = core::normalized(*d);  // 5.0 is 5
+  if (n.scale != 0) return std::nullopt;
+  return n.mantissa;
 }
 
 inline std::optional<bool> flag(const boost::json::object& o, std::string_view key) {

@@ -21,10 +21,7 @@ using json::text_of;
 bool decimal_of(dom_field e, core::decimal& out) {
   double x = 0;
   if (e.get_double().get(x) != simdjson::SUCCESS) return false;
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
-  return ec == std::errc() && core::parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), out) ==
-                                  core::fp_error::ok;
+  return core::decimal_from_double(x, out) == core::fp_error::ok;
 }
 
 absl::Status field_error(std::string_view name, std::string_view field, std::string_view what) {

@@ -87,11 +87,8 @@ class writer {
     const core::decimal step = inc.value();
     std::int64_t m = 0;
     if (__builtin_mul_overflow(v, step.mantissa, &m) || m == INT64_MIN) return false;
-    int scale = step.scale;
-    while (scale > 0 && m % 10 == 0) {
-      m /= 10;
-      --scale;
-    }
+    std::int32_t scale = step.scale;
+    core::strip_trailing_zeros(m, scale);
     if (m < 0) {
       *p_++ = '-';
       m = -m;

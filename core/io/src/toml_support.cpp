@@ -51,13 +51,9 @@ absl::StatusOr<decimal> read_decimal(std::string_view source, const toml::node& 
   decimal d;
   if (const auto* i = node.as_integer()) return decimal{i->get(), 0};
   if (const auto* f = node.as_floating_point()) {
-    const double x = f->get();
-    if (!std::isfinite(x)) return key_error(source, node, key, "expected a finite number");
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
-    if (ec != std::errc() || parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), d) != fp_error::ok) {
-      return key_error(source, node, key, "number out of range");
-    }
+    const fp_error e = decimal_from_double(f->get(), d);
+    if (e == fp_error::not_finite) return key_error(source, node, key, "expected a finite number");
+    if (e != fp_error::ok) return key_error(source, node, key, "number out of range");
     return d;
   }
   if (const auto* s = node.as_string()) {

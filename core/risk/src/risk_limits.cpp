@@ -26,10 +26,7 @@ absl::StatusOr<decimal> notional_unit(const instrument& inst, notional_model mod
   int128_t m = static_cast<int128_t>(inst.tick.value().mantissa) * inst.lot.value().mantissa;
   m *= inst.contract_size.mantissa;
   std::int32_t scale = inst.tick.value().scale + inst.lot.value().scale + inst.contract_size.scale;
-  while (scale > 0 && m % 10 == 0) {
-    m /= 10;
-    --scale;
-  }
+  strip_trailing_zeros(m, scale);
   if (m <= 0 || m > INT64_MAX || scale > 36) {
     return absl::InvalidArgumentError(absl::StrCat("instrument '", inst.symbol, "': tick × lot × contract size is not representable"));
   }

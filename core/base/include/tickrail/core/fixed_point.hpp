@@ -201,15 +201,35 @@ struct digit_word {
   return true;
 }
 
+}  // namespace detail
+
+// Drops trailing fractional zeros of mantissa × 10^-scale while the scale
+// stays above `min_scale`: 12.500 → 12.5 (the one copy of this loop; any
+// integer width, so 128-bit products normalise too).
+template <typename Int>
+constexpr void strip_trailing_zeros(Int& mantissa, std::int32_t& scale, std::int32_t min_scale = 0) noexcept {
+  while (scale > min_scale && mantissa % 10 == 0) {
+    mantissa /= 10;
+    --scale;
+  }
+}
+
+// `d` with no trailing fractional zeros (and scale 0 for zero): the form
+// decimals compare and print in.
+[[nodiscard]] constexpr decimal normalized(decimal d) noexcept {
+  strip_trailing_zeros(d.mantissa, d.scale);
+  if (d.mantissa == 0) d.scale = 0;
+  return d;
+}
+
+namespace detail {
+
 // parse_plain_digits, normalised (no trailing fractional zeros).
 [[nodiscard]] constexpr bool parse_plain_decimal(std::string_view text, decimal& out) noexcept {
   std::int64_t mantissa = 0;
   std::int32_t scale = 0;
   if (!parse_plain_digits(text, mantissa, scale)) return false;
-  while (scale > 0 && mantissa % 10 == 0) {
-    mantissa /= 10;
-    --scale;
-  }
+  strip_trailing_zeros(mantissa, scale);
   out.mantissa = mantissa;
   out.scale = mantissa == 0 ? 0 : scale;
   return true;
@@ -296,6 +316,17 @@ struct digit_word {
 }
 
 // A tick size or lot size.
+// A double as the decimal of its shortest round-trip text (std::to_chars):
+// 0.1 is 1e-1, not 0.1000000000000000055… — the rule for venue doubles and
+// config floats everywhere (see banner).
+[[nodiscard]] inline fp_error decimal_from_double(double value, decimal& out) noexcept {
+  if (!std::isfinite(value)) return fp_error::not_finite;
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  if (ec != std::errc()) return fp_error::overflow;
+  return parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), out);
+}
+
 class increment {
  public:
   constexpr increment() noexcept = default;
@@ -341,10 +372,7 @@ class increment {
     // Venue doubles end in ".0" ("1230.0" against a lot of 10): drop zeros
     // finer than the increment, so the division below takes the reciprocal
     // path instead of an idiv (a division by the constant 10 is a multiply).
-    while (value.scale > value_.scale && value.mantissa % 10 == 0) {
-      value.mantissa /= 10;
-      --value.scale;
-    }
+    strip_trailing_zeros(value.mantissa, value.scale, value_.scale);
     std::int64_t numerator = value.mantissa;
     std::int64_t denominator = value_.mantissa;
     const bool narrow = value_.scale >= value.scale
@@ -409,24 +437,16 @@ class increment {
 
   // Through the double's shortest round-trip decimal text (see banner).
   [[nodiscard]] fp_error to_units(double value, rounding mode, std::int64_t& units) const noexcept {
-    if (!std::isfinite(value)) return fp_error::not_finite;
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
-    if (ec != std::errc()) return fp_error::overflow;
-    return to_units(std::string_view(buf, static_cast<std::size_t>(end - buf)), mode, units);
+    decimal d;
+    if (const fp_error e = decimal_from_double(value, d); e != fp_error::ok) return e;
+    return to_units(d, mode, units);
   }
 
   // units × increment, exactly.
   [[nodiscard]] constexpr fp_error to_decimal(std::int64_t units, decimal& out) const noexcept {
     const int128_t m = static_cast<int128_t>(units) * value_.mantissa;
     if (m > INT64_MAX || m < INT64_MIN) return fp_error::overflow;
-    out.mantissa = static_cast<std::int64_t>(m);
-    out.scale = value_.scale;
-    while (out.scale > 0 && out.mantissa % 10 == 0) {
-      out.mantissa /= 10;
-      --out.scale;
-    }
-    if (out.mantissa == 0) out.scale = 0;
+    out = normalized(decimal{static_cast<std::int64_t>(m), value_.scale});
     return fp_error::ok;
   }
 
