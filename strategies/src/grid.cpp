@@ -15,7 +15,7 @@ void grid::on_book(const core::order_book& book, const core::event_header& h, si
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return;
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;
-  const core::ticks mid = bid + (ask - bid) / 2;
+  const core::ticks mid = core::midpoint(bid, ask);
   if (!running_) {
     if (anchor_ == 0) anchor_ = params_.anchor_ticks > 0 ? params_.anchor_ticks : mid;
     running_ = true;

@@ -47,7 +47,7 @@ core::ticks sell_ladder::rung_price(std::uint32_t k) const noexcept {
 
 void sell_ladder::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
                           sizing r, intent_sink& sink) noexcept {
-  const core::ticks mid = mid_of(book);
+  const core::ticks mid = book.mid();
   if (mid == 0 || pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) return;
   if (reference_ == 0) {
     // Place: split the position over the rungs, the remainder on the last.

@@ -30,7 +30,7 @@ void ma_crossover::send(core::side s, core::lots qty, bool reduce_only, const co
 
 void ma_crossover::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
                            sizing r, intent_sink& sink) noexcept {
-  const core::ticks mid = mid_of(book);
+  const core::ticks mid = book.mid();
   if (mid == 0 || pos.position_lots == INT64_MIN) return;  // a position that cannot be negated is corrupt
   const core::lots position = pos.position_lots;
 

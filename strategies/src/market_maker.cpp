@@ -42,7 +42,7 @@ void market_maker::on_book(const core::order_book& book, core::lots position_lot
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return;
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;
-  const core::ticks mid = bid + (ask - bid) / 2;
+  const core::ticks mid = core::midpoint(bid, ask);
   const core::int128_t skew = position_lots == 0 || params_.inventory_skew_permille == 0
                                   ? 0
                                   : static_cast<core::int128_t>(params_.half_spread_ticks) *

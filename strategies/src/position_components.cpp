@@ -6,12 +6,6 @@
 
 namespace tickrail::strategies {
 
-core::ticks mid_of(const core::order_book& book) noexcept {
-  if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return 0;
-  const core::ticks bid = book.best(core::side::buy).price_ticks;
-  return bid + (book.best(core::side::sell).price_ticks - bid) / 2;
-}
-
 core::order_intent market_exit(core::instrument_id instrument, std::uint16_t bot, std::uint16_t component,
                                core::client_order_id id, core::side s, core::lots qty,
                                const core::event_header& h) noexcept {
@@ -40,7 +34,7 @@ dip_buyer::dip_buyer(const dip_buyer_params& params, core::instrument_id instrum
 void dip_buyer::on_book(const core::order_book& book, const core::event_header& h, sizing r,
                         intent_sink& sink) noexcept {
   if (anchor_ != 0) return;
-  const core::ticks mid = mid_of(book);
+  const core::ticks mid = book.mid();
   if (mid == 0) return;
   set_anchor(params_.anchor_ticks > 0 ? params_.anchor_ticks : mid, h, r, sink);
 }
@@ -133,7 +127,7 @@ void min_order::on_exec(const core::exec_report& x) noexcept {
 
 void take_profit::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
                           sizing r, intent_sink& sink) noexcept {
-  const core::ticks mid = mid_of(book);
+  const core::ticks mid = book.mid();
   if (mid == 0) return;
   if (pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) {
     armed_ = false;

@@ -2,14 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "tickrail/core/status.hpp"
+#include "tickrail/strategies/components.hpp"
 
 namespace tickrail::strategies {
 namespace {
-
-constexpr signal k_all[] = {signal::start_bot, signal::grid,         signal::main_mm,           signal::fast_mm,
-                            signal::slow_mm,   signal::dip_buyer,    signal::min_order,         signal::hedge,
-                            signal::ladder,    signal::tp,           signal::threshold_tp,      signal::options_long_call,
-                            signal::options_long_put, signal::options_trim, signal::cancel_all};
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -19,37 +15,12 @@ std::string_view trim(std::string_view s) noexcept {
 
 }  // namespace
 
-std::string_view to_string(signal s) noexcept {
-  switch (s) {
-    case signal::start_bot: return "start_bot";
-    case signal::grid: return "grid";
-    case signal::main_mm: return "main_mm";
-    case signal::fast_mm: return "fast_mm";
-    case signal::slow_mm: return "slow_mm";
-    case signal::dip_buyer: return "dip_buyer";
-    case signal::min_order: return "min_order";
-    case signal::hedge: return "hedge";
-    case signal::ladder: return "ladder";
-    case signal::tp: return "tp";
-    case signal::threshold_tp: return "threshold_tp";
-    case signal::options_long_call: return "options_long_call";
-    case signal::options_long_put: return "options_long_put";
-    case signal::options_trim: return "options_trim";
-    case signal::cancel_all: return "cancel_all";
-  }
-  return "unknown";
-}
+std::string_view to_string(signal s) noexcept { return production_components::signal_string(s); }
 
-std::optional<signal> parse_signal(std::string_view name) noexcept {
-  if (name == "sell_ladder") return signal::tp;
-  for (signal s : k_all) {
-    if (to_string(s) == name) return s;
-  }
-  return std::nullopt;
-}
+std::optional<signal> parse_signal(std::string_view name) noexcept { return production_components::parse_signal(name); }
 
 absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, std::string_view regime,
-                                                    std::string_view anchor_price) {
+                                                    std::string_view anchor_price, signal_parser parse) {
   using core::to_absl;
   signal_request out;
   if (!regime.empty()) {
@@ -71,7 +42,7 @@ absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, st
     const std::size_t comma = rest.find(',');
     const std::string_view name = trim(rest.substr(0, comma));
     if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("signal: empty entry in '", to_absl(signals), "'"));
-    const std::optional<signal> s = parse_signal(name);
+    const std::optional<signal> s = parse(name);
     if (!s) return absl::InvalidArgumentError(absl::StrCat("signal: unknown signal '", to_absl(name), "'"));
     if (out.step_count == signal_request::k_max_steps) {
       return absl::InvalidArgumentError(absl::StrCat("signal: more than ", signal_request::k_max_steps, " signals"));
@@ -88,7 +59,7 @@ absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, st
 
 absl::StatusOr<core::command> to_signal_command(const signal_request& request, const core::instrument& instrument,
                                                 std::uint16_t bot, std::uint32_t reply_id) {
-  static_assert(signal_request::k_max_steps <= sizeof(core::command::text));
+  static_assert(2 * signal_request::k_max_steps <= sizeof(core::command::text));
   core::command c{};
   c.kind = core::command_kind::signal;
   c.bot = bot;
@@ -103,7 +74,11 @@ absl::StatusOr<core::command> to_signal_command(const signal_request& request, c
     c.args[0] = anchor;
   }
   c.args[1] = static_cast<std::int64_t>(request.step_count);
-  for (std::size_t i = 0; i < request.step_count; ++i) c.text[i] = static_cast<char>(request.steps[i]);
+  for (std::size_t i = 0; i < request.step_count; ++i) {
+    static_assert(sizeof(component_id) == 2 && k_component_count <= 256, "a component id travels in one byte");
+    c.text[2 * i] = static_cast<char>(static_cast<std::uint8_t>(request.steps[i].component));
+    c.text[2 * i + 1] = static_cast<char>(request.steps[i].action);
+  }
   return c;
 }
 
@@ -120,9 +95,8 @@ bool from_signal_command(const core::command& c, signal_request& request, core::
   }
   request.step_count = static_cast<std::size_t>(c.args[1]);
   for (std::size_t i = 0; i < request.step_count; ++i) {
-    const auto code = static_cast<std::uint8_t>(c.text[i]);
-    if (code > static_cast<std::uint8_t>(signal::cancel_all)) return false;
-    request.steps[i] = static_cast<signal>(code);
+    request.steps[i] = signal{static_cast<component_id>(static_cast<std::uint8_t>(c.text[2 * i])),
+                              static_cast<std::uint8_t>(c.text[2 * i + 1])};
   }
   anchor_ticks = c.args[0];
   return request.step_count > 0 || request.regime.has_value() || anchor_ticks > 0;

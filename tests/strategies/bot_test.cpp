@@ -97,25 +97,25 @@ deescalate_after_polls = 2
   EXPECT_EQ(b.initial_regime, core::regime::transition);
   EXPECT_EQ(b.start, (std::vector<component_id>{component_id::grid, component_id::main_mm}));
   EXPECT_EQ(b.cancel_timeout_ns, 5'000'000'000);
-  ASSERT_TRUE(b.grid);
-  EXPECT_EQ(b.grid->levels, 3u);
-  EXPECT_EQ(b.grid->spacing_ticks, 50);
-  EXPECT_EQ(b.grid->size_lots, 10);
-  EXPECT_EQ(b.grid->drift_threshold_ppm, 15'000);
-  ASSERT_TRUE(b.main_mm);
-  EXPECT_EQ(b.main_mm->half_spread_ticks, 10);  // the main profile's default
-  EXPECT_EQ(b.main_mm->orders_per_side, 3u);
-  EXPECT_EQ(b.main_mm->size_lots, 5);
-  EXPECT_EQ(b.main_mm->inventory_skew_permille, 500);
-  ASSERT_TRUE(b.dip_buyer);
-  EXPECT_EQ(b.dip_buyer->level_count, 2u);
-  EXPECT_EQ(b.dip_buyer->levels[1].below_ppm, 25'000);
-  EXPECT_EQ(b.dip_buyer->levels[1].size_lots, 20);
-  ASSERT_TRUE(b.take_profit);
-  EXPECT_EQ(b.take_profit->trail_offset_ppm, 5'000);
-  ASSERT_TRUE(b.options);
-  EXPECT_EQ(b.options->currency, "BTC");
-  EXPECT_EQ(b.options->params.allocation_ppm, 10'000);
+  ASSERT_TRUE(b.get<grid_component>());
+  EXPECT_EQ(b.get<grid_component>()->levels, 3u);
+  EXPECT_EQ(b.get<grid_component>()->spacing_ticks, 50);
+  EXPECT_EQ(b.get<grid_component>()->size_lots, 10);
+  EXPECT_EQ(b.get<grid_component>()->drift_threshold_ppm, 15'000);
+  ASSERT_TRUE(b.get<main_mm_component>());
+  EXPECT_EQ(b.get<main_mm_component>()->half_spread_ticks, 10);  // the main profile's default
+  EXPECT_EQ(b.get<main_mm_component>()->orders_per_side, 3u);
+  EXPECT_EQ(b.get<main_mm_component>()->size_lots, 5);
+  EXPECT_EQ(b.get<main_mm_component>()->inventory_skew_permille, 500);
+  ASSERT_TRUE(b.get<dip_buyer_component>());
+  EXPECT_EQ(b.get<dip_buyer_component>()->level_count, 2u);
+  EXPECT_EQ(b.get<dip_buyer_component>()->levels[1].below_ppm, 25'000);
+  EXPECT_EQ(b.get<dip_buyer_component>()->levels[1].size_lots, 20);
+  ASSERT_TRUE(b.get<take_profit_component>());
+  EXPECT_EQ(b.get<take_profit_component>()->trail_offset_ppm, 5'000);
+  ASSERT_TRUE(b.get<options_component>());
+  EXPECT_EQ(b.get<options_component>()->currency, "BTC");
+  EXPECT_EQ(b.get<options_component>()->params.allocation_ppm, 10'000);
   EXPECT_EQ(b.option_multipliers.put.buy_permille, 1500);
   EXPECT_EQ(b.option_multipliers.call.buy_permille, 0);
   ASSERT_TRUE(b.classifier);
@@ -134,9 +134,9 @@ TEST(bot_config, default_config_parses_against_the_shipped_instruments) {
   const bot_config& demo = bots->front();
   EXPECT_EQ(demo.name, "demo");
   EXPECT_EQ(demo.instrument, real.find(core::venue::deribit, "BTC-PERPETUAL")->id);
-  ASSERT_TRUE(demo.main_mm && demo.grid && demo.classifier);
-  EXPECT_EQ(demo.main_mm->size_lots, 10);     // 100 USD in 10-USD contracts
-  EXPECT_EQ(demo.grid->spacing_ticks, 100);   // 50 USD at the 0.5 tick
+  ASSERT_TRUE(demo.get<main_mm_component>() && demo.get<grid_component>() && demo.classifier);
+  EXPECT_EQ(demo.get<main_mm_component>()->size_lots, 10);     // 100 USD in 10-USD contracts
+  EXPECT_EQ(demo.get<grid_component>()->spacing_ticks, 100);   // 50 USD at the 0.5 tick
 }
 
 TEST(bot_config, no_bots_is_an_empty_list) {
@@ -369,7 +369,7 @@ sell_pct = 50
   (void)h.feed(test::fill(k_perp, id, core::side::buy, 40, 200'000, 1));
   (void)h.feed(test::fill(k_perp, id, core::side::buy, 20, 200'300, 2));
   EXPECT_EQ(h.b.position().position_lots, 60);
-  EXPECT_EQ(h.b.position().avg_entry_ticks, (40 * 200'000 + 20 * 200'300) / 60);
+  EXPECT_EQ(h.b.position().avg_entry_ticks, 200'100);  // (8 000 000 + 4 006 000) / 60, exact
   (void)h.feed(test::fill(k_perp, id, core::side::sell, 10, 201'000, 3));
   EXPECT_EQ(h.b.position().position_lots, 50);
   EXPECT_EQ(h.b.position().avg_entry_ticks, 200'100);  // reducing keeps the average
@@ -388,6 +388,25 @@ sell_pct = 50
   (void)h.feed(test::fill(k_perp, id, core::side::sell, 80, 199'000, 8));
   EXPECT_EQ(h.b.position().position_lots, -20);
   EXPECT_EQ(h.b.position().avg_entry_ticks, 199'000);
+}
+
+// The bot's average entry is core::position's: the same rule, and the same
+// example, as order_tracker_test's average_entry_rounds_to_the_nearest_tick.
+TEST(bot, average_entry_is_core_positions_rounded_to_the_nearest_tick) {
+  harness h(R"(
+[[bots]]
+name = "avg"
+instrument = "BTC-PERPETUAL"
+)");
+  const core::client_order_id id = core::make_client_order_id(1, 5);
+  (void)h.feed(test::fill(k_perp, id, core::side::buy, 1, 100, 1));
+  (void)h.feed(test::fill(k_perp, id, core::side::buy, 2, 101, 2));
+  EXPECT_EQ(h.b.position().position_lots, 3);
+  EXPECT_EQ(h.b.position().avg_entry_ticks, 101);  // 302 / 3 = 100.67 → 101 (truncation would say 100)
+  // Reducing keeps the entry of what is left: 302 − 302 × 1 / 3 = 202 over 2 → 101.
+  (void)h.feed(test::fill(k_perp, id, core::side::sell, 1, 105, 3));
+  EXPECT_EQ(h.b.position().position_lots, 2);
+  EXPECT_EQ(h.b.position().avg_entry_ticks, 101);
 }
 
 const char* k_options = R"(

@@ -12,8 +12,8 @@
 //   ticker   marks (options), index and funding for the options and the
 //            classifier.
 //   exec     reports for its own orders (the bot field of the client order
-//            id): fills move the position and average entry (the
-//            perpetual's and each option's), terminal reports retire the
+//            id): fills move the position and average entry (a
+//            core::position: the one average-entry rule) and each option's, terminal reports retire the
 //            order; every component sees every report of the bot and
 //            ignores ids it does not own. Portfolio reports give equity.
 //   command  (bot = this id or 0xFFFF) signal: the payload's regime and
@@ -22,10 +22,17 @@
 //            signal_sequencer. regime_set, anchor_price, cancel_all, stop
 //            and kill (which stops the loops; risk cancels) act directly.
 //
-// Loops vs one-shots: grid, the market makers, dip_buyer, min_order,
-// take_profit, threshold_tp, sell_ladder (`tp`) and ma_crossover run on
-// every book once started; ladder, bracket and the options signals act once
-// when run. `start_bot` starts the config's `start` list. cancel_all stops
+// The components come from a component list (registry.hpp): basic_bot<List>
+// stores one optional component per entry (constructed when configured) and
+// dispatches every hook with a fold over the list — no virtual call, no
+// allocation. `bot` is the production list's (components.hpp); a test
+// instantiates basic_bot on a list extended with its own component
+// (bot_impl.hpp has the definitions).
+//
+// Loops vs one-shots (each component's `loop` trait): grid, the market
+// makers, dip_buyer, min_order, take_profit, threshold_tp, sell_ladder
+// (`tp`) and ma_crossover run on every book once started; ladder, bracket
+// and the options signals act once when run. `start_bot` starts the config's `start` list. cancel_all stops
 // every loop, cancels every live order of the bot (component-owned orders
 // through their component, the rest directly) and holds later signals until
 // the venue confirmed each cancel.
@@ -42,7 +49,9 @@
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/id_table.hpp"
 #include "tickrail/core/instrument.hpp"
+#include "tickrail/core/position.hpp"
 #include "tickrail/strategies/bot_config.hpp"
+#include "tickrail/strategies/components.hpp"
 #include "tickrail/strategies/signals.hpp"
 
 namespace tickrail::strategies {
@@ -57,17 +66,20 @@ struct bot_counters {
   std::uint64_t regime_changes = 0;
 };
 
-class bot {
+template <typename List>
+class basic_bot {
  public:
+  using components = List;
+  using config_type = basic_bot_config<List>;
   static constexpr std::size_t k_max_live_orders = 1024;
   static constexpr std::size_t k_max_option_positions = 16;
 
   // `first_order_counter` seeds the client order ids (ms since the epoch ×
   // 1000 at start-up, so a restart never reuses one). The catalog must
   // outlive the bot. Not movable: components hold the id counter by reference.
-  bot(const bot_config& config, const core::instrument_catalog& catalog, std::uint64_t first_order_counter);
-  bot(const bot&) = delete;
-  bot& operator=(const bot&) = delete;
+  basic_bot(const config_type& config, const core::instrument_catalog& catalog, std::uint64_t first_order_counter);
+  basic_bot(const basic_bot&) = delete;
+  basic_bot& operator=(const basic_bot&) = delete;
 
   void on_event(const core::event& e, const core::book_builder& books, intent_sink& sink) noexcept;
 
@@ -76,23 +88,36 @@ class bot {
   [[nodiscard]] std::optional<regime_change> take_regime_change() noexcept;
 
   [[nodiscard]] std::uint16_t id() const noexcept { return config_.id; }
-  [[nodiscard]] const bot_config& config() const noexcept { return config_; }
+  [[nodiscard]] const config_type& config() const noexcept { return config_; }
   [[nodiscard]] core::regime regime() const noexcept { return classifier_.effective(); }
   [[nodiscard]] bool running(component_id c) const noexcept { return running_[static_cast<std::size_t>(c)]; }
   [[nodiscard]] bool any_running() const noexcept;
-  [[nodiscard]] const position_view& position() const noexcept { return position_; }
+  // Quantity and average entry of the bot's core::position in its instrument.
+  [[nodiscard]] position_view position() const noexcept { return view_of(position_); }
   [[nodiscard]] std::uint32_t open_orders() const noexcept { return static_cast<std::uint32_t>(live_.size()); }
   [[nodiscard]] const bot_counters& counters() const noexcept { return counters_; }
   [[nodiscard]] const signal_sequencer& sequencer() const noexcept { return sequencer_; }
+  // Component C, if configured (tests look inside).
+  template <typename C>
+  [[nodiscard]] const std::optional<C>& component() const noexcept {
+    return std::get<static_cast<std::size_t>(List::template id_of<C>) - 1>(components_);
+  }
 
  private:
+  // Calls f(component&, std::integral_constant<std::size_t, id>) for every
+  // configured component, in list order (a fold: one inlined call each).
+  template <typename F>
+  void each(F&& f) noexcept;
+
   void on_book(const core::order_book& book, const core::event_header& h, intent_sink& sink) noexcept;
+  void on_timer(const core::event_header& h, intent_sink& sink) noexcept;
   void on_ticker(const core::event& e) noexcept;
   void on_exec(const core::event& e, intent_sink& sink) noexcept;
   void on_command(const core::event& e, intent_sink& sink) noexcept;
   void run_signals(const core::event_header& h, const core::book_builder& books, intent_sink& sink) noexcept;
   void run(signal s, const core::event_header& h, const core::book_builder& books, intent_sink& sink) noexcept;
   void start(component_id c, const core::event_header& h, const core::book_builder& books, intent_sink& sink) noexcept;
+  void run_options(std::uint8_t action, const core::event_header& h, intent_sink& sink) noexcept;
   void open_option(option_signal sig, const core::event_header& h, intent_sink& sink) noexcept;
   void trim_option(const core::event_header& h, intent_sink& sink) noexcept;
   void set_anchor(core::ticks anchor, const core::event_header& h, intent_sink& sink) noexcept;
@@ -106,22 +131,12 @@ class bot {
   [[nodiscard]] option_position* option_slot(core::instrument_id id, bool create) noexcept;
   [[nodiscard]] core::regime_multipliers multipliers() const noexcept;
 
-  bot_config config_;
+  config_type config_;
   const core::instrument_catalog& catalog_;
   order_ids ids_;
 
-  std::optional<grid> grid_;
-  std::optional<market_maker> main_mm_, fast_mm_, slow_mm_;
-  std::optional<dip_buyer> dip_buyer_;
-  std::optional<min_order> min_order_;
-  std::optional<take_profit> take_profit_;
-  std::optional<threshold_tp> threshold_tp_;
-  std::optional<ladder> ladder_;
-  std::optional<sell_ladder> sell_ladder_;
-  std::optional<ma_crossover> ma_crossover_;
-  std::optional<bracket> bracket_;
-
-  std::array<bool, k_component_count> running_{};
+  typename List::storage components_;
+  std::array<bool, List::count> running_{};
   signal_sequencer sequencer_;
   regime_classifier classifier_;
   std::optional<candle_window> candles_;
@@ -132,8 +147,7 @@ class bot {
 
   // Live orders of this bot: client order id → (side | cancel sent << 1).
   core::id_table live_;
-  position_view position_{};
-  core::int128_t entry_cost_ = 0;  // Σ |qty| × price of the open position, for the average entry
+  core::position position_{};  // in the bot's instrument
   std::array<option_position, k_max_option_positions> options_{};
   std::vector<core::ticks> marks_;  // by instrument id; 0 = none
   core::ticks index_ticks_ = 0;     // the bot instrument's index price
@@ -142,5 +156,8 @@ class bot {
   std::int64_t venue_now_ms_ = 0;  // latest venue timestamp seen (option expiries)
   bot_counters counters_{};
 };
+
+extern template class basic_bot<production_components>;
+using bot = basic_bot<production_components>;
 
 }  // namespace tickrail::strategies

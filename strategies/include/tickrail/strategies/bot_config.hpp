@@ -32,65 +32,43 @@
 // perpetuals); percentages are percent ("1.5" = 1.5 %). A component without a
 // table is not configured: a signal naming it is refused. Every error names
 // file, line and key; nothing is half-loaded.
+//
+// The component tables, their names and their storage come from the
+// component list (components.hpp): basic_bot_config<List> holds one
+// optional params per component of List, and the parser
+// (bot_config_parse.hpp) dispatches each `[bots.NAME]` table to the
+// component of that name. bot_config is the production list's.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/core/regime.hpp"
-#include "tickrail/strategies/bracket.hpp"
 #include "tickrail/strategies/component.hpp"
-#include "tickrail/strategies/grid.hpp"
-#include "tickrail/strategies/ladders.hpp"
-#include "tickrail/strategies/ma_crossover.hpp"
-#include "tickrail/strategies/market_maker.hpp"
-#include "tickrail/strategies/options.hpp"
-#include "tickrail/strategies/position_components.hpp"
+#include "tickrail/strategies/components.hpp"
 #include "tickrail/strategies/regime_classifier.hpp"
 
 namespace tickrail::strategies {
 
-// The components a bot can run. The value is the `component` field of the
-// intents it sends (0 is the bot itself: cancels from cancel_all).
-enum class component_id : std::uint16_t {
-  bot = 0,
-  grid,
-  main_mm,
-  fast_mm,
-  slow_mm,
-  dip_buyer,
-  min_order,
-  take_profit,
-  threshold_tp,
-  ladder,
-  sell_ladder,
-  ma_crossover,
-  bracket,
-  options,
-};
-inline constexpr std::size_t k_component_count = 14;
+// The production names (production_components::name / parse).
 [[nodiscard]] std::string_view to_string(component_id c) noexcept;
 [[nodiscard]] std::optional<component_id> parse_component(std::string_view name) noexcept;
-
-struct options_config {
-  options_params params{};
-  std::string currency;  // underlying base currency ("BTC"); default the instrument's base
-  int strength = 2;      // 1 ATM, 2 slightly OTM, 3 OTM
-  core::decimal trim_contracts{0, 0};   // coin; 0 = use trim_pct
-  std::int64_t trim_pct_ppm = 500'000;  // 50 %
-};
 
 struct classifier_config {
   classifier_params params{};
   std::int64_t candle_ns = 3'600'000'000'000;  // one hour
 };
 
-struct bot_config {
+template <typename List>
+struct basic_bot_config {
+  using components = List;
+
   std::string name;
   std::uint16_t id = 0;  // 1-based position in the file: the client order id's bot field
   core::instrument_id instrument = core::no_instrument;
@@ -98,22 +76,32 @@ struct bot_config {
   std::vector<component_id> start;  // what start_bot starts
   std::int64_t cancel_timeout_ns = 30'000'000'000;
 
-  std::optional<grid_params> grid;
-  std::optional<market_maker_params> main_mm, fast_mm, slow_mm;
-  std::optional<dip_buyer_params> dip_buyer;
-  std::optional<min_order_params> min_order;
-  std::optional<take_profit_params> take_profit;
-  std::optional<threshold_tp_params> threshold_tp;
-  std::optional<ladder_params> ladder;
-  std::optional<sell_ladder_params> sell_ladder;
-  std::optional<ma_crossover_params> ma_crossover;
-  std::optional<bracket_params> bracket;
-  std::optional<options_config> options;
+  typename List::config_storage tables{};  // one optional params per component, in list order
   options_multipliers option_multipliers{};
   std::optional<classifier_config> classifier;
 
-  [[nodiscard]] bool configured(component_id c) const noexcept;
+  // Component C's table, if it had one: config.get<grid_component>()->levels.
+  template <typename C>
+  [[nodiscard]] auto& get() noexcept {
+    return std::get<static_cast<std::size_t>(List::template id_of<C>) - 1>(tables);
+  }
+  template <typename C>
+  [[nodiscard]] const auto& get() const noexcept {
+    return std::get<static_cast<std::size_t>(List::template id_of<C>) - 1>(tables);
+  }
+
+  // True for the bot and for every component with a table.
+  [[nodiscard]] bool configured(component_id c) const noexcept {
+    if (c == component_id::bot) return true;
+    bool out = false;
+    List::for_each([&](auto, auto i) {
+      if (static_cast<std::size_t>(c) == i + 1) out = std::get<i>(tables).has_value();
+    });
+    return out;
+  }
 };
+
+using bot_config = basic_bot_config<production_components>;
 
 inline constexpr std::size_t k_max_bots = 64;
 

@@ -17,7 +17,10 @@
 
 #include <cstdint>
 
+#include <optional>
+
 #include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
 
@@ -61,6 +64,39 @@ class bracket {
   core::int128_t filled_notional_ = 0;  // Σ qty × price, for the average fill price
   core::ticks avg_fill_ = 0;
   std::uint32_t sl_attempts_ = 0;
+};
+
+// As a bot component (registry.hpp): one-shot, started by the `start`
+// list; each start is a fresh bracket, refused while one is still open
+// (one bracket at a time). Its protection legs see every exec report
+// whatever the loops do.
+struct bracket_component : component_hooks {
+  using params = bracket_params;
+  static constexpr std::string_view name = "bracket";
+  static constexpr bool loop = false;
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  bracket_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : params_(p), instrument_(instrument), component_(component), ids_(ids) {
+    impl.emplace(p, instrument, component, ids);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header& h, sizing, intent_sink& sink) noexcept {
+    impl->on_exec(x, h, sink);
+  }
+  bool start(const bot_view&, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    const bracket_state s = impl->state();
+    if (s == bracket_state::entry_working || s == bracket_state::protected_ || s == bracket_state::closing) return false;
+    impl.emplace(params_, instrument_, component_, ids_);
+    return impl->start(h, z, sink);
+  }
+
+  std::optional<bracket> impl;  // always engaged; made anew on each start
+
+ private:
+  bracket_params params_;
+  core::instrument_id instrument_;
+  std::uint16_t component_;
+  order_ids& ids_;
 };
 
 }  // namespace tickrail::strategies

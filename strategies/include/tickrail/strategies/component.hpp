@@ -19,9 +19,21 @@
 
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/platform.hpp"
+#include "tickrail/core/position.hpp"
 #include "tickrail/core/regime.hpp"
 
 namespace tickrail::strategies {
+
+// What the position components see of the bot's position: the quantity
+// and average entry of its core::position (the one average-entry rule,
+// core/position.hpp); the bot holds the position, components only read it.
+struct position_view {
+  core::lots position_lots = 0;
+  core::ticks avg_entry_ticks = 0;  // 0 when flat
+};
+[[nodiscard]] constexpr position_view view_of(const core::position& p) noexcept {
+  return {p.qty_lots, p.avg_entry_ticks};
+}
 
 // Intents produced while handling one event. Full → the intent is refused
 // and counted (a component that emits more than this per event is a bug the

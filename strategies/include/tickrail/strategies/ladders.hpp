@@ -19,6 +19,7 @@
 #include "tickrail/core/order_book.hpp"
 #include "tickrail/strategies/component.hpp"
 #include "tickrail/strategies/position_components.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
 
@@ -69,6 +70,48 @@ class sell_ladder {
   working_orders working_;
   core::ticks reference_ = 0;  // 0 = no ladder placed
   core::ticks placed_at_ = 0;  // reference the working rungs were priced from
+};
+
+// ---- as bot components (registry.hpp) ----------------------------------------------
+
+// One-shot: its signal places the whole ladder below the request's
+// anchorPrice, or below the mid; refused when there is neither or nothing
+// was placed.
+struct ladder_component : component_hooks {
+  using params = ladder_params;
+  static constexpr std::string_view name = "ladder";
+  static constexpr bool loop = false;
+  static constexpr std::array signals{signal_name{"ladder"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  ladder_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  bool start(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    const core::ticks reference = v.anchor_ticks > 0 ? v.anchor_ticks : v.book != nullptr ? v.book->mid() : 0;
+    return reference > 0 && impl.fire(reference, h, z, sink) > 0;
+  }
+
+  ladder impl;
+};
+
+// A loop; its signal is `tp` (also spelled sell_ladder).
+struct sell_ladder_component : component_hooks {
+  using params = sell_ladder_params;
+  static constexpr std::string_view name = "sell_ladder";
+  static constexpr bool loop = true;
+  static constexpr std::array signals{signal_name{"tp"}, signal_name{"sell_ladder"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  sell_ladder_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, v.position, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header&, sizing, intent_sink&) noexcept {
+    impl.on_exec(x);
+  }
+
+  sell_ladder impl;
 };
 
 }  // namespace tickrail::strategies

@@ -21,6 +21,7 @@
 #include "tickrail/core/order_book.hpp"
 #include "tickrail/strategies/component.hpp"
 #include "tickrail/strategies/position_components.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
 
@@ -55,6 +56,23 @@ class ma_crossover {
   bool sampled_ = false;
   int last_sign_ = 0;  // sign of fast − slow at the previous full sample
   core::ticks extreme_ = 0;  // high (long) or low (short) since entry
+};
+
+// As a bot component (registry.hpp): a loop with no signal of its own
+// (started by the `start` list).
+struct ma_crossover_component : component_hooks {
+  using params = ma_crossover_params;
+  static constexpr std::string_view name = "ma_crossover";
+  static constexpr bool loop = true;
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  ma_crossover_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, v.position, h, z, sink);
+  }
+
+  ma_crossover impl;
 };
 
 }  // namespace tickrail::strategies

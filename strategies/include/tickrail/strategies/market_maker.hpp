@@ -21,6 +21,7 @@
 
 #include "tickrail/core/order_book.hpp"
 #include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
 
@@ -74,6 +75,44 @@ class market_maker {
   order_ids& ids_;
   std::vector<slot> bids_, asks_;
   working_orders working_;  // for fills and terminal updates by id
+};
+
+// A market maker as a bot component (registry.hpp): a loop quoting around
+// the mid, skewed by the bot's position. main_mm, fast_mm and slow_mm are
+// the same component under three names, each parsed from its own profile.
+struct market_maker_component : component_hooks {
+  using params = market_maker_params;
+  static constexpr bool loop = true;
+
+  market_maker_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, v.position.position_lots, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header&, sizing, intent_sink&) noexcept {
+    impl.on_exec(x);
+  }
+  void stop(const core::event_header& h, intent_sink& sink) noexcept { impl.stop(h, sink); }
+
+  market_maker impl;
+};
+struct main_mm_component : market_maker_component {
+  static constexpr std::string_view name = "main_mm";
+  static constexpr std::array signals{signal_name{"main_mm"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+  using market_maker_component::market_maker_component;
+};
+struct fast_mm_component : market_maker_component {
+  static constexpr std::string_view name = "fast_mm";
+  static constexpr std::array signals{signal_name{"fast_mm"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+  using market_maker_component::market_maker_component;
+};
+struct slow_mm_component : market_maker_component {
+  static constexpr std::string_view name = "slow_mm";
+  static constexpr std::array signals{signal_name{"slow_mm"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+  using market_maker_component::market_maker_component;
 };
 
 }  // namespace tickrail::strategies

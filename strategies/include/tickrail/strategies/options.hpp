@@ -23,10 +23,12 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
 
@@ -102,5 +104,34 @@ struct option_market {
                                                             std::int64_t pct_ppm, core::regime_multipliers mult,
                                                             std::uint16_t bot, std::uint16_t component, order_ids& ids,
                                                             const core::event_header& h) noexcept;
+
+// The `[bots.options]` table.
+struct options_config {
+  options_params params{};
+  std::string currency;  // underlying base currency ("BTC"); default the instrument's base
+  int strength = 2;      // 1 ATM, 2 slightly OTM, 3 OTM
+  core::decimal trim_contracts{0, 0};   // coin; 0 = use trim_pct
+  std::int64_t trim_pct_ppm = 500'000;  // 50 %
+};
+
+// The options as a bot component (registry.hpp): nothing of its own runs
+// on events. Its four signals open or trim an option through the bot
+// (run_by_bot), which holds what they need: the marks, the index, equity,
+// venue time and the option positions.
+struct options_component : component_hooks {
+  using params = options_config;
+  static constexpr std::string_view name = "options";
+  static constexpr bool loop = false;
+  static constexpr bool run_by_bot = true;
+  static constexpr std::string_view not_in_start =
+      "options run on their signals (hedge, options_long_call, options_long_put, options_trim)";
+  static constexpr std::array signals{signal_name{"hedge", k_options_hedge},
+                                      signal_name{"options_long_call", k_options_long_call},
+                                      signal_name{"options_long_put", k_options_long_put},
+                                      signal_name{"options_trim", k_options_trim}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  options_component(const params&, core::instrument_id, std::uint16_t, order_ids&) noexcept {}
+};
 
 }  // namespace tickrail::strategies

@@ -24,17 +24,9 @@
 
 #include "tickrail/core/order_book.hpp"
 #include "tickrail/strategies/component.hpp"
+#include "tickrail/strategies/registry.hpp"
 
 namespace tickrail::strategies {
-
-// What position-driven components read besides the book.
-struct position_view {
-  core::lots position_lots = 0;
-  core::ticks avg_entry_ticks = 0;  // 0 when flat
-};
-
-// Mid of a valid two-sided book, or 0.
-[[nodiscard]] core::ticks mid_of(const core::order_book& book) noexcept;
 
 // ---- dip_buyer -------------------------------------------------------------------
 
@@ -143,6 +135,91 @@ class threshold_tp {
   std::uint16_t component_;
   order_ids& ids_;
   core::client_order_id in_flight_ = 0;
+};
+
+// ---- as bot components (registry.hpp) ----------------------------------------------
+
+// A loop; an anchorPrice given with its start signal, or later while it
+// runs, moves its anchor.
+struct dip_buyer_component : component_hooks {
+  using params = dip_buyer_params;
+  static constexpr std::string_view name = "dip_buyer";
+  static constexpr bool loop = true;
+  static constexpr std::array signals{signal_name{"dip_buyer"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  dip_buyer_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_exec(x, h, z, sink);
+  }
+  void on_anchor(core::ticks anchor, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.set_anchor(anchor, h, z, sink);
+  }
+  bool start(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    if (v.anchor_ticks > 0) impl.set_anchor(v.anchor_ticks, h, z, sink);
+    return true;
+  }
+
+  dip_buyer impl;
+};
+
+struct min_order_component : component_hooks {
+  using params = min_order_params;
+  static constexpr std::string_view name = "min_order";
+  static constexpr bool loop = true;
+  static constexpr std::array signals{signal_name{"min_order"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  min_order_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, v.position, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header&, sizing, intent_sink&) noexcept {
+    impl.on_exec(x);
+  }
+
+  min_order impl;
+};
+
+// A loop with no signal of its own (started by the `start` list).
+struct take_profit_component : component_hooks {
+  using params = take_profit_params;
+  static constexpr std::string_view name = "take_profit";
+  static constexpr bool loop = true;
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  take_profit_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, v.position, h, z, sink);
+  }
+
+  take_profit impl;
+};
+
+// A loop on the position, checked on every book.
+struct threshold_tp_component : component_hooks {
+  using params = threshold_tp_params;
+  static constexpr std::string_view name = "threshold_tp";
+  static constexpr bool loop = true;
+  static constexpr std::array signals{signal_name{"threshold_tp"}};
+  static absl::StatusOr<params> parse(const config_table& t);
+
+  threshold_tp_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_position(v.position, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header&, sizing, intent_sink&) noexcept {
+    impl.on_exec(x);
+  }
+
+  threshold_tp impl;
 };
 
 // A reduce-only market sell of `qty` (the exit both take-profits send).
