@@ -14,27 +14,6 @@ constexpr double k_ns_per_year = 365.25 * 24 * 3600 * 1e9;
 
 }  // namespace
 
-std::string_view to_string(regime_source s) noexcept {
-  switch (s) {
-    case regime_source::classifier: return "classifier";
-    case regime_source::manual: return "manual";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(regime_reason r) noexcept {
-  switch (r) {
-    case regime_reason::escalate_vol: return "volatility";
-    case regime_reason::escalate_black: return "volatility and drawdown";
-    case regime_reason::escalate_funding: return "extreme funding";
-    case regime_reason::deescalate: return "calmer for the hysteresis window";
-    case regime_reason::manual_set: return "set by operator";
-    case regime_reason::manual_cleared: return "operator regime cleared";
-    case regime_reason::override_escalate: return "classifier more severe than the operator regime";
-  }
-  return "unknown";
-}
-
 core::regime regime_classifier::target(const regime_inputs& in, regime_reason& why) const noexcept {
   const double vol = std::max(in.vol24h, in.vol4h);
   core::regime t = core::regime::calm;

@@ -22,43 +22,6 @@ bool crosses(core::side s, core::ticks price, core::ticks touch) {
 
 }  // namespace
 
-std::string_view to_string(order_type t) noexcept {
-  switch (t) {
-    case order_type::limit: return "limit";
-    case order_type::market: return "market";
-    case order_type::stop_limit: return "stop_limit";
-    case order_type::stop_market: return "stop_market";
-  }
-  return "limit";
-}
-std::string_view to_string(time_in_force t) noexcept {
-  switch (t) {
-    case time_in_force::good_til_cancelled: return "good_til_cancelled";
-    case time_in_force::immediate_or_cancel: return "immediate_or_cancel";
-    case time_in_force::fill_or_kill: return "fill_or_kill";
-  }
-  return "good_til_cancelled";
-}
-std::string_view to_string(order_state s) noexcept {
-  switch (s) {
-    case order_state::open: return "open";
-    case order_state::filled: return "filled";
-    case order_state::rejected: return "rejected";
-    case order_state::cancelled: return "cancelled";
-    case order_state::untriggered: return "untriggered";
-    case order_state::triggered: return "triggered";
-  }
-  return "open";
-}
-std::string_view to_string(trigger_kind t) noexcept {
-  switch (t) {
-    case trigger_kind::last_price: return "last_price";
-    case trigger_kind::mark_price: return "mark_price";
-    case trigger_kind::index_price: return "index_price";
-  }
-  return "last_price";
-}
-
 exchange::exchange(market& m, const exchange_config& config)
     : market_(m), config_(config), last_funding_ms_(m.now_ms() / k_funding_period_ms * k_funding_period_ms) {}
 

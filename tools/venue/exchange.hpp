@@ -37,17 +37,35 @@
 
 #include "venue/market.hpp"
 
+#include "tickrail/core/enum_names.hpp"
+
 namespace tickrail::venue {
 
-enum class order_type : std::uint8_t { limit, market, stop_limit, stop_market };
-enum class time_in_force : std::uint8_t { good_til_cancelled, immediate_or_cancel, fill_or_kill };
-enum class order_state : std::uint8_t { open, filled, rejected, cancelled, untriggered, triggered };
-enum class trigger_kind : std::uint8_t { last_price, mark_price, index_price };
+#define TR_VENUE_ORDER_TYPES(X) \
+  X(limit, "limit") \
+  X(market, "market") \
+  X(stop_limit, "stop_limit") \
+  X(stop_market, "stop_market")
+TR_DEFINE_ENUM(order_type, std::uint8_t, TR_VENUE_ORDER_TYPES)
+#define TR_VENUE_TIME_IN_FORCE(X) \
+  X(good_til_cancelled, "good_til_cancelled") \
+  X(immediate_or_cancel, "immediate_or_cancel") \
+  X(fill_or_kill, "fill_or_kill")
+TR_DEFINE_ENUM(time_in_force, std::uint8_t, TR_VENUE_TIME_IN_FORCE)
+#define TR_VENUE_ORDER_STATES(X) \
+  X(open, "open") \
+  X(filled, "filled") \
+  X(rejected, "rejected") \
+  X(cancelled, "cancelled") \
+  X(untriggered, "untriggered") \
+  X(triggered, "triggered")
+TR_DEFINE_ENUM(order_state, std::uint8_t, TR_VENUE_ORDER_STATES)
+#define TR_VENUE_TRIGGER_KINDS(X) \
+  X(last_price, "last_price") \
+  X(mark_price, "mark_price") \
+  X(index_price, "index_price")
+TR_DEFINE_ENUM(trigger_kind, std::uint8_t, TR_VENUE_TRIGGER_KINDS)
 
-[[nodiscard]] std::string_view to_string(order_type t) noexcept;
-[[nodiscard]] std::string_view to_string(time_in_force t) noexcept;
-[[nodiscard]] std::string_view to_string(order_state s) noexcept;
-[[nodiscard]] std::string_view to_string(trigger_kind t) noexcept;
 
 struct sim_order {
   std::string order_id;

@@ -10,31 +10,6 @@ namespace tickrail::deribit {
 using core::intent_kind;
 using core::order_request;
 
-std::string_view to_string(rpc_method m) noexcept {
-  switch (m) {
-    case rpc_method::buy: return "private/buy";
-    case rpc_method::sell: return "private/sell";
-    case rpc_method::edit: return "private/edit";
-    case rpc_method::cancel: return "private/cancel";
-    case rpc_method::cancel_by_label: return "private/cancel_by_label";
-    case rpc_method::cancel_all_by_instrument: return "private/cancel_all_by_instrument";
-    case rpc_method::cancel_all: return "private/cancel_all";
-  }
-  return "?";
-}
-
-std::string_view to_string(encode_error e) noexcept {
-  switch (e) {
-    case encode_error::ok: return "ok";
-    case encode_error::unknown_instrument: return "unknown_instrument";
-    case encode_error::no_venue_order_id: return "no_venue_order_id";
-    case encode_error::invalid_client_id: return "invalid_client_id";
-    case encode_error::unrepresentable: return "unrepresentable";
-    case encode_error::buffer_too_small: return "buffer_too_small";
-  }
-  return "?";
-}
-
 namespace {
 
 std::string_view type_text(core::order_type t) noexcept {

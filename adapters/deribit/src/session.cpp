@@ -37,20 +37,6 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string_view to_string(session_state s) noexcept {
-  switch (s) {
-    case session_state::disconnected: return "disconnected";
-    case session_state::connecting: return "connecting";
-    case session_state::authenticating: return "authenticating";
-    case session_state::configuring: return "configuring";
-    case session_state::reconciling: return "reconciling";
-    case session_state::ready: return "ready";
-    case session_state::stopping: return "stopping";
-    case session_state::stopped: return "stopped";
-  }
-  return "?";
-}
-
 session::session(boost::asio::io_context& io, session_config config, const core::instrument_catalog& catalog,
                  const order_encoder& labels, session_listener& listener)
     : config_(std::move(config)),

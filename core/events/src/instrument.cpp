@@ -7,33 +7,6 @@
 
 namespace tickrail::core {
 
-std::string_view to_string(venue v) noexcept {
-  switch (v) {
-    case venue::deribit: return "deribit";
-    case venue::binance_usdm: return "binance_usdm";
-  }
-  return "unknown";
-}
-
-std::optional<venue> parse_venue(std::string_view name) noexcept {
-  for (std::size_t i = 0; i < k_venue_count; ++i) {
-    if (to_string(static_cast<venue>(i)) == name) return static_cast<venue>(i);
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(instrument_kind k) noexcept {
-  switch (k) {
-    case instrument_kind::perpetual: return "perpetual";
-    case instrument_kind::future: return "future";
-    case instrument_kind::option: return "option";
-    case instrument_kind::spot: return "spot";
-    case instrument_kind::future_combo: return "future_combo";
-    case instrument_kind::option_combo: return "option_combo";
-  }
-  return "unknown";
-}
-
 ticks instrument::step_at(ticks price_ticks) const noexcept {
   ticks step = 1;
   for (const tick_step& s : tick_steps) {

@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/regime.hpp"
 
@@ -69,18 +70,19 @@ struct regime_inputs {
   core::ticks price_ticks = 0;
 };
 
-enum class regime_source : std::uint8_t { classifier, manual };
-enum class regime_reason : std::uint8_t {
-  escalate_vol,       // volatility crossed a threshold upward
-  escalate_black,     // vol and drawdown both past the BLACK thresholds
-  escalate_funding,   // extreme funding forced STRESS
-  deescalate,         // calmer for deescalate_after_polls polls
-  manual_set,
-  manual_cleared,
-  override_escalate,  // classifier more severe than the manual regime (override_priority)
-};
-[[nodiscard]] std::string_view to_string(regime_source s) noexcept;
-[[nodiscard]] std::string_view to_string(regime_reason r) noexcept;
+#define TR_REGIME_SOURCES(X) \
+  X(classifier, "classifier") \
+  X(manual, "manual")
+TR_DEFINE_ENUM(regime_source, std::uint8_t, TR_REGIME_SOURCES)
+#define TR_REGIME_REASONS(X) \
+  X(escalate_vol, "volatility")  /* volatility crossed a threshold upward */ \
+  X(escalate_black, "volatility and drawdown")  /* vol and drawdown both past the BLACK thresholds */ \
+  X(escalate_funding, "extreme funding")  /* extreme funding forced STRESS */ \
+  X(deescalate, "calmer for the hysteresis window")  /* calmer for deescalate_after_polls polls */ \
+  X(manual_set, "set by operator") \
+  X(manual_cleared, "operator regime cleared") \
+  X(override_escalate, "classifier more severe than the operator regime")  /* classifier more severe than the manual regime (override_priority) */
+TR_DEFINE_ENUM(regime_reason, std::uint8_t, TR_REGIME_REASONS)
 
 struct regime_change {
   std::int64_t ts_ns = 0;

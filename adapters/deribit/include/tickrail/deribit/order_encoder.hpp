@@ -30,33 +30,32 @@
 #include <string>
 #include <string_view>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/instrument.hpp"
 
 namespace tickrail::deribit {
 
-enum class rpc_method : std::uint8_t {
-  buy,
-  sell,
-  edit,
-  cancel,
-  cancel_by_label,
-  cancel_all_by_instrument,
-  cancel_all,
-};
-[[nodiscard]] std::string_view to_string(rpc_method m) noexcept;
+#define TR_RPC_METHODS(X) \
+  X(buy, "private/buy") \
+  X(sell, "private/sell") \
+  X(edit, "private/edit") \
+  X(cancel, "private/cancel") \
+  X(cancel_by_label, "private/cancel_by_label") \
+  X(cancel_all_by_instrument, "private/cancel_all_by_instrument") \
+  X(cancel_all, "private/cancel_all")
+TR_DEFINE_ENUM(rpc_method, std::uint8_t, TR_RPC_METHODS)
 // Matching-engine methods cost matching credits at the venue (all of these do).
 [[nodiscard]] constexpr bool is_matching(rpc_method) noexcept { return true; }
 
-enum class encode_error : std::uint8_t {
-  ok,
-  unknown_instrument,   // the request names an instrument the catalog lacks
-  no_venue_order_id,    // an edit before the venue acknowledged the order
-  invalid_client_id,    // client order id 0 where a label is needed
-  unrepresentable,      // a price or amount that does not fit as text
-  buffer_too_small,
-};
-[[nodiscard]] std::string_view to_string(encode_error e) noexcept;
+#define TR_ENCODE_ERRORS(X) \
+  X(ok, "ok") \
+  X(unknown_instrument, "unknown_instrument")  /* the request names an instrument the catalog lacks */ \
+  X(no_venue_order_id, "no_venue_order_id")  /* an edit before the venue acknowledged the order */ \
+  X(invalid_client_id, "invalid_client_id")  /* client order id 0 where a label is needed */ \
+  X(unrepresentable, "unrepresentable")  /* a price or amount that does not fit as text */ \
+  X(buffer_too_small, "buffer_too_small")
+TR_DEFINE_ENUM(encode_error, std::uint8_t, TR_ENCODE_ERRORS)
 
 struct encoded_order {
   std::size_t size = 0;  // bytes written

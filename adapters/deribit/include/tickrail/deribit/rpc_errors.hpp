@@ -5,24 +5,26 @@
 #include <cstdint>
 #include <string_view>
 
+#include "tickrail/core/enum_names.hpp"
+
 namespace tickrail::deribit {
 
-enum class rpc_reason : std::uint8_t {
-  ok,
-  not_enough_funds,     // 10009
-  too_many_requests,    // 10028: back off
-  order_not_found,      // 11044 (and 10004): a cancel or edit that came too late
-  post_only_reject,     // 11054
-  price_out_of_bounds,       // 10007 / 11050 / 10044 style price checks
-  invalid_amount,       // 11029 / 10043
-  unauthorized,         // 13009 / 13004: re-authenticate
-  invalid_params,       // -32602
-  method_not_found,     // -32601
-  not_open,             // 11030 / 10010: not open / already closed
-  timeout,              // no reply before the deadline (ours)
-  disconnected,         // the connection dropped with the request in flight (ours)
-  other,
-};
+#define TR_RPC_REASONS(X) \
+  X(ok, "ok") \
+  X(not_enough_funds, "not_enough_funds")  /* 10009 */ \
+  X(too_many_requests, "too_many_requests")  /* 10028: back off */ \
+  X(order_not_found, "order_not_found")  /* 11044 (and 10004): a cancel or edit that came too late */ \
+  X(post_only_reject, "post_only_reject")  /* 11054 */ \
+  X(price_out_of_bounds, "price_out_of_bounds")  /* 10007 / 11050 / 10044 style price checks */ \
+  X(invalid_amount, "invalid_amount")  /* 11029 / 10043 */ \
+  X(unauthorized, "unauthorized")  /* 13009 / 13004: re-authenticate */ \
+  X(invalid_params, "invalid_params")  /* -32602 */ \
+  X(method_not_found, "method_not_found")  /* -32601 */ \
+  X(not_open, "not_open")  /* 11030 / 10010: not open / already closed */ \
+  X(timeout, "timeout")  /* no reply before the deadline (ours) */ \
+  X(disconnected, "disconnected")  /* the connection dropped with the request in flight (ours) */ \
+  X(other, "other")
+TR_DEFINE_ENUM(rpc_reason, std::uint8_t, TR_RPC_REASONS)
 
 [[nodiscard]] constexpr rpc_reason to_reason(std::int32_t code) noexcept {
   switch (code) {
@@ -45,26 +47,6 @@ enum class rpc_reason : std::uint8_t {
     case 11030: return rpc_reason::not_open;
     default: return rpc_reason::other;
   }
-}
-
-[[nodiscard]] constexpr std::string_view to_string(rpc_reason r) noexcept {
-  switch (r) {
-    case rpc_reason::ok: return "ok";
-    case rpc_reason::not_enough_funds: return "not_enough_funds";
-    case rpc_reason::too_many_requests: return "too_many_requests";
-    case rpc_reason::order_not_found: return "order_not_found";
-    case rpc_reason::post_only_reject: return "post_only_reject";
-    case rpc_reason::price_out_of_bounds: return "price_out_of_bounds";
-    case rpc_reason::invalid_amount: return "invalid_amount";
-    case rpc_reason::unauthorized: return "unauthorized";
-    case rpc_reason::invalid_params: return "invalid_params";
-    case rpc_reason::method_not_found: return "method_not_found";
-    case rpc_reason::not_open: return "not_open";
-    case rpc_reason::timeout: return "timeout";
-    case rpc_reason::disconnected: return "disconnected";
-    case rpc_reason::other: return "other";
-  }
-  return "other";
 }
 
 // Our own codes for failures the venue never sent (exec_report.venue_error).

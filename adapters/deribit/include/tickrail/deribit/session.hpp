@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/deribit/exec_parser.hpp"
@@ -45,17 +46,16 @@ namespace tickrail::deribit {
 
 class order_encoder;
 
-enum class session_state : std::uint8_t {
-  disconnected,  // waiting to reconnect
-  connecting,
-  authenticating,
-  configuring,
-  reconciling,
-  ready,
-  stopping,
-  stopped,
-};
-[[nodiscard]] std::string_view to_string(session_state s) noexcept;
+#define TR_SESSION_STATES(X) \
+  X(disconnected, "disconnected")  /* waiting to reconnect */ \
+  X(connecting, "connecting") \
+  X(authenticating, "authenticating") \
+  X(configuring, "configuring") \
+  X(reconciling, "reconciling") \
+  X(ready, "ready") \
+  X(stopping, "stopping") \
+  X(stopped, "stopped")
+TR_DEFINE_ENUM(session_state, std::uint8_t, TR_SESSION_STATES)
 
 // Appends `s` as a JSON string literal (quoted, `"` `\` and control
 // characters escaped): the request parameters the session writes, and

@@ -34,34 +34,21 @@
 #include <cstring>
 #include <string_view>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/platform.hpp"
 
 namespace tickrail::core {
 
-enum class [[nodiscard]] fp_error : std::uint8_t {
-  ok = 0,
-  empty,              // no text
-  syntax,             // not a decimal number
-  overflow,           // more than 18 significant digits, or the result does not fit int64
-  inexact,            // rounding::exact and the value is not a whole number of units
-  invalid_increment,  // increment must be > 0
-  not_finite,         // NaN or infinity
-  buffer_too_small,
-};
-
-[[nodiscard]] constexpr std::string_view to_string(fp_error e) noexcept {
-  switch (e) {
-    case fp_error::ok: return "ok";
-    case fp_error::empty: return "empty";
-    case fp_error::syntax: return "syntax";
-    case fp_error::overflow: return "overflow";
-    case fp_error::inexact: return "inexact";
-    case fp_error::invalid_increment: return "invalid_increment";
-    case fp_error::not_finite: return "not_finite";
-    case fp_error::buffer_too_small: return "buffer_too_small";
-  }
-  return "unknown";
-}
+#define TR_FP_ERRORS(X) \
+  X(ok, "ok") \
+  X(empty, "empty")  /* no text */ \
+  X(syntax, "syntax")  /* not a decimal number */ \
+  X(overflow, "overflow")  /* more than 18 significant digits, or the result does not fit int64 */ \
+  X(inexact, "inexact")  /* rounding::exact and the value is not a whole number of units */ \
+  X(invalid_increment, "invalid_increment")  /* increment must be > 0 */ \
+  X(not_finite, "not_finite")  /* NaN or infinity */ \
+  X(buffer_too_small, "buffer_too_small")
+TR_DEFINE_NODISCARD_ENUM(fp_error, std::uint8_t, TR_FP_ERRORS)
 
 enum class rounding : std::uint8_t { nearest, down, up, toward_zero, exact };
 

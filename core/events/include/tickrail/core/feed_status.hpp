@@ -12,44 +12,25 @@
 #include <cstdint>
 #include <string_view>
 
+#include "tickrail/core/enum_names.hpp"
+
 namespace tickrail::core {
 
-enum class [[nodiscard]] feed_error : std::uint8_t {
-  ok = 0,
-  ignored,              // valid, but not market data we consume
-  not_json,             // malformed JSON
-  frame_too_large,      // larger than the parser's buffer, or too many levels
-  unexpected_shape,     // valid JSON, but not an object/array where one must be
-  unknown_channel,      // a channel or event type we do not handle
-  unknown_instrument,   // a name the instrument catalog does not know
-  missing_field,        // a required field is absent or null
-  bad_number,           // a number field is not a number, or does not fit
-  off_tick,             // a price or quantity not on its instrument's grid
-  bad_level,            // a book level that is not [action?, price, amount]
-  unsynced_snapshot,    // a depth snapshot nobody is waiting for
-  count_                // number of codes, not a code
-};
+#define TR_FEED_ERRORS(X) \
+  X(ok, "ok") \
+  X(ignored, "ignored")  /* valid, but not market data we consume */ \
+  X(not_json, "not_json")  /* malformed JSON */ \
+  X(frame_too_large, "frame_too_large")  /* larger than the parser's buffer, or too many levels */ \
+  X(unexpected_shape, "unexpected_shape")  /* valid JSON, but not an object/array where one must be */ \
+  X(unknown_channel, "unknown_channel")  /* a channel or event type we do not handle */ \
+  X(unknown_instrument, "unknown_instrument")  /* a name the instrument catalog does not know */ \
+  X(missing_field, "missing_field")  /* a required field is absent or null */ \
+  X(bad_number, "bad_number")  /* a number field is not a number, or does not fit */ \
+  X(off_tick, "off_tick")  /* a price or quantity not on its instrument's grid */ \
+  X(bad_level, "bad_level")  /* a book level that is not [action?, price, amount] */ \
+  X(unsynced_snapshot, "unsynced_snapshot")  /* a depth snapshot nobody is waiting for */
+TR_DEFINE_NODISCARD_ENUM(feed_error, std::uint8_t, TR_FEED_ERRORS)
 
-inline constexpr std::size_t k_feed_error_count = static_cast<std::size_t>(feed_error::count_);
-
-[[nodiscard]] constexpr std::string_view to_string(feed_error e) noexcept {
-  switch (e) {
-    case feed_error::ok: return "ok";
-    case feed_error::ignored: return "ignored";
-    case feed_error::not_json: return "not_json";
-    case feed_error::frame_too_large: return "frame_too_large";
-    case feed_error::unexpected_shape: return "unexpected_shape";
-    case feed_error::unknown_channel: return "unknown_channel";
-    case feed_error::unknown_instrument: return "unknown_instrument";
-    case feed_error::missing_field: return "missing_field";
-    case feed_error::bad_number: return "bad_number";
-    case feed_error::off_tick: return "off_tick";
-    case feed_error::bad_level: return "bad_level";
-    case feed_error::unsynced_snapshot: return "unsynced_snapshot";
-    case feed_error::count_: break;
-  }
-  return "unknown";
-}
 
 // Frames by outcome. One writer (the feed thread); read on the slow path.
 struct feed_counters {

@@ -25,19 +25,26 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/fixed_point.hpp"
 
 namespace tickrail::core {
 
-enum class venue : std::uint8_t { deribit = 0, binance_usdm = 1 };
-inline constexpr std::size_t k_venue_count = 2;
-[[nodiscard]] std::string_view to_string(venue v) noexcept;
+#define TR_VENUES(X) \
+  X(deribit, "deribit") \
+  X(binance_usdm, "binance_usdm")
+TR_DEFINE_ENUM(venue, std::uint8_t, TR_VENUES)
 // The inverse of to_string ("deribit", "binance_usdm").
-[[nodiscard]] std::optional<venue> parse_venue(std::string_view name) noexcept;
 
-enum class instrument_kind : std::uint8_t { perpetual, future, option, spot, future_combo, option_combo };
-[[nodiscard]] std::string_view to_string(instrument_kind k) noexcept;
+#define TR_INSTRUMENT_KINDS(X) \
+  X(perpetual, "perpetual") \
+  X(future, "future") \
+  X(option, "option") \
+  X(spot, "spot") \
+  X(future_combo, "future_combo") \
+  X(option_combo, "option_combo")
+TR_DEFINE_ENUM(instrument_kind, std::uint8_t, TR_INSTRUMENT_KINDS)
 
 enum class option_kind : std::uint8_t { none, call, put };
 

@@ -19,12 +19,18 @@
 #include <optional>
 #include <string_view>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 
 namespace tickrail::core {
 
-enum class regime : std::uint8_t { calm = 0, transition, stress, black, aftermath };
-inline constexpr std::size_t k_regime_count = 5;
+#define TR_REGIMES(X) \
+  X(calm, "CALM") \
+  X(transition, "TRANSITION") \
+  X(stress, "STRESS") \
+  X(black, "BLACK") \
+  X(aftermath, "AFTERMATH")
+TR_DEFINE_ENUM(regime, std::uint8_t, TR_REGIMES)
 
 struct regime_multipliers {
   std::int32_t buy_permille;
@@ -48,31 +54,5 @@ struct regime_multipliers {
   return (s == side::buy ? m.buy_permille : m.sell_permille) == 0;
 }
 
-[[nodiscard]] constexpr std::string_view to_string(regime r) noexcept {
-  switch (r) {
-    case regime::calm: return "CALM";
-    case regime::transition: return "TRANSITION";
-    case regime::stress: return "STRESS";
-    case regime::black: return "BLACK";
-    case regime::aftermath: return "AFTERMATH";
-  }
-  return "UNKNOWN";
-}
-
 // Accepts the upper-case names above and their lower-case spelling.
-[[nodiscard]] constexpr std::optional<regime> parse_regime(std::string_view text) noexcept {
-  for (std::uint8_t i = 0; i < k_regime_count; ++i) {
-    const regime r = static_cast<regime>(i);
-    const std::string_view name = to_string(r);
-    if (text.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t c = 0; c < text.size() && same; ++c) {
-      const char lower = static_cast<char>(name[c] - 'A' + 'a');
-      same = text[c] == name[c] || text[c] == lower;
-    }
-    if (same) return r;
-  }
-  return std::nullopt;
-}
-
 }  // namespace tickrail::core

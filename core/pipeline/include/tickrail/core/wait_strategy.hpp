@@ -22,27 +22,16 @@
 #include <string_view>
 #include <thread>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/platform.hpp"
 
 namespace tickrail::core {
 
-enum class wait_kind : std::uint8_t { busy_spin, yield, backoff };
-
-[[nodiscard]] constexpr std::string_view to_string(wait_kind kind) noexcept {
-  switch (kind) {
-    case wait_kind::busy_spin: return "busy_spin";
-    case wait_kind::yield: return "yield";
-    case wait_kind::backoff: return "backoff";
-  }
-  return "unknown";
-}
-
-[[nodiscard]] constexpr std::optional<wait_kind> parse_wait_kind(std::string_view text) noexcept {
-  if (text == "busy_spin") return wait_kind::busy_spin;
-  if (text == "yield") return wait_kind::yield;
-  if (text == "backoff") return wait_kind::backoff;
-  return std::nullopt;
-}
+#define TR_WAIT_KINDS(X) \
+  X(busy_spin, "busy_spin") \
+  X(yield, "yield") \
+  X(backoff, "backoff")
+TR_DEFINE_ENUM(wait_kind, std::uint8_t, TR_WAIT_KINDS)
 
 template <typename W>
 concept wait_strategy = requires(W& w) {

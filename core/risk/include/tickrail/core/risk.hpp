@@ -68,6 +68,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/id_table.hpp"
 #include "tickrail/core/instrument.hpp"
@@ -79,52 +80,62 @@
 
 namespace tickrail::core {
 
-enum class risk_reason : std::uint8_t {
-  accepted = 0,
-  kill_switch,
-  halted,
-  unknown_instrument,  // not in the catalog, or no [risk.instruments] limits
-  invalid_quantity,
-  invalid_price,
-  below_min_qty,
-  max_order_qty,
-  regime_gated,
-  reduce_only,
-  daily_loss,  // reduce-only because the daily loss limit is breached
-  off_tick,
-  no_reference_price,
-  price_collar,
-  max_order_notional,
-  min_notional,
-  max_position,
-  max_open_orders,
-  self_trade,
-  invalid_client_id,    // 0, or not of the intent's bot (events.hpp: client_order_id)
-  duplicate_client_id,  // not above the last id the bot had passed
-  rate_limited,
-  runaway,
-  unknown_order,  // cancel / replace of an order risk does not know
-  capacity,       // the order table is full (risk_limits::k_max_open_orders)
-};
-inline constexpr std::size_t k_risk_reason_count = static_cast<std::size_t>(risk_reason::capacity) + 1;
-[[nodiscard]] std::string_view to_string(risk_reason r) noexcept;
+#define TR_RISK_REASONS(X) \
+  X(accepted, "accepted") \
+  X(kill_switch, "kill_switch") \
+  X(halted, "halted") \
+  X(unknown_instrument, "unknown_instrument")  /* not in the catalog, or no [risk.instruments] limits */ \
+  X(invalid_quantity, "invalid_quantity") \
+  X(invalid_price, "invalid_price") \
+  X(below_min_qty, "below_min_qty") \
+  X(max_order_qty, "max_order_qty") \
+  X(regime_gated, "regime_gated") \
+  X(reduce_only, "reduce_only") \
+  X(daily_loss, "daily_loss")  /* reduce-only because the daily loss limit is breached */ \
+  X(off_tick, "off_tick") \
+  X(no_reference_price, "no_reference_price") \
+  X(price_collar, "price_collar") \
+  X(max_order_notional, "max_order_notional") \
+  X(min_notional, "min_notional") \
+  X(max_position, "max_position") \
+  X(max_open_orders, "max_open_orders") \
+  X(self_trade, "self_trade") \
+  X(invalid_client_id, "invalid_client_id")  /* 0, or not of the intent's bot (events.hpp: client_order_id) */ \
+  X(duplicate_client_id, "duplicate_client_id")  /* not above the last id the bot had passed */ \
+  X(rate_limited, "rate_limited") \
+  X(runaway, "runaway") \
+  X(unknown_order, "unknown_order")  /* cancel / replace of an order risk does not know */ \
+  X(capacity, "capacity")  /* the order table is full (risk_limits::k_max_open_orders) */
+TR_DEFINE_ENUM(risk_reason, std::uint8_t, TR_RISK_REASONS)
 
-enum class trading_state : std::uint8_t { active = 0, reducing, halted };
-[[nodiscard]] std::string_view to_string(trading_state s) noexcept;
+#define TR_TRADING_STATES(X) \
+  X(active, "ACTIVE") \
+  X(reducing, "REDUCING") \
+  X(halted, "HALTED")
+TR_DEFINE_ENUM(trading_state, std::uint8_t, TR_TRADING_STATES)
 
-enum class health : std::uint8_t { ok = 0, degraded, halted };
-[[nodiscard]] std::string_view to_string(health h) noexcept;
+#define TR_HEALTH_STATES(X) \
+  X(ok, "OK") \
+  X(degraded, "DEGRADED") \
+  X(halted, "HALTED")
+TR_DEFINE_ENUM(health, std::uint8_t, TR_HEALTH_STATES)
 // ACTIVE → OK, REDUCING → DEGRADED, HALTED → HALTED; a latched kill is HALTED.
 [[nodiscard]] constexpr health health_of(trading_state s, bool killed) noexcept {
   if (killed || s == trading_state::halted) return health::halted;
   return s == trading_state::reducing ? health::degraded : health::ok;
 }
 
-enum class kill_cause : std::uint8_t { none = 0, operator_command, equity_drawdown };
-[[nodiscard]] std::string_view to_string(kill_cause c) noexcept;
+#define TR_KILL_CAUSES(X) \
+  X(none, "none") \
+  X(operator_command, "operator_command") \
+  X(equity_drawdown, "equity_drawdown")
+TR_DEFINE_ENUM(kill_cause, std::uint8_t, TR_KILL_CAUSES)
 
-enum class halt_cause : std::uint8_t { none = 0, runaway, divergence };
-[[nodiscard]] std::string_view to_string(halt_cause c) noexcept;
+#define TR_HALT_CAUSES(X) \
+  X(none, "none") \
+  X(runaway, "runaway") \
+  X(divergence, "divergence")
+TR_DEFINE_ENUM(halt_cause, std::uint8_t, TR_HALT_CAUSES)
 
 // What survives a restart (the store's bot_state table).
 struct risk_persisted_state {
@@ -136,21 +147,20 @@ struct risk_persisted_state {
 
 // Records for the slow path: persistence (kill, kill_reset, hwm) and alerts
 // (everything else). POD, no strings: formatting happens on the slow path.
-enum class risk_record_kind : std::uint8_t {
-  rejected,         // reason, cl_ord_id, instrument
-  kill,             // cause (kill_cause), value0 = equity_e8, value1 = hwm_e8
-  kill_reset,
-  hwm,              // venue, value0 = new high-water mark e8
-  halted,           // cause (halt_cause), value0 = count that tripped it
-  trading_state,    // cause (trading_state)
-  circuit_breaker,  // instrument, value0 = window high (ticks), value1 = mid now (ticks)
-  funding_warn,     // instrument, value0 = funding e9
-  funding_extreme,  // instrument, value0 = funding e9
-  daily_loss,       // venue, value0 = equity at reset e8, value1 = equity now e8
-  day_rolled,       // venue, value0 = equity at reset e8
-  limits_reloaded,
-};
-[[nodiscard]] std::string_view to_string(risk_record_kind k) noexcept;
+#define TR_RISK_RECORD_KINDS(X) \
+  X(rejected, "rejected")  /* reason, cl_ord_id, instrument */ \
+  X(kill, "kill")  /* cause (kill_cause), value0 = equity_e8, value1 = hwm_e8 */ \
+  X(kill_reset, "kill_reset") \
+  X(hwm, "hwm")  /* venue, value0 = new high-water mark e8 */ \
+  X(halted, "halted")  /* cause (halt_cause), value0 = count that tripped it */ \
+  X(trading_state, "trading_state")  /* cause (trading_state) */ \
+  X(circuit_breaker, "circuit_breaker")  /* instrument, value0 = window high (ticks), value1 = mid now (ticks) */ \
+  X(funding_warn, "funding_warn")  /* instrument, value0 = funding e9 */ \
+  X(funding_extreme, "funding_extreme")  /* instrument, value0 = funding e9 */ \
+  X(daily_loss, "daily_loss")  /* venue, value0 = equity at reset e8, value1 = equity now e8 */ \
+  X(day_rolled, "day_rolled")  /* venue, value0 = equity at reset e8 */ \
+  X(limits_reloaded, "limits_reloaded")
+TR_DEFINE_ENUM(risk_record_kind, std::uint8_t, TR_RISK_RECORD_KINDS)
 
 struct risk_record {
   risk_record_kind kind;
