@@ -8,7 +8,7 @@ namespace tickrail::strategies {
 
 ma_crossover::ma_crossover(const ma_crossover_params& params, core::instrument_id instrument, std::uint16_t component,
                            order_ids& ids)
-    : params_(params), instrument_(instrument), component_(component), ids_(ids), samples_(params.slow, 0) {
+    : params_(params), instrument_(instrument), component_(component), ids_(ids), samples_(params.slow == 0 ? 1 : params.slow) {
   TR_CHECK(params.fast > 0 && params.slow > params.fast && params.sample_interval_ns > 0 && params.size_lots > 0 &&
                params.trail_ppm > 0 && params.trail_ppm < k_ppm,
            "ma_crossover needs 0 < fast < slow, an interval, a size and a trail in (0, 100 %)");
@@ -16,7 +16,7 @@ ma_crossover::ma_crossover(const ma_crossover_params& params, core::instrument_i
 
 core::ticks ma_crossover::average(std::uint32_t n) const noexcept {
   core::int128_t sum = 0;
-  for (std::uint32_t age = 0; age < n; ++age) sum += samples_[(count_ - 1 - age) % samples_.size()];
+  for (std::uint32_t age = 0; age < n; ++age) sum += samples_.from_newest(age);
   return static_cast<core::ticks>(sum / n);
 }
 
@@ -53,9 +53,9 @@ void ma_crossover::on_book(const core::order_book& book, const position_view& po
   if (sampled_ && h.local_ts_ns < next_sample_ns_) return;
   sampled_ = true;
   next_sample_ns_ = h.local_ts_ns + params_.sample_interval_ns;
-  samples_[count_ % samples_.size()] = mid;
-  ++count_;
-  if (count_ < params_.slow) return;
+  core::ticks oldest = 0;
+  (void)samples_.push_evicting(mid, oldest);
+  if (!samples_.full()) return;
   const core::ticks fast = average(params_.fast), slow = average(params_.slow);
   const int sign = fast > slow ? 1 : fast < slow ? -1 : 0;
   const int previous = last_sign_;

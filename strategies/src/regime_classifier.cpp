@@ -81,25 +81,24 @@ bool regime_classifier::update_effective(std::int64_t ts_ns, regime_source sourc
 // ---- candle_window ---------------------------------------------------------------
 
 candle_window::candle_window(std::int64_t period_ns, std::size_t capacity)
-    : period_ns_(period_ns), closes_(capacity, 0) {
+    : period_ns_(period_ns), closes_(capacity == 0 ? 1 : capacity) {
   TR_CHECK(period_ns > 0 && capacity >= 2, "candle window needs a period and room for two candles");
 }
 
 void candle_window::push(core::ticks close_ticks) noexcept {
-  closes_[next_] = close_ticks;
-  next_ = (next_ + 1) % closes_.size();
-  size_ = std::min(size_ + 1, closes_.size());
+  core::ticks oldest = 0;
+  (void)closes_.push_evicting(close_ticks, oldest);
 }
 
 core::ticks candle_window::at(std::size_t age) const noexcept {
-  return closes_[(next_ + closes_.size() - 1 - age) % closes_.size()];
+  return closes_.from_newest(age);
 }
 
-core::ticks candle_window::last() const noexcept { return size_ == 0 ? 0 : at(0); }
+core::ticks candle_window::last() const noexcept { return closes_.empty() ? 0 : at(0); }
 
 std::size_t candle_window::candles_in(std::int64_t window_ns) const noexcept {
   const auto wanted = static_cast<std::size_t>(window_ns / period_ns_) + 1;  // n candles give n-1 returns
-  return std::min(wanted, size_);
+  return std::min(wanted, closes_.size());
 }
 
 double candle_window::annualised_vol(std::int64_t window_ns) const noexcept {

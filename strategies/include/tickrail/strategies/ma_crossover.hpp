@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tickrail/core/fifo.hpp"
 #include "tickrail/core/order_book.hpp"
 #include "tickrail/strategies/component.hpp"
 #include "tickrail/strategies/position_components.hpp"
@@ -50,8 +51,7 @@ class ma_crossover {
   core::instrument_id instrument_;
   std::uint16_t component_;
   order_ids& ids_;
-  std::vector<core::ticks> samples_;  // ring of the last `slow` mids
-  std::size_t count_ = 0;
+  core::fifo<core::ticks> samples_;  // the last `slow` mids
   std::int64_t next_sample_ns_ = 0;
   bool sampled_ = false;
   int last_sign_ = 0;  // sign of fast − slow at the previous full sample

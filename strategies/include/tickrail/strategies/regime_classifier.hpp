@@ -36,6 +36,7 @@
 
 #include "tickrail/core/enum_names.hpp"
 #include "tickrail/core/events.hpp"
+#include "tickrail/core/fifo.hpp"
 #include "tickrail/core/regime.hpp"
 
 namespace tickrail::strategies {
@@ -134,7 +135,7 @@ class candle_window {
   candle_window(std::int64_t period_ns, std::size_t capacity);
 
   void push(core::ticks close_ticks) noexcept;
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t size() const noexcept { return closes_.size(); }
 
   // Annualised realised volatility of log returns over the last `window_ns`
   // (sample standard deviation × sqrt(periods per year)); 0 with fewer than
@@ -149,9 +150,7 @@ class candle_window {
   [[nodiscard]] std::size_t candles_in(std::int64_t window_ns) const noexcept;
 
   std::int64_t period_ns_;
-  std::vector<core::ticks> closes_;
-  std::size_t next_ = 0;
-  std::size_t size_ = 0;
+  core::fifo<core::ticks> closes_;  // the newest `capacity` closes
 };
 
 }  // namespace tickrail::strategies
