@@ -61,31 +61,11 @@ class grid {
 
 // The grid as a bot component (registry.hpp): a loop; an anchorPrice given
 // with its start signal, or later while it runs, re-centres it.
-struct grid_component : component_hooks {
-  using params = grid_params;
+struct grid_component : anchored_loop<grid, grid_params> {
+  using anchored_loop::anchored_loop;
   static constexpr std::string_view name = "grid";
-  static constexpr bool loop = true;
   static constexpr std::array signals{signal_name{"grid"}};
   static absl::StatusOr<params> parse(const config_table& t);
-
-  grid_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
-      : impl(p, instrument, component, ids) {}
-  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.on_book(*v.book, h, z, sink);
-  }
-  void on_exec(const core::exec_report& x, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.on_exec(x, h, z, sink);
-  }
-  void on_anchor(core::ticks anchor, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.set_anchor(anchor, h, z, sink);
-  }
-  bool start(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    if (v.anchor_ticks > 0) impl.set_anchor(v.anchor_ticks, h, z, sink);
-    return true;
-  }
-  void stop(const core::event_header& h, intent_sink& sink) noexcept { impl.stop(h, sink); }
-
-  grid impl;
 };
 
 }  // namespace tickrail::strategies

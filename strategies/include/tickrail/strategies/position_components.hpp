@@ -141,30 +141,11 @@ class threshold_tp {
 
 // A loop; an anchorPrice given with its start signal, or later while it
 // runs, moves its anchor.
-struct dip_buyer_component : component_hooks {
-  using params = dip_buyer_params;
+struct dip_buyer_component : anchored_loop<dip_buyer, dip_buyer_params> {
+  using anchored_loop::anchored_loop;
   static constexpr std::string_view name = "dip_buyer";
-  static constexpr bool loop = true;
   static constexpr std::array signals{signal_name{"dip_buyer"}};
   static absl::StatusOr<params> parse(const config_table& t);
-
-  dip_buyer_component(const params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
-      : impl(p, instrument, component, ids) {}
-  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.on_book(*v.book, h, z, sink);
-  }
-  void on_exec(const core::exec_report& x, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.on_exec(x, h, z, sink);
-  }
-  void on_anchor(core::ticks anchor, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    impl.set_anchor(anchor, h, z, sink);
-  }
-  bool start(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
-    if (v.anchor_ticks > 0) impl.set_anchor(v.anchor_ticks, h, z, sink);
-    return true;
-  }
-
-  dip_buyer impl;
 };
 
 struct min_order_component : component_hooks {

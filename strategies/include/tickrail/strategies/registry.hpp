@@ -79,6 +79,38 @@ struct component_hooks {
   void stop(const core::event_header&, intent_sink&) noexcept {}
 };
 
+// The adapter of a book loop that can be re-anchored (grid, dip_buyer):
+// `Impl` has on_book(book, h, sizing, sink), on_exec(report, h, sizing,
+// sink), set_anchor(anchor, h, sizing, sink) and maybe stop(h, sink). An
+// anchorPrice given with the start signal, or later while it runs, moves
+// its anchor. The descriptor adds name, signals and parse.
+template <typename Impl, typename Params>
+struct anchored_loop : component_hooks {
+  using params = Params;
+  static constexpr bool loop = true;
+
+  anchored_loop(const Params& p, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
+      : impl(p, instrument, component, ids) {}
+  void on_book(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_book(*v.book, h, z, sink);
+  }
+  void on_exec(const core::exec_report& x, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.on_exec(x, h, z, sink);
+  }
+  void on_anchor(core::ticks anchor, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    impl.set_anchor(anchor, h, z, sink);
+  }
+  bool start(const bot_view& v, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
+    if (v.anchor_ticks > 0) impl.set_anchor(v.anchor_ticks, h, z, sink);
+    return true;
+  }
+  void stop(const core::event_header& h, intent_sink& sink) noexcept {
+    if constexpr (requires { impl.stop(h, sink); }) impl.stop(h, sink);  // dip_buyer has none
+  }
+
+  Impl impl;
+};
+
 template <typename C>
 concept strategy_component =
     std::convertible_to<decltype(C::name), std::string_view> && std::same_as<decltype(C::loop), const bool> &&
