@@ -2,7 +2,7 @@
 //
 // Injects venue frames (a generated Deribit book-change stream by default,
 // the recorded Binance capture, or a JSONL/capture file) into the real
-// stages — parse, sequencer + book, strategy (a market maker), risk, order
+// stages — parse, sequencer, book + strategy (a market maker), risk, order
 // encode — and measures, per order, from frame receipt (TSC, before parse) to
 // order bytes ready for the socket write. Stages run on workers laid out by
 // --placement; the injecting thread plays the feed.

@@ -1,4 +1,4 @@
-// tickrail/core/book_builder.hpp — the book half of the sequencer+book stage:
+// tickrail/core/book_builder.hpp — the book half of the book+strategy stage:
 // applies market-data events to one L2 book per instrument, enforcing the
 // venue's sequencing.
 //

@@ -22,7 +22,7 @@
 // update as not valid rather than publishing it.
 //
 // No allocation after construction. Thread-safety: none; owned by the
-// sequencer+book stage.
+// book+strategy stage (strategy_stage.hpp).
 #pragma once
 
 #include <cstddef>

@@ -287,7 +287,7 @@ struct order_intent {
   std::uint32_t pad2;
 };
 
-// The top of a book as the sequencer+book stage left it after a frame: what
+// The top of a book as the book+strategy stage left it after a frame: what
 // pre-trade risk collars against. `valid` is false while the book is stale
 // (gap, awaiting resync) or crossed; a side with no levels has 0 ticks.
 struct reference_prices {
