@@ -28,14 +28,7 @@ using detail::read_timestamp;
 
 bool absent(raw_token t) noexcept { return t.empty() || detail::is_null(t); }
 
-const core::increment& e8_unit() noexcept {
-  static const core::increment unit = [] {
-    core::increment i;
-    (void)core::increment::make(core::decimal{1, 8}, i);
-    return i;
-  }();
-  return unit;
-}
+const core::increment& e8_unit() noexcept { return core::decimal_unit(8); }
 
 feed_error to_units(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out) noexcept {
   switch (inc.to_units(t, mode, out)) {

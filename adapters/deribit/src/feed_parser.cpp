@@ -29,14 +29,7 @@ using raw_token = std::string_view;
 raw_token raw_of(od::value v) noexcept { return json::trim(v.raw_json_token()); }
 
 // Increment for funding rates carried as × 1e9.
-const core::increment& funding_unit() noexcept {
-  static const core::increment unit = [] {
-    core::increment i;
-    (void)core::increment::make(core::decimal{1, 9}, i);
-    return i;
-  }();
-  return unit;
-}
+const core::increment& funding_unit() noexcept { return core::decimal_unit(9); }
 
 // A conversion's outcome as a feed error: strings or junk → bad_number; off
 // the grid (for rounding::exact) → off_tick.

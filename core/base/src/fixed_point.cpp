@@ -1,5 +1,8 @@
 #include "tickrail/core/fixed_point.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace tickrail::core {
 namespace {
 
@@ -29,6 +32,15 @@ std::int64_t decimal_ratio(decimal limit, decimal unit, bool up) noexcept {
 }
 
 }  // namespace
+
+const increment& decimal_unit(int scale) noexcept {
+  static const std::array<increment, 19> units = [] {
+    std::array<increment, 19> out{};
+    for (std::int32_t s = 0; s < 19; ++s) (void)increment::make(decimal{1, s}, out[static_cast<std::size_t>(s)]);
+    return out;
+  }();
+  return units[static_cast<std::size_t>(std::clamp(scale, 0, 18))];
+}
 
 std::int64_t decimal_ratio_floor(decimal limit, decimal unit) noexcept { return decimal_ratio(limit, unit, false); }
 std::int64_t decimal_ratio_ceil(decimal limit, decimal unit) noexcept { return decimal_ratio(limit, unit, true); }

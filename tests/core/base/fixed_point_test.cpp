@@ -295,3 +295,32 @@ TEST(fixed_point, exact_division_agrees_with_a_wide_reference) {
 
 }  // namespace
 }  // namespace tickrail::core
+
+namespace tickrail::core {
+namespace {
+
+TEST(fixed_point, decimal_unit_is_ten_to_the_minus_scale_and_shared) {
+  EXPECT_EQ(decimal_unit(8).value(), (decimal{1, 8}));
+  EXPECT_EQ(decimal_unit(0).value(), (decimal{1, 0}));
+  EXPECT_EQ(&decimal_unit(9), &decimal_unit(9));
+  EXPECT_EQ(&decimal_unit(-3), &decimal_unit(0));  // clamped
+  EXPECT_EQ(&decimal_unit(40), &decimal_unit(18));
+  std::int64_t e8 = 0;
+  ASSERT_EQ(decimal_unit(8).to_units(std::string_view("0.00012345"), rounding::exact, e8), fp_error::ok);
+  EXPECT_EQ(e8, 12'345);
+}
+
+TEST(fixed_point, normalized_and_decimal_from_double_follow_the_shortest_text) {
+  EXPECT_EQ(normalized(decimal{12500, 3}), (decimal{125, 1}));
+  EXPECT_EQ(normalized(decimal{0, 5}), (decimal{0, 0}));
+  EXPECT_EQ(normalized(decimal{-700, 2}), (decimal{-7, 0}));
+  decimal d;
+  ASSERT_EQ(decimal_from_double(0.1, d), fp_error::ok);
+  EXPECT_EQ(d, (decimal{1, 1}));
+  ASSERT_EQ(decimal_from_double(1230.0, d), fp_error::ok);
+  EXPECT_EQ(normalized(d), (decimal{1230, 0}));
+  EXPECT_EQ(decimal_from_double(std::numeric_limits<double>::infinity(), d), fp_error::not_finite);
+}
+
+}  // namespace
+}  // namespace tickrail::core

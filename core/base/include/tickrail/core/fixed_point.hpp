@@ -543,6 +543,11 @@ class increment {
   std::array<exact_divisor, 4> exact_{};  // mantissa × 10^k, k = 0..3
 };
 
+// The increment 10^-scale for scale 0..18: the unit of the project's scaled
+// integers (fees and equity × 1e8, funding rates × 1e9). Built once, shared;
+// a scale outside 0..18 is clamped.
+[[nodiscard]] const increment& decimal_unit(int scale) noexcept;
+
 // Cold path (config readers): floor / ceil of limit / unit in integer
 // units, exact, saturating at ±INT64_MAX (risk's k_no_limit). `unit` must be
 // positive; 0 when it is not.
