@@ -30,7 +30,7 @@ venue::venue_config test_venue_config() {
 }
 
 venue_process::venue_process(venue::venue_config config, std::string cert, std::string key)
-    : started_wall_ms_(venue::wall_ms()), core_(std::make_unique<venue::venue_core>(config, started_wall_ms_)) {
+    : core_(std::make_unique<venue::venue_core>(config, venue::wall_ms())) {
   venue::server_config sc;
   sc.port = 0;
   sc.tls_cert = std::move(cert);
@@ -45,7 +45,7 @@ venue_process::~venue_process() {
   thread_.join();
 }
 
-std::int64_t venue_process::venue_now_ms() const { return k_venue_start_ms + (venue::wall_ms() - started_wall_ms_); }
+std::int64_t venue_process::venue_now_ms() const { return core_->sim_ms(venue::wall_ms()); }
 
 std::uint16_t venue_process::port() const { return server_->port(); }
 

@@ -40,13 +40,12 @@ class venue_process {
   venue_process(const venue_process&) = delete;
   venue_process& operator=(const venue_process&) = delete;
   [[nodiscard]] std::uint16_t port() const;
-  // The venue's simulated wall clock (ms since the epoch): k_venue_start_ms
-  // when the venue started, then advancing with real time (speed 1). What a
-  // client of this venue injects as its wall clock.
+  // The venue's simulated wall clock (ms since the epoch; its market starts
+  // at k_venue_start_ms): what a client of this venue injects as its wall
+  // clock.
   [[nodiscard]] std::int64_t venue_now_ms() const;
 
  private:
-  std::int64_t started_wall_ms_;
   std::unique_ptr<venue::venue_core> core_;
   std::unique_ptr<venue::server> server_;
   std::thread thread_;

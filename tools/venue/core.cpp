@@ -422,8 +422,7 @@ void venue_core::tick(std::int64_t now_wall_ms) {
     }
   }
 
-  const auto target_sim = sim_start_ms_ + static_cast<std::int64_t>(static_cast<double>(now_wall_ms - wall_start_ms_) *
-                                                                   config_.speed);
+  const std::int64_t target_sim = sim_ms(now_wall_ms);
   int steps = 0;
   while (last_step_sim_ms_ + config_.step_ms <= target_sim && steps < 1000) {
     last_step_sim_ms_ += config_.step_ms;

@@ -106,6 +106,12 @@ class venue_core {
   static constexpr int k_rate_strikes = 20;
 
   explicit venue_core(const venue_config& config, std::int64_t wall_start_ms);
+  // The simulated time (ms since the epoch) at a wall time: the market's
+  // start plus speed × the wall time elapsed. Reads only what construction
+  // set, so any thread may call it.
+  [[nodiscard]] std::int64_t sim_ms(std::int64_t now_wall_ms) const noexcept {
+    return sim_start_ms_ + static_cast<std::int64_t>(static_cast<double>(now_wall_ms - wall_start_ms_) * config_.speed);
+  }
 
   // Sessions (one per WebSocket connection).
   // Its credit pools start full.

@@ -128,14 +128,9 @@ absl::StatusOr<core::risk_persisted_state> bot_state_store::load_risk_state() {
   }
   TR_RETURN_IF_ERROR(read(k_kill_cause, value, found));
   if (found) {
-    bool known = false;
-    for (auto c : {core::kill_cause::none, core::kill_cause::operator_command, core::kill_cause::equity_drawdown}) {
-      if (core::to_string(c) == value) {
-        state.cause = c;
-        known = true;
-      }
-    }
-    if (!known) return bad(k_kill_cause);
+    const std::optional<core::kill_cause> cause = core::parse_kill_cause(value);
+    if (!cause) return bad(k_kill_cause);
+    state.cause = *cause;
   }
   // A latched kill whose cause was lost is still a kill.
   if (state.killed && state.cause == core::kill_cause::none) state.cause = core::kill_cause::operator_command;

@@ -1,3 +1,4 @@
+#include "tickrail/core/order_book.hpp"
 #include "tickrail/core/risk.hpp"
 
 #include <algorithm>
@@ -227,7 +228,7 @@ void risk_engine::on_market_data(const event& ev) noexcept {
     st.bid = t.best_bid_ticks;
     st.ask = t.best_ask_ticks;
     st.book_valid = st.bid > 0 && st.ask > st.bid;
-    if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
+    if (st.book_valid) on_mid(id, midpoint(st.bid, st.ask));
   }
   if (mark || top) update_band(id);
   const bool have_funding = has(ticker_field::funding_8h) || has(ticker_field::funding);
@@ -253,7 +254,7 @@ void risk_engine::on_reference(const event& ev) noexcept {
   st.bid = ev.ref.best_bid_ticks;
   st.ask = ev.ref.best_ask_ticks;
   st.book_valid = ev.ref.valid != 0 && st.bid > 0 && st.ask > st.bid;
-  if (st.book_valid) on_mid(id, st.bid + (st.ask - st.bid) / 2);
+  if (st.book_valid) on_mid(id, midpoint(st.bid, st.ask));
   update_band(id);
 }
 
@@ -264,7 +265,7 @@ void risk_engine::update_band(instrument_id id) noexcept {
   st.band_lo = INT64_MIN;
   st.band_hi = INT64_MAX;
   if (st.book_valid) {
-    const ticks mid = st.bid + (st.ask - st.bid) / 2;
+    const ticks mid = midpoint(st.bid, st.ask);
     const ticks d = collar_distance(mid, lim);
     st.band_lo = saturating_add(mid, -d);
     st.band_hi = saturating_add(mid, d);

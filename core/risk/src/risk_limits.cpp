@@ -178,10 +178,13 @@ absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, s
     } else if (k == "venues") {
       const auto* vt = node.as_table();
       if (vt == nullptr) return key_error(source_name, node, key, "expected a table of venues");
+      std::array<bool, k_venue_count> seen{};
       for (const auto& [vk, vnode] : *vt) {
         const std::string vkey = absl::StrCat(key, ".", to_absl(vk.str()));
         const auto v = parse_venue(vk.str());
         if (!v) return key_error(source_name, vnode, vkey, "unknown venue (deribit, binance_usdm)");
+        if (seen[static_cast<std::size_t>(*v)]) return key_error(source_name, vnode, vkey, "venue given twice");
+        seen[static_cast<std::size_t>(*v)] = true;
         const auto* t = vnode.as_table();
         if (t == nullptr) return key_error(source_name, vnode, vkey, "expected a table");
         TR_RETURN_IF_ERROR(parse_venue_rate(source_name, *t, vkey, out.rates[static_cast<std::size_t>(*v)]));

@@ -71,6 +71,15 @@ TEST(token_bucket, rate_zero_is_no_limit) {
   EXPECT_EQ(b.wait_ns(0, 1'000'000), 0);
 }
 
+TEST(token_bucket, a_step_back_does_not_refill_the_same_interval_twice) {
+  token_bucket b(1, 2);
+  EXPECT_TRUE(b.take(10 * k_s));  // 1 left
+  EXPECT_TRUE(b.take(5 * k_s));   // the clock stepped back: 0 left, time stays at 10 s
+  EXPECT_FALSE(b.take(10 * k_s));
+  EXPECT_TRUE(b.take(11 * k_s));  // one second earned one token
+  EXPECT_FALSE(b.take(11 * k_s));
+}
+
 TEST(token_bucket, a_clock_that_steps_back_refills_nothing) {
   token_bucket b(1, 1);
   EXPECT_TRUE(b.take(10 * k_s));

@@ -54,10 +54,18 @@ TEST(position, untrusted_fills_are_ignored) {
   EXPECT_TRUE(p.apply_fill(side::buy, 5, 100));
   EXPECT_FALSE(p.apply_fill(side::buy, 0, 100));
   EXPECT_FALSE(p.apply_fill(side::buy, -3, 100));
-  EXPECT_FALSE(p.apply_fill(side::buy, 3, 0));
   EXPECT_FALSE(p.apply_fill(side::buy, INT64_MAX, 100));  // would overflow the position
   EXPECT_EQ(p.qty_lots, 5);
   EXPECT_EQ(p.avg_entry_ticks, 100);
+}
+
+TEST(position, zero_and_negative_prices_still_move_the_quantity) {
+  position p;  // a combo instrument can trade at or below zero
+  EXPECT_TRUE(p.apply_fill(side::buy, 2, 0));
+  EXPECT_TRUE(p.apply_fill(side::buy, 2, -10));
+  EXPECT_EQ(p.qty_lots, 4);
+  EXPECT_EQ(p.cost, -20);
+  EXPECT_EQ(p.avg_entry_ticks, -4);  // (-20 + 2) / 4, truncated toward zero
 }
 
 TEST(position, huge_reductions_do_not_overflow) {

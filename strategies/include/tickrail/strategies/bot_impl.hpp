@@ -176,7 +176,9 @@ option_position* basic_bot<List>::option_slot(core::instrument_id id, bool creat
 template <typename List>
 void basic_bot<List>::apply_fill(const core::exec_report& x, core::instrument_id instrument) noexcept {
   if (instrument == config_.instrument) {
-    (void)position_.apply_fill(x.order_side, x.last_qty_lots, x.last_price_ticks);  // false: ignored, untrusted numbers
+    // A bot trades outright instruments: a non-positive fill price is
+    // corrupt here (take-profit would trigger off it), so it is ignored.
+    if (x.last_price_ticks > 0) (void)position_.apply_fill(x.order_side, x.last_qty_lots, x.last_price_ticks);
     return;
   }
   if (instrument >= catalog_.size() || catalog_[instrument].kind != core::instrument_kind::option) return;

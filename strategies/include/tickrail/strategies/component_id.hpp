@@ -6,8 +6,8 @@
 //
 // Adding a component: write it with its descriptor (registry.hpp says what
 // a descriptor is; grid.hpp is an example), define its config parser, add
-// one line here, and describe it in docs/architecture.md. Nothing else names
-// it. The order is the dispatch order on every event, and the value is the
+// one line here, include its header in components.hpp, and describe it in
+// docs/architecture.md. Nothing else names it. The order is the dispatch order on every event, and the value is the
 // `component` field of the intents it sends.
 #pragma once
 

@@ -302,7 +302,6 @@ namespace detail {
   return fp_error::ok;
 }
 
-// A tick size or lot size.
 // A double as the decimal of its shortest round-trip text (std::to_chars):
 // 0.1 is 1e-1, not 0.1000000000000000055… — the rule for venue doubles and
 // config floats everywhere (see banner).
@@ -314,6 +313,7 @@ namespace detail {
   return parse_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)), out);
 }
 
+// A tick size or lot size.
 class increment {
  public:
   constexpr increment() noexcept = default;

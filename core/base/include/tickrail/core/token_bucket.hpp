@@ -42,7 +42,7 @@ class token_bucket {
     const std::int64_t level = level_nano(now_ns);
     if (level < cost * k_nano) return false;
     tokens_nano_ = level - cost * k_nano;
-    at_ns_ = now_ns;
+    at_ns_ = std::max(at_ns_, now_ns);  // a step back must not refill the gap twice
     return true;
   }
 
@@ -56,7 +56,7 @@ class token_bucket {
   // Empties the bucket at `now_ns` (the venue said we were over).
   void drain(std::int64_t now_ns) noexcept {
     tokens_nano_ = 0;
-    at_ns_ = now_ns;
+    at_ns_ = std::max(at_ns_, now_ns);
   }
 
   // Nano-tokens held at `now_ns`.

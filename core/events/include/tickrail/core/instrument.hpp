@@ -35,7 +35,6 @@ namespace tickrail::core {
   X(deribit, "deribit") \
   X(binance_usdm, "binance_usdm")
 TR_DEFINE_ENUM(venue, std::uint8_t, TR_VENUES)
-// The inverse of to_string ("deribit", "binance_usdm").
 
 #define TR_INSTRUMENT_KINDS(X) \
   X(perpetual, "perpetual") \

@@ -54,5 +54,4 @@ struct regime_multipliers {
   return (s == side::buy ? m.buy_permille : m.sell_permille) == 0;
 }
 
-// Accepts the upper-case names above and their lower-case spelling.
 }  // namespace tickrail::core

@@ -12,8 +12,10 @@
 //     price for what is left;
 //   - the average entry is cost / |qty| rounded to the nearest tick, halves
 //     up: buy 1 @ 100 then 2 @ 101 → cost 302 over 3 → 100.67 → 101.
-// A fill with a non-positive quantity or price, or one that would overflow
-// the position, is ignored (venue numbers are untrusted). Single owner; no
+// A fill with a non-positive quantity, or one that would overflow the
+// position, is ignored (venue numbers are untrusted). Prices may be zero or
+// negative (combo instruments trade there); a caller that cannot use such a
+// fill (the bots' take-profit) filters it before. Single owner; no
 // allocation.
 #pragma once
 
@@ -29,7 +31,7 @@ struct position {
 
   // Applies one fill; false (and no change) when the fill is ignored.
   bool apply_fill(side s, lots qty, ticks price) noexcept {
-    if (qty <= 0 || price <= 0) return false;
+    if (qty <= 0) return false;
     const lots signed_qty = s == side::buy ? qty : -qty;
     lots next = 0;
     if (__builtin_add_overflow(qty_lots, signed_qty, &next)) return false;
@@ -55,7 +57,8 @@ struct position {
     cost = static_cast<int128_t>(avg_entry_ticks) * magnitude(qty);
   }
 
-  // cost / |qty| to the nearest tick, halves up; 0 when flat.
+  // cost / |qty| to the nearest tick, halves up (for the usual positive
+  // cost); 0 when flat.
   [[nodiscard]] static constexpr ticks average(int128_t cost, lots qty) noexcept {
     if (qty == 0) return 0;
     const int128_t q = magnitude(qty);
