@@ -20,9 +20,13 @@ const tickrail::core::instrument_catalog& catalog() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // A fresh parser per input: its sync state must not leak between inputs.
-  tickrail::binance::feed_parser parser(catalog(), {1 << 16, 256, 64});
-  tickrail::core::book_builder books(catalog().size(), 64);
+  // A fresh parser per input: its sync state (buffered updates, which
+  // instruments have seen depth, an expected snapshot) has no public reset
+  // and must not leak between inputs. It is small (a 16 KiB frame buffer);
+  // the books, the large part, are built once and reset.
+  tickrail::binance::feed_parser parser(catalog(), {1 << 14, 256, 64});
+  static tickrail::core::book_builder books(catalog().size(), 64);
+  tickrail::fuzz::reset_books(books);
   tickrail::fuzz::run_frames(data, size, parser, books, catalog(),
                              [&](tickrail::core::instrument_id id) { parser.request_resync(id); });
   return 0;

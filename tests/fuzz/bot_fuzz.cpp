@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "feed_fuzz_common.hpp"
 #include "fuzz_input.hpp"
 #include "support/risk_fixture.hpp"
 #include "tickrail/core/book_builder.hpp"
@@ -92,8 +93,12 @@ void check(const ts::intent_sink& sink) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const fixture f;
+  // The books (a 16k-tick ladder per side per instrument) are built once and
+  // reset to "no snapshot yet" per input; the bot has no reset and is built
+  // per input.
+  static tr::book_builder books(f.catalog.size());
+  tickrail::fuzz::reset_books(books);
   tickrail::fuzz::byte_reader r{data, size};
-  tr::book_builder books(f.catalog.size());
   ts::bot b(f.config, f.catalog, 1);
   ts::intent_sink sink;
   std::int64_t t = 0;

@@ -45,6 +45,21 @@ if(TICKRAIL_SANITIZE)
     -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(tickrail_options INTERFACE -fsanitize=${TICKRAIL_SANITIZE})
 endif()
+# Under the fuzz preset every target that takes these options — the core
+# layers, adapters, strategies, venue, and the fuzz harnesses — carries
+# libFuzzer's coverage instrumentation (edge guards, comparison tracing), so
+# the fuzzer is guided by the code under test, not by the harness alone.
+# fuzzer-no-link adds no main(): ordinary executables and tests built under
+# the preset still link, the sanitizer runtime supplying the default
+# coverage callbacks. Only the fuzz executables link libFuzzer itself
+# (tickrail_add_fuzz).
+if(TICKRAIL_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "TICKRAIL_FUZZ needs clang (libFuzzer): use the fuzz preset")
+  endif()
+  target_compile_options(tickrail_options INTERFACE -fsanitize=fuzzer-no-link)
+  target_link_options(tickrail_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 
 # Translation units that are mostly Boost.Beast/Asio templates take GCC more
 # than 10 minutes (and 4+ GB) with -O2 and UBSan; with -O1 and ASan alone they
@@ -114,26 +129,32 @@ function(tickrail_add_bench name)
   target_compile_definitions(${name} PRIVATE TICKRAIL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endfunction()
 
-# tickrail_add_fuzz(name SOURCES ... CORPUS dir [SEEDS file...] [LIBS ...] [TIMEOUT n] [SECONDS n])
+# tickrail_add_fuzz(name SOURCES ... CORPUS dir [SEEDS file...] [DICT file] [LIBS ...] [TIMEOUT n] [SECONDS n])
 # A fuzz target (LLVMFuzzerTestOneInput). Under the clang `fuzz` preset
-# (TICKRAIL_FUZZ) it links libFuzzer and its ctest fuzzes for SECONDS,
-# starting from the seed corpus folder plus SEEDS files (e.g. recorded data
-# in ../shared, read in place); new inputs go to a scratch folder in the build
-# tree, never into the source tree. Elsewhere it links
-# tests/fuzz/replay_main.cpp and its ctest replays the corpus and seeds.
-# Label: fuzz. TICKRAIL_SOURCE_DIR is defined for targets that load config.
+# (TICKRAIL_FUZZ) it links libFuzzer and its ctest fuzzes for SECONDS
+# (default 60), starting from the seed corpus folder plus SEEDS files (e.g.
+# recorded data in ../shared, read in place), with the libFuzzer dictionary
+# DICT; new inputs go to a scratch folder in the build tree, never into the
+# source tree (tools/fuzz runs the same binaries longer and merges). Elsewhere
+# it links tests/fuzz/replay_main.cpp and its ctest replays the corpus and
+# seeds. Label: fuzz. TICKRAIL_SOURCE_DIR is defined for targets that load
+# config. The fuzz_targets property of the tests_fuzz target lists every
+# fuzz target with its corpus and dictionary for tools/fuzz (fuzz_targets.txt
+# in the build folder).
 function(tickrail_add_fuzz name)
-  cmake_parse_arguments(F "" "CORPUS;TIMEOUT;SECONDS" "SOURCES;LIBS;SEEDS" ${ARGN})
+  cmake_parse_arguments(F "" "CORPUS;TIMEOUT;SECONDS;DICT" "SOURCES;LIBS;SEEDS" ${ARGN})
   if(NOT F_SOURCES OR NOT F_CORPUS)
     message(FATAL_ERROR "tickrail_add_fuzz(${name}): SOURCES and CORPUS are required")
   endif()
   if(NOT F_SECONDS)
-    set(F_SECONDS 20)
+    set(F_SECONDS 60)
   endif()
   if(NOT F_TIMEOUT)
     math(EXPR F_TIMEOUT "${F_SECONDS} + 120")
   endif()
   if(TICKRAIL_FUZZ)
+    # The libraries are instrumented through tickrail_options
+    # (fuzzer-no-link); the harness links libFuzzer's main.
     add_executable(${name} ${F_SOURCES})
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
@@ -144,8 +165,12 @@ function(tickrail_add_fuzz name)
       list(JOIN F_SEEDS "," seed_list)
       set(seed_flag "-seed_inputs=${seed_list}")
     endif()
+    set(dict_flag "")
+    if(F_DICT)
+      set(dict_flag "-dict=${F_DICT}")
+    endif()
     add_test(NAME ${name} COMMAND ${name} -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
-             ${seed_flag} "${scratch}" "${F_CORPUS}")
+             -print_final_stats=1 ${dict_flag} ${seed_flag} "${scratch}" "${F_CORPUS}")
   else()
     add_executable(${name} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
     add_test(NAME ${name} COMMAND ${name} "${F_CORPUS}" ${F_SEEDS})
@@ -156,4 +181,15 @@ function(tickrail_add_fuzz name)
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   tickrail_label_targets(${name} fuzz)
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${F_TIMEOUT})
+  # One line per target for tools/fuzz: name, binary, corpus, dictionary, seeds.
+  list(JOIN F_SEEDS "," seed_list)
+  set_property(GLOBAL APPEND PROPERTY tickrail_fuzz_targets
+               "${name}|$<TARGET_FILE:${name}>|${F_CORPUS}|${F_DICT}|${seed_list}")
+endfunction()
+
+# Writes fuzz_targets.txt (see tickrail_add_fuzz) once every target is known.
+function(tickrail_write_fuzz_targets)
+  get_property(targets GLOBAL PROPERTY tickrail_fuzz_targets)
+  list(JOIN targets "\n" content)
+  file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/fuzz_targets.txt" CONTENT "${content}\n")
 endfunction()
