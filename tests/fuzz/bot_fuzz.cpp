@@ -157,7 +157,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         e.cmd.regime = r.take<std::uint8_t>();
         e.cmd.args[0] = r.value(200'000);
         e.cmd.args[1] = r.take<std::uint8_t>() % 20;
-        for (char& c : e.cmd.text) c = static_cast<char>(r.take<std::uint8_t>() % 17);
+        // Signal steps travel as (component id, action) byte pairs
+        // (signals.cpp): mostly real components and small actions, so the
+        // signal paths run; the modulo leaves a few unknown ones in.
+        for (std::size_t i = 0; i + 1 < sizeof(e.cmd.text); i += 2) {
+          e.cmd.text[i] = static_cast<char>(r.take<std::uint8_t>() % (ts::k_component_count + 2));
+          e.cmd.text[i + 1] = static_cast<char>(r.take<std::uint8_t>() % 4);
+        }
         break;
       }
     }
