@@ -166,7 +166,8 @@ void BM_bot_on_event(benchmark::State& state) {
     intents += sink.intents().size();
   }
   benchmark::DoNotOptimize(intents);
-  state.counters["intents_per_event"] = benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
+  state.counters["intents_per_event"] =
+      benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
 }
 
 BENCHMARK(BM_bot_on_event)->Name("bot_on_event")->Repetitions(9)->ReportAggregatesOnly(true);

@@ -79,7 +79,8 @@ void BM_market_maker_ours(benchmark::State& state) {
     intents += sink.intents().size();
   }
   benchmark::DoNotOptimize(intents);
-  state.counters["intents_per_event"] = benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
+  state.counters["intents_per_event"] =
+      benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
 }
 
 // The bot version: doubles, labels as strings, a map of working orders by
@@ -139,7 +140,8 @@ void BM_market_maker_naive(benchmark::State& state) {
     intents += mm.on_book(mid - 0.5, mid + 0.5, 0, now_s).size();
   }
   benchmark::DoNotOptimize(intents);
-  state.counters["intents_per_event"] = benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
+  state.counters["intents_per_event"] =
+      benchmark::Counter(static_cast<double>(intents), benchmark::Counter::kAvgIterations);
 }
 
 BENCHMARK(BM_market_maker_ours)->Name("market_maker_ours")->Repetitions(9)->ReportAggregatesOnly(true);
@@ -148,6 +150,7 @@ BENCHMARK(BM_market_maker_naive)->Name("market_maker_naive")->Repetitions(9)->Re
 }  // namespace
 
 int main(int argc, char** argv) {
-  return tickrail::bench::run(argc, argv, {{"naive / ours (ns per book event)", "market_maker_naive", "market_maker_ours"}},
+  return tickrail::bench::run(argc, argv,
+                              {{"naive / ours (ns per book event)", "market_maker_naive", "market_maker_ours"}},
                               "10 levels per side, tolerance 2 ticks, refresh 1 ms, 10 k events/s");
 }

@@ -12,9 +12,9 @@ namespace tickrail::strategies {
 namespace {
 
 namespace ts = core::toml_support;
-using core::to_absl;
 using config_detail::k_max_interval_ms;
 using config_detail::k_ns_per_ms;
+using core::to_absl;
 using reader = config_reader;
 
 absl::StatusOr<grid_params> parse_grid(const reader& r, const toml::table& t) {
@@ -294,7 +294,6 @@ absl::StatusOr<options_config> parse_options(const reader& r, const toml::table&
   }
   return p;
 }
-
 
 }  // namespace
 

@@ -6,12 +6,12 @@ namespace tickrail::strategies {
 
 grid::grid(const grid_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids)
     : params_(params), instrument_(instrument), component_(component), ids_(ids), working_(params.levels * 4 + 8) {
-  TR_CHECK(params.levels > 0 && params.spacing_ticks > 0 && params.size_lots > 0, "grid needs levels, spacing and size");
+  TR_CHECK(params.levels > 0 && params.spacing_ticks > 0 && params.size_lots > 0,
+           "grid needs levels, spacing and size");
   TR_CHECK(params.drift_threshold_ppm > 0, "grid needs a drift threshold");
 }
 
-void grid::on_book(const core::order_book& book, const core::event_header& h, sizing r,
-                   intent_sink& sink) noexcept {
+void grid::on_book(const core::order_book& book, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   if (!book.valid() || book.depth(core::side::buy) == 0 || book.depth(core::side::sell) == 0) return;
   const core::ticks bid = book.best(core::side::buy).price_ticks;
   const core::ticks ask = book.best(core::side::sell).price_ticks;
@@ -23,7 +23,8 @@ void grid::on_book(const core::order_book& book, const core::event_header& h, si
     return;
   }
   const core::ticks distance = mid > anchor_ ? mid - anchor_ : anchor_ - mid;
-  if (static_cast<core::int128_t>(distance) * k_ppm > static_cast<core::int128_t>(anchor_) * params_.drift_threshold_ppm) {
+  if (static_cast<core::int128_t>(distance) * k_ppm >
+      static_cast<core::int128_t>(anchor_) * params_.drift_threshold_ppm) {
     cancel_all(h, sink);
     anchor_ = mid;
     place_grid(h, r, sink);
@@ -42,10 +43,11 @@ void grid::on_exec(const core::exec_report& x, const core::event_header& h, sizi
       if (!running_) return;
       // Answer the filled level one spacing inward on the other side.
       const core::side other = done.order_side == core::side::buy ? core::side::sell : core::side::buy;
-      const core::ticks price = offset_price(done.price_ticks, done.order_side == core::side::buy ? params_.spacing_ticks
-                                                                                                   : -params_.spacing_ticks);
+      const core::ticks price = offset_price(
+          done.price_ticks, done.order_side == core::side::buy ? params_.spacing_ticks : -params_.spacing_ticks);
       const core::lots qty = scaled(done.qty_lots, r, other);
-      if (qty > 0 && price > 0) place(other, price, qty, done.level + (done.order_side == core::side::buy ? 1 : -1), h, sink);
+      if (qty > 0 && price > 0)
+        place(other, price, qty, done.level + (done.order_side == core::side::buy ? 1 : -1), h, sink);
       return;
     }
     case core::exec_kind::order_update:
@@ -53,7 +55,8 @@ void grid::on_exec(const core::exec_report& x, const core::event_header& h, sizi
       // Fills drive a level's completion (the fill report carries the
       // quantity and price the answer needs); a `filled` update only
       // confirms it.
-      if (x.state == core::order_state::cancelled || x.state == core::order_state::rejected) working_.remove(x.cl_ord_id);
+      if (x.state == core::order_state::cancelled || x.state == core::order_state::rejected)
+        working_.remove(x.cl_ord_id);
       return;
     case core::exec_kind::reject: working_.remove(x.cl_ord_id); return;
     default: return;

@@ -21,7 +21,8 @@ std::size_t ladder::fire(core::ticks reference_ticks, const core::event_header& 
   for (std::uint32_t k = 0; k < params_.rungs; ++k) {
     const std::int64_t below = params_.first_below_ppm + static_cast<std::int64_t>(k) * params_.step_ppm;
     const core::ticks price = scale_ppm(reference_ticks, -below);
-    const core::lots qty = scaled(static_cast<core::lots>(std::min<core::int128_t>(size, INT64_MAX / 1000)), r, core::side::buy);
+    const core::lots qty =
+        scaled(static_cast<core::lots>(std::min<core::int128_t>(size, INT64_MAX / 1000)), r, core::side::buy);
     size = size * params_.size_growth_permille / 1000;
     if (price <= 0 || qty <= 0) continue;
     core::order_intent in = make_intent(core::intent_kind::place, instrument_, ids_.bot(), component_, h);
@@ -45,8 +46,8 @@ core::ticks sell_ladder::rung_price(std::uint32_t k) const noexcept {
   return scale_ppm(reference_, params_.first_above_ppm + static_cast<std::int64_t>(k) * params_.step_ppm);
 }
 
-void sell_ladder::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                          sizing r, intent_sink& sink) noexcept {
+void sell_ladder::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
+                          intent_sink& sink) noexcept {
   const core::ticks mid = book.mid();
   if (mid == 0 || pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) return;
   if (reference_ == 0) {
@@ -65,7 +66,8 @@ void sell_ladder::on_book(const core::order_book& book, const position_view& pos
       if (in.price_ticks <= 0 || in.price_ticks == INT64_MAX) continue;
       in.qty_lots = qty;
       in.flags = core::k_order_reduce_only;
-      if (!working_.add({in.cl_ord_id, core::side::sell, in.price_ticks, qty, 0, false, static_cast<std::int32_t>(k)})) {
+      if (!working_.add(
+              {in.cl_ord_id, core::side::sell, in.price_ticks, qty, 0, false, static_cast<std::int32_t>(k)})) {
         continue;
       }
       if (!sink.push(in)) working_.remove(in.cl_ord_id);
@@ -73,7 +75,8 @@ void sell_ladder::on_book(const core::order_book& book, const position_view& pos
     return;
   }
   reference_ = std::max(reference_, mid);
-  if (static_cast<core::int128_t>(reference_ - placed_at_) * k_ppm <= static_cast<core::int128_t>(placed_at_) * params_.ratchet_ppm) {
+  if (static_cast<core::int128_t>(reference_ - placed_at_) * k_ppm <=
+      static_cast<core::int128_t>(placed_at_) * params_.ratchet_ppm) {
     return;
   }
   // Ratchet: edit every working rung up to its price from the new reference.

@@ -8,7 +8,11 @@ namespace tickrail::strategies {
 
 ma_crossover::ma_crossover(const ma_crossover_params& params, core::instrument_id instrument, std::uint16_t component,
                            order_ids& ids)
-    : params_(params), instrument_(instrument), component_(component), ids_(ids), samples_(params.slow == 0 ? 1 : params.slow) {
+    : params_(params),
+      instrument_(instrument),
+      component_(component),
+      ids_(ids),
+      samples_(params.slow == 0 ? 1 : params.slow) {
   TR_CHECK(params.fast > 0 && params.slow > params.fast && params.sample_interval_ns > 0 && params.size_lots > 0 &&
                params.trail_ppm > 0 && params.trail_ppm < k_ppm,
            "ma_crossover needs 0 < fast < slow, an interval, a size and a trail in (0, 100 %)");

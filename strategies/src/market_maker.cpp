@@ -55,8 +55,7 @@ void market_maker::on_book(const core::order_book& book, core::lots position_lot
   const core::lots buy_qty = scaled(params_.size_lots, r, core::side::buy);
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 0; k < params_.orders_per_side; ++k) {
-    const core::int128_t offset =
-        params_.half_spread_ticks + static_cast<core::int128_t>(k) * params_.level_step_ticks;
+    const core::int128_t offset = params_.half_spread_ticks + static_cast<core::int128_t>(k) * params_.level_step_ticks;
     quote(bids_[k], core::side::buy, target_of(mid - skew - offset), buy_qty, h, sink);
     quote(asks_[k], core::side::sell, target_of(mid - skew + offset), sell_qty, h, sink);
   }

@@ -66,7 +66,7 @@ core::lots option_size_lots(const core::instrument& option, std::int64_t equity_
   //   = equity_e8·alloc/1e6/1e8 / (mark_ticks·tick · lot)
   const core::decimal tick = option.tick.value();
   const core::decimal lot = option.lot.value();
-  core::int128_t num = static_cast<core::int128_t>(equity_e8) * allocation_ppm;  // × 1e-14 coin
+  core::int128_t num = static_cast<core::int128_t>(equity_e8) * allocation_ppm;                 // × 1e-14 coin
   core::int128_t den = static_cast<core::int128_t>(mark_ticks) * tick.mantissa * lot.mantissa;  // × 10^-(ts+ls)
   int exponent = 14 - tick.scale - lot.scale;  // num/den × 10^-exponent
   for (; exponent > 0; --exponent) den *= 10;
@@ -109,8 +109,9 @@ const option_position* trim_target(std::span<const option_position> positions, c
 core::lots trim_lots(const option_position& p, core::lots contracts_lots, std::int64_t pct_ppm) noexcept {
   if (p.qty_lots == INT64_MIN) return 0;
   const core::lots held = std::llabs(p.qty_lots);
-  const core::lots want = contracts_lots > 0 ? contracts_lots
-                                             : static_cast<core::lots>(static_cast<core::int128_t>(held) * pct_ppm / k_ppm);
+  const core::lots want = contracts_lots > 0
+                              ? contracts_lots
+                              : static_cast<core::lots>(static_cast<core::int128_t>(held) * pct_ppm / k_ppm);
   return std::max<core::lots>(0, std::min(want, held));
 }
 

@@ -24,7 +24,8 @@ core::order_intent market_exit(core::instrument_id instrument, std::uint16_t bot
 dip_buyer::dip_buyer(const dip_buyer_params& params, core::instrument_id instrument, std::uint16_t component,
                      order_ids& ids)
     : params_(params), instrument_(instrument), component_(component), ids_(ids), working_(params.level_count * 2 + 4) {
-  TR_CHECK(params.level_count > 0 && params.level_count <= dip_buyer_params::k_max_levels, "dip buyer needs 1..16 levels");
+  TR_CHECK(params.level_count > 0 && params.level_count <= dip_buyer_params::k_max_levels,
+           "dip buyer needs 1..16 levels");
   for (std::size_t i = 0; i < params.level_count; ++i) {
     TR_CHECK(params.levels[i].below_ppm > 0 && params.levels[i].below_ppm < k_ppm && params.levels[i].size_lots > 0,
              "dip level needs a distance in (0, 100 %) and a size");
@@ -59,8 +60,7 @@ void dip_buyer::bid_level(std::size_t level, const core::event_header& h, sizing
   if (!sink.push(in)) working_.remove(in.cl_ord_id);
 }
 
-void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h, sizing r,
-                        intent_sink& sink) noexcept {
+void dip_buyer::on_exec(const core::exec_report& x, const core::event_header& h, sizing r, intent_sink& sink) noexcept {
   working_order* o = working_.find(x.cl_ord_id);
   if (o == nullptr) return;
   if (x.kind == core::exec_kind::fill) {
@@ -83,8 +83,8 @@ min_order::min_order(const min_order_params& params, core::instrument_id instrum
   TR_CHECK(params.min_size_lots > 0 && params.check_interval_ns > 0, "min_order needs a size and an interval");
 }
 
-void min_order::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                        sizing r, intent_sink& sink) noexcept {
+void min_order::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
+                        intent_sink& sink) noexcept {
   if (checked_ && h.local_ts_ns - last_check_ns_ < params_.check_interval_ns) return;
   if (!book.valid() || book.depth(core::side::buy) == 0) return;
   last_check_ns_ = h.local_ts_ns;
@@ -125,8 +125,8 @@ void min_order::on_exec(const core::exec_report& x) noexcept {
 
 // ---- take_profit --------------------------------------------------------------------
 
-void take_profit::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h,
-                          sizing r, intent_sink& sink) noexcept {
+void take_profit::on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
+                          intent_sink& sink) noexcept {
   const core::ticks mid = book.mid();
   if (mid == 0) return;
   if (pos.position_lots <= 0 || pos.avg_entry_ticks <= 0) {

@@ -90,9 +90,7 @@ void candle_window::push(core::ticks close_ticks) noexcept {
   (void)closes_.push_evicting(close_ticks, oldest);
 }
 
-core::ticks candle_window::at(std::size_t age) const noexcept {
-  return closes_.from_newest(age);
-}
+core::ticks candle_window::at(std::size_t age) const noexcept { return closes_.from_newest(age); }
 
 core::ticks candle_window::last() const noexcept { return closes_.empty() ? 0 : at(0); }
 

@@ -26,14 +26,15 @@ absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, st
   if (!regime.empty()) {
     out.regime = core::parse_regime(trim(regime));
     if (!out.regime) {
-      return absl::InvalidArgumentError(absl::StrCat("regime: unknown regime '", to_absl(regime),
-                                                     "' (CALM, TRANSITION, STRESS, BLACK, AFTERMATH)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("regime: unknown regime '", to_absl(regime), "' (CALM, TRANSITION, STRESS, BLACK, AFTERMATH)"));
     }
   }
   if (!anchor_price.empty()) {
     core::decimal d;
     if (core::parse_decimal(trim(anchor_price), d) != core::fp_error::ok || d.mantissa <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat("anchorPrice: '", to_absl(anchor_price), "' is not a positive number"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("anchorPrice: '", to_absl(anchor_price), "' is not a positive number"));
     }
     out.anchor_price = d;
   }
@@ -41,7 +42,8 @@ absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, st
   for (bool more = !trim(signals).empty(); more;) {
     const std::size_t comma = rest.find(',');
     const std::string_view name = trim(rest.substr(0, comma));
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("signal: empty entry in '", to_absl(signals), "'"));
+    if (name.empty())
+      return absl::InvalidArgumentError(absl::StrCat("signal: empty entry in '", to_absl(signals), "'"));
     const std::optional<signal> s = parse(name);
     if (!s) return absl::InvalidArgumentError(absl::StrCat("signal: unknown signal '", to_absl(name), "'"));
     if (out.step_count == signal_request::k_max_steps) {

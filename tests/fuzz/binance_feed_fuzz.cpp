@@ -11,7 +11,9 @@ namespace {
 const tickrail::core::instrument_catalog& catalog() {
   static const tickrail::core::instrument_catalog c = [] {
     tickrail::core::instrument_catalog cat;
-    if (!tickrail::binance::load_exchange_info_file(TICKRAIL_SOURCE_DIR "/config/instruments/binance_usdm.json", cat).ok()) std::abort();
+    if (!tickrail::binance::load_exchange_info_file(TICKRAIL_SOURCE_DIR "/config/instruments/binance_usdm.json", cat)
+             .ok())
+      std::abort();
     return cat;
   }();
   return c;

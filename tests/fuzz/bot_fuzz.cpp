@@ -119,8 +119,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         e.md.count = static_cast<std::uint8_t>(r.take<std::uint8_t>() % (tr::k_md_inline_levels + 1));
         for (std::uint8_t i = 0; i < e.md.count; ++i) {
           const bool buy = (r.take<std::uint8_t>() & 1) != 0;
-          e.md.levels[i] = {r.value(buy ? 199'990 : 200'010), r.value(50), buy ? tr::side::buy : tr::side::sell,
-                            static_cast<tr::book_action>(r.take<std::uint8_t>() % 3), {}};
+          e.md.levels[i] = {r.value(buy ? 199'990 : 200'010),
+                            r.value(50),
+                            buy ? tr::side::buy : tr::side::sell,
+                            static_cast<tr::book_action>(r.take<std::uint8_t>() % 3),
+                            {}};
         }
         (void)books.apply(e);
         break;

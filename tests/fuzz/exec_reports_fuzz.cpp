@@ -17,8 +17,8 @@
 
 namespace {
 
-#define TR_FUZZ_ASSERT(cond) \
-  do {                       \
+#define TR_FUZZ_ASSERT(cond)   \
+  do {                         \
     if (!(cond)) std::abort(); \
   } while (false)
 
@@ -72,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const core::exec_report& x = ev.exec;
       TR_FUZZ_ASSERT(ev.header.instrument < catalog().size() ||
                      (x.kind == core::exec_kind::portfolio && ev.header.instrument == core::no_instrument));
-      TR_FUZZ_ASSERT(x.filled_lots <= x.qty_lots || x.kind == core::exec_kind::fill || x.kind == core::exec_kind::position);
+      TR_FUZZ_ASSERT(x.filled_lots <= x.qty_lots || x.kind == core::exec_kind::fill ||
+                     x.kind == core::exec_kind::position);
       core::event copy = ev;
       const core::report_verdict v = tracker.on_report(copy);
       if (v == core::report_verdict::applied && x.kind == core::exec_kind::fill) fills += x.last_qty_lots;

@@ -22,8 +22,8 @@
 
 namespace tickrail::fuzz {
 
-#define TR_FUZZ_ASSERT(cond) \
-  do {                       \
+#define TR_FUZZ_ASSERT(cond)   \
+  do {                         \
     if (!(cond)) std::abort(); \
   } while (false)
 

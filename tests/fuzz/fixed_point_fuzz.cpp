@@ -11,8 +11,8 @@
 
 namespace tr = tickrail::core;
 
-#define FUZZ_ASSERT(cond) \
-  do {                    \
+#define FUZZ_ASSERT(cond)      \
+  do {                         \
     if (!(cond)) std::abort(); \
   } while (false)
 

@@ -16,7 +16,6 @@
 namespace tr = tickrail::core;
 namespace tt = tickrail::test;
 
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const tr::instrument_catalog catalog = tt::make_risk_catalog();
   static const tr::risk_limits limits = [] {
@@ -58,7 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                              r.value(0), r.value(100'000), ts);
         e.header.flags = r.take<std::uint8_t>() & 1;
         break;
-      case 9: e = tt::portfolio(static_cast<std::uint8_t>(op & 1), r.value(100'000'000), r.value(1'700'000'000'000'000'000), ts); break;
+      case 9:
+        e = tt::portfolio(static_cast<std::uint8_t>(op & 1), r.value(100'000'000), r.value(1'700'000'000'000'000'000),
+                          ts);
+        break;
       case 10:
         e = tt::command(static_cast<tr::command_kind>(r.take<std::uint8_t>() % 10), ts, r.take<std::uint8_t>() % 7);
         break;

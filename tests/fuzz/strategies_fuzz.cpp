@@ -81,8 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (op % 3 == 1) {
       // A report about one of the recent ids (or any id).
       const tr::client_order_id id = (op & 0x40) != 0 ? last_id - r.take<std::uint8_t>() % 8 : r.take<std::uint64_t>();
-      tr::exec_report x = (op & 0x20) != 0 ? tickrail::test::fill_of(id, r.value(5), r.value(100'000))
-                                           : tickrail::test::update_of(id, static_cast<tr::order_state>(r.take<std::uint8_t>() % 9));
+      tr::exec_report x = (op & 0x20) != 0
+                              ? tickrail::test::fill_of(id, r.value(5), r.value(100'000))
+                              : tickrail::test::update_of(id, static_cast<tr::order_state>(r.take<std::uint8_t>() % 9));
       x.qty_lots = r.value(10);
       x.filled_lots = r.value(0);
       grid.on_exec(x, h, regime, sink);

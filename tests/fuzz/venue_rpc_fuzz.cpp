@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t sp = in.find(' ');
     const std::size_t nl = in.find('\n');
     const std::string_view verb = in.substr(0, sp);
-    const std::string_view target = in.substr(sp + 1, nl == std::string_view::npos ? std::string_view::npos : nl - sp - 1);
+    const std::string_view target =
+        in.substr(sp + 1, nl == std::string_view::npos ? std::string_view::npos : nl - sp - 1);
     const std::string_view body = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
     const http_reply r = core.on_http(verb, target, body, {}, k_start_ms);
     if (r.status == 200 || r.status == 400 || r.status == 401) check_json_object(r.body);

@@ -27,8 +27,8 @@ core::instrument_catalog catalog() {
   core::instrument_catalog c = test::make_risk_catalog();  // perp 0 (tick 0.5, lot 10), ..., BTC-OPT 2 (call)
   for (const core::option_kind kind : {core::option_kind::put, core::option_kind::call}) {
     for (const std::int64_t strike : {90'000, 95'000, 100'000, 105'000}) {
-      core::instrument o = test::make_instrument(core::venue::deribit, core::instrument_kind::option,
-                                                 "", "0.0001", "0.1", "BTC", "BTC");
+      core::instrument o =
+          test::make_instrument(core::venue::deribit, core::instrument_kind::option, "", "0.0001", "0.1", "BTC", "BTC");
       o.symbol = "BTC-4DEC26-" + std::to_string(strike) + (kind == core::option_kind::put ? "-P" : "-C");
       o.option = kind;
       o.strike = {strike, 0};
@@ -135,8 +135,8 @@ TEST(bot_config, default_config_parses_against_the_shipped_instruments) {
   EXPECT_EQ(demo.name, "demo");
   EXPECT_EQ(demo.instrument, real.find(core::venue::deribit, "BTC-PERPETUAL")->id);
   ASSERT_TRUE(demo.get<main_mm_component>() && demo.get<grid_component>() && demo.classifier);
-  EXPECT_EQ(demo.get<main_mm_component>()->size_lots, 10);     // 100 USD in 10-USD contracts
-  EXPECT_EQ(demo.get<grid_component>()->spacing_ticks, 100);   // 50 USD at the 0.5 tick
+  EXPECT_EQ(demo.get<main_mm_component>()->size_lots, 10);    // 100 USD in 10-USD contracts
+  EXPECT_EQ(demo.get<grid_component>()->spacing_ticks, 100);  // 50 USD at the 0.5 tick
 }
 
 TEST(bot_config, no_bots_is_an_empty_list) {
@@ -151,7 +151,8 @@ TEST(bot_config, refuses_bad_input_naming_file_line_and_key) {
     std::string toml;
     std::string expect;
   } rows[] = {
-      {head + "[bots.grid]\nspacing = 25\nsize = 100\nlevles = 3\n", "bots.toml:7: key 'bots.b.grid.levles': unknown key"},
+      {head + "[bots.grid]\nspacing = 25\nsize = 100\nlevles = 3\n",
+       "bots.toml:7: key 'bots.b.grid.levles': unknown key"},
       {head + "[bots.grid]\nspacing = 25.25\nsize = 100\n", "not a multiple of the tick size of BTC-PERPETUAL"},
       {head + "[bots.grid]\nspacing = 25\nsize = 5\n", "smaller than one lot"},
       {head + "[bots.grid]\nsize = 100\n", "bots.b.grid.spacing': required"},
@@ -436,8 +437,8 @@ TEST(bot, hedge_buys_a_put_against_a_long_position_sized_from_equity) {
   EXPECT_TRUE(h.feed(signal_cmd("hedge", "", "", 1)).empty());  // no index, no equity yet
   EXPECT_EQ(h.b.counters().signals_refused, 1u);
 
-  (void)h.feed(index_ticker(200'000, 2));  // 100 000 USD
-  (void)h.feed(test::ticker_mark(put95->id, 100, 3));  // 0.0100 BTC
+  (void)h.feed(index_ticker(200'000, 2));                          // 100 000 USD
+  (void)h.feed(test::ticker_mark(put95->id, 100, 3));              // 0.0100 BTC
   (void)h.feed(test::portfolio(0, 100'000'000, k_now_utc_ns, 4));  // 1 BTC equity
   (void)h.feed(test::fill(k_perp, core::make_client_order_id(1, 1), core::side::buy, 10, 200'000, 5));
   const auto out = h.feed(signal_cmd("hedge", "", "", 6));

@@ -34,7 +34,7 @@ TEST(bracket, legs_from_the_average_fill_and_one_cancels_the_other) {
   EXPECT_EQ(sink.intents()[0].price_ticks, 100'000);
   sink.clear();
   b.on_exec(fill_of(entry, 4, 100'000), at(2), sink);
-  EXPECT_TRUE(sink.intents().empty());  // partial: legs wait for the whole entry
+  EXPECT_TRUE(sink.intents().empty());                // partial: legs wait for the whole entry
   b.on_exec(fill_of(entry, 6, 99'500), at(3), sink);  // average 99700
   ASSERT_EQ(sink.intents().size(), 2u);
   const core::order_intent& sl = sink.intents()[0];

@@ -156,7 +156,8 @@ TEST(component_registry, the_config_parser_dispatches_its_table_to_its_parser) {
   EXPECT_EQ(b.start[0], k_probe);
 
   const std::string head = "[[bots]]\nname = \"b\"\ninstrument = \"BTC-PERPETUAL\"\n";
-  auto bad = parse_bots_toml_for<test_components>(head + "[bots.probe]\nsize = 100\nsise = 1\n", "bots.toml", catalog());
+  auto bad =
+      parse_bots_toml_for<test_components>(head + "[bots.probe]\nsize = 100\nsise = 1\n", "bots.toml", catalog());
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("bots.toml:6: key 'bots.b.probe.sise': unknown key"), std::string::npos)
       << bad.status();

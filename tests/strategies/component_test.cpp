@@ -16,7 +16,7 @@ TEST(multipliers, stack_multiplicatively_and_never_ungate) {
   EXPECT_EQ(calm_put.buy_permille, 1500);
   EXPECT_EQ(calm_put.sell_permille, 700);
   const auto transition_put = stacked(core::regime::transition, option_exposure::put, o);
-  EXPECT_EQ(transition_put.buy_permille, 750);  // 0.5 × 1.5
+  EXPECT_EQ(transition_put.buy_permille, 750);   // 0.5 × 1.5
   EXPECT_EQ(transition_put.sell_permille, 560);  // 0.8 × 0.7
   const auto stress_put = stacked(core::regime::stress, option_exposure::put, o);
   EXPECT_EQ(stress_put.buy_permille, 0);  // STRESS buy gate survives a 1.5 multiplier

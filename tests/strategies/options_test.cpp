@@ -25,7 +25,8 @@ core::instrument option(option_kind kind, std::int64_t expiry, std::int64_t stri
   inst.where = core::venue::deribit;
   inst.kind = core::instrument_kind::option;
   inst.option = kind;
-  inst.symbol = "BTC-" + std::to_string(expiry) + "-" + std::to_string(strike) + (kind == option_kind::call ? "-C" : "-P");
+  inst.symbol =
+      "BTC-" + std::to_string(expiry) + "-" + std::to_string(strike) + (kind == option_kind::call ? "-C" : "-P");
   inst.base_currency = "BTC";
   inst.quote_currency = inst.settlement_currency = "BTC";
   EXPECT_EQ(core::increment::parse("0.0001", inst.tick), core::fp_error::ok);
@@ -40,7 +41,8 @@ core::instrument_catalog catalog() {
   core::instrument_catalog c;
   for (std::int64_t expiry : {k_nov27, k_dec01, k_dec04, k_dec11, k_dec04_9h}) {
     for (std::int64_t strike = 80'000; strike <= 120'000; strike += 5'000) {
-      for (option_kind kind : {option_kind::call, option_kind::put}) EXPECT_TRUE(c.add(option(kind, expiry, strike)).ok());
+      for (option_kind kind : {option_kind::call, option_kind::put})
+        EXPECT_TRUE(c.add(option(kind, expiry, strike)).ok());
     }
   }
   return c;
@@ -67,7 +69,8 @@ TEST(options, nearest_friday_at_least_a_week_out_and_strike_by_strength) {
                        row{option_kind::call, 3, spot, 110'000}, row{option_kind::put, 2, spot, 95'000},
                        row{option_kind::put, 3, spot, 90'000}, row{option_kind::call, 2, {1'010'000, 1}, 105'000},
                        row{option_kind::put, 1, {1'031'000, 1}, 105'000}}) {
-    const core::instrument* o = choose_option(c, core::venue::deribit, "BTC", r.kind, k_now, r.underlying, r.strength, p);
+    const core::instrument* o =
+        choose_option(c, core::venue::deribit, "BTC", r.kind, k_now, r.underlying, r.strength, p);
     ASSERT_NE(o, nullptr);
     EXPECT_EQ(o->expiry_ms, k_dec04) << o->symbol;
     EXPECT_EQ(o->option, r.kind);
@@ -131,9 +134,9 @@ TEST(options, signals_open_hedge_and_trim) {
   EXPECT_EQ(c[hedge_short->instrument].option, option_kind::call);
   EXPECT_FALSE(open_option(c, option_signal::hedge, 0, "BTC", 1, m, p, calm, 1, 9, ids, h).has_value());
   // STRESS gates every buy, protective puts included: a zero is never undone.
-  EXPECT_FALSE(open_option(c, option_signal::long_put, 0, "BTC", 1, m, p, core::multipliers(core::regime::stress), 1,
-                           9, ids, h)
-                   .has_value());
+  EXPECT_FALSE(
+      open_option(c, option_signal::long_put, 0, "BTC", 1, m, p, core::multipliers(core::regime::stress), 1, 9, ids, h)
+          .has_value());
 
   const option_position held{call->instrument, 40, 61};
   const auto trim = trim_option(c, held, 0, 250'000, calm, 1, 9, ids, h);

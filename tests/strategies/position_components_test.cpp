@@ -35,7 +35,7 @@ TEST(dip_buyer, scaled_bids_below_the_anchor_and_rebid_after_a_fill) {
   d.on_exec(fill_of(first, 5), at(3), regime::transition, sink);
   ASSERT_EQ(sink.intents().size(), 1u);
   EXPECT_EQ(sink.intents()[0].price_ticks, 99000);  // same level again
-  EXPECT_EQ(sink.intents()[0].qty_lots, 2);          // 5 × 0.5, rounded down
+  EXPECT_EQ(sink.intents()[0].qty_lots, 2);         // 5 × 0.5, rounded down
   EXPECT_NE(sink.intents()[0].cl_ord_id, first);
   sink.clear();
   d.set_anchor(90'000, at(4), regime::stress, sink);  // buys gated: cancels only
@@ -75,7 +75,7 @@ TEST(take_profit, arms_trails_sells_on_pullback_and_cools_down) {
   order_ids ids(1, 1);
   take_profit tp({20'000, 5'000, 60 * k_s}, 0, 4, ids);
   intent_sink sink;
-  const position_view pos{30, 100'000};  // long 30 at 100000
+  const position_view pos{30, 100'000};                                   // long 30 at 100000
   tp.on_book(book_at(101'990, 101'998), pos, at(1), regime::calm, sink);  // +1.99 %: not armed
   EXPECT_FALSE(tp.armed());
   tp.on_book(book_at(101'999, 102'001), pos, at(2), regime::calm, sink);  // +2 %: armed

@@ -28,9 +28,7 @@ classifier_params params() {
   return p;
 }
 
-regime_inputs vol(double v, double drawdown = 0, double funding = 0) {
-  return {v, v, funding, drawdown, 6'000'000};
-}
+regime_inputs vol(double v, double drawdown = 0, double funding = 0) { return {v, v, funding, drawdown, 6'000'000}; }
 
 TEST(regime_classifier, target_thresholds) {
   const regime_classifier c(params());
@@ -74,7 +72,7 @@ TEST(regime_classifier, escalates_at_once_and_deescalates_through_aftermath_afte
   EXPECT_FALSE(c.poll(vol(0.1), 5, change));
   EXPECT_FALSE(c.poll(vol(0.1), 6, change));
   ASSERT_TRUE(c.poll(vol(0.65), 7, change));  // TRANSITION is calmer than AFTERMATH: third calmer poll
-  EXPECT_EQ(change.to, regime::transition);    // steps to the target
+  EXPECT_EQ(change.to, regime::transition);   // steps to the target
   EXPECT_FALSE(c.poll(vol(0.1), 8, change));
   EXPECT_FALSE(c.poll(vol(0.7), 9, change));  // back at TRANSITION: count reset
   EXPECT_FALSE(c.poll(vol(0.1), 10, change));

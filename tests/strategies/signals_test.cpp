@@ -38,10 +38,10 @@ TEST(signals, bad_requests_name_what_is_wrong) {
   struct bad {
     const char *signals, *regime, *anchor, *expect;
   };
-  for (const bad& b : {bad{"grid,moon", "", "", "unknown signal 'moon'"}, bad{"grid,,tp", "", "", "empty entry"},
-                       bad{"grid,", "", "", "empty entry"}, bad{"grid", "PANIC", "", "unknown regime 'PANIC'"},
-                       bad{"grid", "", "-5", "anchorPrice"}, bad{"grid", "", "abc", "anchorPrice"},
-                       bad{"", "", "", "no signal"}}) {
+  for (const bad& b :
+       {bad{"grid,moon", "", "", "unknown signal 'moon'"}, bad{"grid,,tp", "", "", "empty entry"},
+        bad{"grid,", "", "", "empty entry"}, bad{"grid", "PANIC", "", "unknown regime 'PANIC'"},
+        bad{"grid", "", "-5", "anchorPrice"}, bad{"grid", "", "abc", "anchorPrice"}, bad{"", "", "", "no signal"}}) {
     const auto r = parse_signal_request(b.signals, b.regime, b.anchor);
     ASSERT_FALSE(r.ok()) << b.signals;
     EXPECT_NE(r.status().message().find(b.expect), std::string::npos) << r.status();

@@ -195,7 +195,7 @@ TEST_F(strategy_stage_test, risk_rejects_come_back_through_the_sequencer_and_the
   run();
   take_orders();
   EXPECT_EQ(stage.counters().intents, 2u);
-  EXPECT_TRUE(sent.empty());  // both quotes refused by the mark's collar
+  EXPECT_TRUE(sent.empty());               // both quotes refused by the mark's collar
   EXPECT_EQ(bots_[0]->open_orders(), 0u);  // ...and the bot knows
 
   ASSERT_TRUE(md.try_push(test::ticker_mark(k_perp, 100'000, 3)));

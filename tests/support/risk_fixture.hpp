@@ -34,14 +34,18 @@ inline core::instrument make_instrument(core::venue where, core::instrument_kind
 
 inline core::instrument_catalog make_risk_catalog() {
   core::instrument_catalog catalog;
-  auto perp = make_instrument(core::venue::deribit, core::instrument_kind::perpetual, "BTC-PERPETUAL", "0.5", "10", "USD", "BTC");
+  auto perp = make_instrument(core::venue::deribit, core::instrument_kind::perpetual, "BTC-PERPETUAL", "0.5", "10",
+                              "USD", "BTC");
   perp.contract_size = {10, 0};
-  auto linear = make_instrument(core::venue::binance_usdm, core::instrument_kind::perpetual, "BTCUSDT", "0.1", "0.001", "USDT", "USDT");
+  auto linear = make_instrument(core::venue::binance_usdm, core::instrument_kind::perpetual, "BTCUSDT", "0.1", "0.001",
+                                "USDT", "USDT");
   linear.min_notional = {100, 0};
-  auto option = make_instrument(core::venue::deribit, core::instrument_kind::option, "BTC-OPT", "0.0001", "0.1", "BTC", "BTC");
+  auto option =
+      make_instrument(core::venue::deribit, core::instrument_kind::option, "BTC-OPT", "0.0001", "0.1", "BTC", "BTC");
   option.option = core::option_kind::call;
   option.tick_steps = {{50, 5}};  // above 0.005 (50 ticks) in steps of 0.0005
-  auto eth = make_instrument(core::venue::deribit, core::instrument_kind::perpetual, "ETH-PERPETUAL", "0.05", "1", "USD", "ETH");
+  auto eth = make_instrument(core::venue::deribit, core::instrument_kind::perpetual, "ETH-PERPETUAL", "0.05", "1",
+                             "USD", "ETH");
   TR_CHECK(catalog.add(perp).ok() && catalog.add(linear).ok() && catalog.add(option).ok() && catalog.add(eth).ok(),
            "catalog");
   return catalog;
@@ -104,8 +108,8 @@ inline core::event make_event(core::event_type type, core::instrument_id id, std
 }
 
 inline core::event place(core::instrument_id id, core::side s, core::lots qty, core::ticks price,
-                         core::client_order_id cl, std::int64_t ts = 1,
-                         core::order_type type = core::order_type::limit, std::uint8_t flags = 0) {
+                         core::client_order_id cl, std::int64_t ts = 1, core::order_type type = core::order_type::limit,
+                         std::uint8_t flags = 0) {
   core::event e = make_event(core::event_type::intent, id, ts);
   e.intent.kind = core::intent_kind::place;
   e.intent.instrument = id;

@@ -50,12 +50,14 @@ std::int64_t venue_process::venue_now_ms() const { return core_->sim_ms(venue::w
 std::uint16_t venue_process::port() const { return server_->port(); }
 
 void make_test_certificate(const std::string& cert_path, const std::string& key_path, bool expired) {
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                    "-addext subjectAltName=IP:127.0.0.1 -keyout " + key_path + " -out " + cert_path +
-                    " >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key_path + " -out " + cert_path + " >/dev/null 2>&1";
   // Re-signed to end a day before it starts: expired whatever the clock says.
-  if (expired) cmd += " && openssl x509 -in " + cert_path + " -signkey " + key_path + " -days -1 -out " + cert_path +
-                      ".tmp >/dev/null 2>&1 && mv " + cert_path + ".tmp " + cert_path;
+  if (expired)
+    cmd += " && openssl x509 -in " + cert_path + " -signkey " + key_path + " -days -1 -out " + cert_path +
+           ".tmp >/dev/null 2>&1 && mv " + cert_path + ".tmp " + cert_path;
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
 }
 
@@ -84,8 +86,10 @@ struct rpc_client::impl {
         read_ec = e;
         read_done = true;
       };
-      if (ws) ws->async_read(buffer, handler);
-      else wss->async_read(buffer, handler);
+      if (ws)
+        ws->async_read(buffer, handler);
+      else
+        wss->async_read(buffer, handler);
     }
     while (!read_done) {
       if (clock::now() >= deadline) return std::nullopt;
@@ -141,11 +145,14 @@ rpc_client::rpc_client(rpc_client&&) noexcept = default;
 rpc_client& rpc_client::operator=(rpc_client&&) noexcept = default;
 
 void rpc_client::send_text(const std::string& text) {
-  if (impl_->ws) impl_->ws->write(net::buffer(text));
-  else impl_->wss->write(net::buffer(text));
+  if (impl_->ws)
+    impl_->ws->write(net::buffer(text));
+  else
+    impl_->wss->write(net::buffer(text));
 }
 
-json::object rpc_client::call(const std::string& method, const json::object& params, std::chrono::milliseconds timeout) {
+json::object rpc_client::call(const std::string& method, const json::object& params,
+                              std::chrono::milliseconds timeout) {
   const std::int64_t id = impl_->next_id++;
   json::object req{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
   send_text(json::serialize(req));

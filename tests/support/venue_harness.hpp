@@ -67,7 +67,7 @@ class rpc_client {
                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // The first kept or arriving message `match` accepts, within the timeout.
   std::optional<json::object> wait_notification(const std::function<bool(const json::object&)>& match,
-                                                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
   std::optional<json::object> wait_channel(const std::string& channel,
                                            std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // True when the server closed the connection before the deadline.
@@ -87,8 +87,7 @@ struct http_result {
 };
 // One HTTP request to the simulator (HTTPS with `tls`); `verb` is "GET" or "POST".
 http_result http_call(std::uint16_t port, const std::string& verb, const std::string& target,
-                      const std::string& body = {}, const std::string& authorization = {},
-                      ssl::context* tls = nullptr);
+                      const std::string& body = {}, const std::string& authorization = {}, ssl::context* tls = nullptr);
 
 inline json::object parse_object(const std::string& text) { return json::parse(text).as_object(); }
 

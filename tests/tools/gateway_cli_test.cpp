@@ -44,7 +44,10 @@ class gateway_cli : public ::testing::Test {
   }
   void place(const char* label) {
     const double bid = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}})
-                           .at("result").as_object().at("best_bid_price").to_number<double>();
+                           .at("result")
+                           .as_object()
+                           .at("best_bid_price")
+                           .to_number<double>();
     json::object params{{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "limit"}, {"price", bid - 500}};
     if (label != nullptr) params["label"] = label;
     ASSERT_TRUE(client_->call("private/buy", params).contains("result"));
@@ -91,9 +94,10 @@ TEST_F(gateway_cli, bad_usage_config_and_unreachable_venue) {
     venue_process gone;
     dead = gone.port();
   }
-  r = run("--config " + write_config("url = \"ws://127.0.0.1:" + std::to_string(dead) +
-                                         "/ws/api/v2\"\nclient_id = \"a\"\nclient_secret = \"b\"\ncurrencies = [\"BTC\"]\n",
-                                     "dead.toml") +
+  r = run("--config " +
+          write_config("url = \"ws://127.0.0.1:" + std::to_string(dead) +
+                           "/ws/api/v2\"\nclient_id = \"a\"\nclient_secret = \"b\"\ncurrencies = [\"BTC\"]\n",
+                       "dead.toml") +
           " --timeout-s 2");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("instruments"), std::string::npos) << r.output;

@@ -28,7 +28,8 @@ std::vector<std::string> lines_of(const std::string& path) {
 }
 
 std::int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 venue::venue_config fast_market() {
@@ -61,7 +62,8 @@ class record_cli : public ::testing::Test {
 TEST_F(record_cli, public_channel_in_capture_format) {
   const std::string out = path("public.txt");
   const std::int64_t before = wall_ns();
-  const run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.100ms --frames 40 --out " + out);
+  const run_result r = run_binary(TICKRAIL_RECORD_BINARY,
+                                  "--url " + url_ + " --channel book.BTC-PERPETUAL.100ms --frames 40 --out " + out);
   const std::int64_t after = wall_ns();
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("40 frames written"), std::string::npos) << r.output;
@@ -86,7 +88,7 @@ TEST_F(record_cli, public_channel_in_capture_format) {
 TEST_F(record_cli, raw_book_with_credentials_feeds_feedcat_and_latency) {
   const std::string out = path("raw.txt");
   run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--config " + config("tickrail-demo-secret") +
-                                                 " --channel book.BTC-PERPETUAL.raw --frames 400 --out " + out);
+                                                        " --channel book.BTC-PERPETUAL.raw --frames 400 --out " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   ASSERT_EQ(lines_of(out).size(), 400u);
 
@@ -110,7 +112,8 @@ TEST_F(record_cli, raw_book_with_credentials_feeds_feedcat_and_latency) {
 TEST_F(record_cli, seconds_bound_a_recording) {
   const std::string out = path("timed.txt");
   const auto start = std::chrono::steady_clock::now();
-  const run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel ticker.BTC-PERPETUAL.100ms --seconds 1 --out " + out);
+  const run_result r = run_binary(TICKRAIL_RECORD_BINARY,
+                                  "--url " + url_ + " --channel ticker.BTC-PERPETUAL.100ms --seconds 1 --out " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_FALSE(lines_of(out).empty());
@@ -118,7 +121,8 @@ TEST_F(record_cli, seconds_bound_a_recording) {
 
 TEST_F(record_cli, refusals_exit_with_a_reason) {
   const std::string out = path("refused.txt");
-  run_result r = run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
+  run_result r =
+      run_binary(TICKRAIL_RECORD_BINARY, "--url " + url_ + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("13778"), std::string::npos) << r.output;
 
@@ -126,21 +130,23 @@ TEST_F(record_cli, refusals_exit_with_a_reason) {
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("did not accept channel book.NO-SUCH.100ms"), std::string::npos) << r.output;
 
-  r = run_binary(TICKRAIL_RECORD_BINARY, "--config " + config("wrong-secret") + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
+  r = run_binary(TICKRAIL_RECORD_BINARY,
+                 "--config " + config("wrong-secret") + " --channel book.BTC-PERPETUAL.raw --frames 5 --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("authentication refused"), std::string::npos) << r.output;
 
-  r = run_binary(TICKRAIL_RECORD_BINARY, "--url ws://127.0.0.1:1/ws/api/v2 --channel book.BTC-PERPETUAL.100ms --out " + out);
+  r = run_binary(TICKRAIL_RECORD_BINARY,
+                 "--url ws://127.0.0.1:1/ws/api/v2 --channel book.BTC-PERPETUAL.100ms --out " + out);
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("connection closed"), std::string::npos) << r.output;
 
-  for (const std::string& bad : {"--channel book.BTC-PERPETUAL.100ms --out " + out,           // no endpoint
-                                "--url " + url_ + " --out " + out,                           // no channel
-                                "--url " + url_ + " --channel x",                            // no output
-                                "--url " + url_ + " --channel x --out " + out + " --frames 0",
-                                "--url http://x --channel x --out " + out,
-                                "--url " + url_ + " --channel x --out /nonexistent-dir/x.txt",
-                                "--config /nonexistent.toml --channel x --out " + out, std::string("--bogus")}) {
+  for (const std::string& bad :
+       {"--channel book.BTC-PERPETUAL.100ms --out " + out,  // no endpoint
+        "--url " + url_ + " --out " + out,                  // no channel
+        "--url " + url_ + " --channel x",                   // no output
+        "--url " + url_ + " --channel x --out " + out + " --frames 0", "--url http://x --channel x --out " + out,
+        "--url " + url_ + " --channel x --out /nonexistent-dir/x.txt",
+        "--config /nonexistent.toml --channel x --out " + out, std::string("--bogus")}) {
     r = run_binary(TICKRAIL_RECORD_BINARY, bad);
     EXPECT_EQ(r.status, 1) << bad << "\n" << r.output;
     EXPECT_NE(r.output.find("tickrail-record: "), std::string::npos) << bad;

@@ -16,7 +16,8 @@ namespace tickrail::test {
 namespace {
 
 json::object auth_params() {
-  return {{"grant_type", "client_credentials"}, {"client_id", "tickrail-demo"}, {"client_secret", "tickrail-demo-secret"}};
+  return {
+      {"grant_type", "client_credentials"}, {"client_id", "tickrail-demo"}, {"client_secret", "tickrail-demo-secret"}};
 }
 std::int64_t error_code(const json::object& r) {
   const json::value* e = r.if_contains("error");
@@ -94,9 +95,11 @@ TEST_P(venue_methods_test, market_data_methods) {
 
   const auto index = client_->call("public/get_index_price", {{"index_name", "eth_usd"}});
   EXPECT_GT(num(result(index).as_object().at("index_price")), 0);
-  const auto chart = client_->call("public/get_tradingview_chart_data",
-                                  {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", k_venue_start_ms - 3'600'000},
-                                   {"end_timestamp", k_venue_start_ms}, {"resolution", "5"}});
+  const auto chart =
+      client_->call("public/get_tradingview_chart_data", {{"instrument_name", "BTC-PERPETUAL"},
+                                                          {"start_timestamp", k_venue_start_ms - 3'600'000},
+                                                          {"end_timestamp", k_venue_start_ms},
+                                                          {"resolution", "5"}});
   const json::object& c = result(chart).as_object();
   EXPECT_EQ(str(c.at("status")), "ok");
   EXPECT_EQ(c.at("ticks").as_array().size(), 13u);
@@ -107,13 +110,14 @@ TEST_P(venue_methods_test, market_data_methods) {
     moved = moved || num(c.at("close").as_array().at(i)) != num(c.at("close").as_array().at(0));
   }
   EXPECT_TRUE(moved);  // candles of the simulated path, not a flat line
-  EXPECT_EQ(error_code(client_->call("public/get_tradingview_chart_data",
-                                    {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 2}, {"end_timestamp", 1},
-                                     {"resolution", "5"}})),
-            -32602);
-  const auto funding = client_->call("public/get_funding_rate_value",
-                                    {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 0},
-                                     {"end_timestamp", 8 * 3'600'000}});
+  EXPECT_EQ(
+      error_code(client_->call(
+          "public/get_tradingview_chart_data",
+          {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 2}, {"end_timestamp", 1}, {"resolution", "5"}})),
+      -32602);
+  const auto funding =
+      client_->call("public/get_funding_rate_value",
+                    {{"instrument_name", "BTC-PERPETUAL"}, {"start_timestamp", 0}, {"end_timestamp", 8 * 3'600'000}});
   EXPECT_NEAR(num(result(funding)), 0.0001, 1e-12);
 }
 
@@ -127,11 +131,16 @@ TEST_P(venue_methods_test, account_methods_and_cancels) {
   }
   const auto state = client_->call("private/get_order_state", {{"order_id", first}});
   EXPECT_EQ(str(result(state).as_object().at("order_state")), "open");
-  EXPECT_EQ(result(client_->call("private/get_open_orders_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}})).as_array().size(),
+  EXPECT_EQ(result(client_->call("private/get_open_orders_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}}))
+                .as_array()
+                .size(),
             3u);
   EXPECT_EQ(result(client_->call("private/get_open_orders_by_currency", {{"currency", "ETH"}})).as_array().size(), 0u);
-  EXPECT_EQ(result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "option"}})).as_int64(), 0);
-  EXPECT_EQ(result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "future"}})).as_int64(), 2 + 1);
+  EXPECT_EQ(
+      result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "option"}})).as_int64(), 0);
+  EXPECT_EQ(
+      result(client_->call("private/cancel_all_by_currency", {{"currency", "BTC"}, {"kind", "future"}})).as_int64(),
+      2 + 1);
   ASSERT_EQ(error_code(buy({{"amount", 10}, {"price", bid - 100}})), 0);
   EXPECT_EQ(result(client_->call("private/cancel_all")).as_int64(), 1);
 
@@ -144,8 +153,9 @@ TEST_P(venue_methods_test, account_methods_and_cancels) {
   EXPECT_EQ(str(result(trades).as_object().at("trades").as_array().at(0).as_object().at("liquidity")), "T");
 
   // Selling it back realises the P&L and flattens the position.
-  ASSERT_EQ(error_code(client_->call("private/sell", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 20}, {"type", "market"},
-                                                     {"reduce_only", true}})),
+  ASSERT_EQ(error_code(client_->call(
+                "private/sell",
+                {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 20}, {"type", "market"}, {"reduce_only", true}})),
             0);
   const auto pos = client_->call("private/get_position", {{"instrument_name", "BTC-PERPETUAL"}});
   EXPECT_EQ(num(result(pos).as_object().at("size")), 0);
@@ -176,12 +186,15 @@ TEST_P(venue_methods_test, time_in_force_and_stop_orders) {
   EXPECT_LT(num(o.at("filled_amount")), 1'000'000);
 
   // A buy stop below the last price triggers on the next step and fills.
-  ASSERT_EQ(client_->call("private/subscribe", {{"channels", json::array{"user.orders.any.any.raw"}}}).at("result").as_array().size(),
+  ASSERT_EQ(client_->call("private/subscribe", {{"channels", json::array{"user.orders.any.any.raw"}}})
+                .at("result")
+                .as_array()
+                .size(),
             1u);
   const auto last = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
   const double last_price = num(result(last).as_object().at("last_price"));
-  const auto stop = buy({{"amount", 10}, {"type", "stop_market"}, {"trigger_price", last_price - 50},
-                         {"trigger", "last_price"}});
+  const auto stop =
+      buy({{"amount", 10}, {"type", "stop_market"}, {"trigger_price", last_price - 50}, {"trigger", "last_price"}});
   ASSERT_EQ(error_code(stop), 0) << json::serialize(stop);
   const std::string id = str(result(stop).as_object().at("order").as_object().at("order_id"));
   EXPECT_EQ(str(result(stop).as_object().at("order").as_object().at("order_state")), "untriggered");
@@ -198,8 +211,9 @@ TEST_P(venue_methods_test, time_in_force_and_stop_orders) {
 }
 
 TEST_P(venue_methods_test, trades_and_grouped_book_channels_and_unsubscribe) {
-  const auto sub = client_->call("public/subscribe", {{"channels", json::array{"trades.BTC-PERPETUAL.100ms",
-                                                                              "book.BTC-PERPETUAL.none.10.100ms"}}});
+  const auto sub =
+      client_->call("public/subscribe",
+                    {{"channels", json::array{"trades.BTC-PERPETUAL.100ms", "book.BTC-PERPETUAL.none.10.100ms"}}});
   ASSERT_EQ(result(sub).as_array().size(), 2u);
   const auto grouped = client_->wait_channel("book.BTC-PERPETUAL.none.10.100ms");
   ASSERT_TRUE(grouped);
@@ -287,7 +301,8 @@ TEST(venue_core_direct, access_tokens_expire_after_the_configured_lifetime_and_o
   const std::int64_t t0 = 1'000'000;
   venue::venue_core core(config, t0);
   std::vector<std::string> sent;
-  venue::session& s = core.open_session(true, [&](std::string m) { sent.push_back(std::move(m)); }, [] {});
+  venue::session& s = core.open_session(
+      true, [&](std::string m) { sent.push_back(std::move(m)); }, [] {});
   const auto reply = [&](const std::string& request, std::int64_t now) {
     sent.clear();
     core.on_message(s, request, now);
@@ -297,19 +312,21 @@ TEST(venue_core_direct, access_tokens_expire_after_the_configured_lifetime_and_o
     }
     return json::object{};
   };
-  const auto auth = reply(R"({"jsonrpc":"2.0","id":1,"method":"public/auth","params":{"grant_type":"client_credentials",)"
-                          R"("client_id":"tickrail-demo","client_secret":"tickrail-demo-secret"}})",
-                          t0);
+  const auto auth =
+      reply(R"({"jsonrpc":"2.0","id":1,"method":"public/auth","params":{"grant_type":"client_credentials",)"
+            R"("client_id":"tickrail-demo","client_secret":"tickrail-demo-secret"}})",
+            t0);
   ASSERT_EQ(error_code(auth), 0);
   EXPECT_EQ(auth.at("result").as_object().at("expires_in").as_int64(), 2);
-  const std::string positions = R"({"jsonrpc":"2.0","id":2,"method":"private/get_positions","params":{"currency":"BTC"}})";
+  const std::string positions =
+      R"({"jsonrpc":"2.0","id":2,"method":"private/get_positions","params":{"currency":"BTC"}})";
   EXPECT_EQ(error_code(reply(positions, t0 + 1'999)), 0);
   const auto expired = reply(positions, t0 + 2'000);
   EXPECT_EQ(error_code(expired), 13009);
   EXPECT_EQ(str(expired.at("error").as_object().at("data").as_object().at("reason")), "token has expired");
 
-  const std::string huge = R"({"jsonrpc":"2.0","id":3,"method":"public/test","params":{"pad":")" + std::string(70'000, 'x') +
-                           R"("}})";
+  const std::string huge =
+      R"({"jsonrpc":"2.0","id":3,"method":"public/test","params":{"pad":")" + std::string(70'000, 'x') + R"("}})";
   EXPECT_EQ(error_code(reply(huge, t0 + 2'001)), -32600);
   EXPECT_EQ(error_code(reply(R"({"jsonrpc":"2.0","id":4,"method":"public/test","params":[1]})", t0 + 2'002)), -32602);
   EXPECT_EQ(error_code(reply(R"({"jsonrpc":"2.0","id":5})", t0 + 2'003)), -32600);

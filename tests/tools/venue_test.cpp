@@ -107,8 +107,8 @@ TEST_P(venue_test, replies_carry_the_deribit_envelope_and_errors_their_codes) {
 
 TEST_P(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_13009) {
   rpc_client c = connect();
-  EXPECT_EQ(error_code(c.call("public/auth", {{"grant_type", "client_credentials"}, {"client_id", k_id},
-                                              {"client_secret", "wrong"}})),
+  EXPECT_EQ(error_code(c.call("public/auth",
+                              {{"grant_type", "client_credentials"}, {"client_id", k_id}, {"client_secret", "wrong"}})),
             13004);
   const auto a = c.call("public/auth", auth_params());
   const json::object& tok = result_object(a);
@@ -126,8 +126,8 @@ TEST_P(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_
   ASSERT_EQ(admin("kind=expire_tokens").status, 200);
   const auto expired = c.call("private/get_positions", {{"currency", "BTC"}});
   EXPECT_EQ(error_code(expired), 13009);
-  const auto r2 = c.call("public/auth", {{"grant_type", "refresh_token"},
-                                         {"refresh_token", str(result_object(r1).at("refresh_token"))}});
+  const auto r2 = c.call(
+      "public/auth", {{"grant_type", "refresh_token"}, {"refresh_token", str(result_object(r1).at("refresh_token"))}});
   EXPECT_EQ(error_code(r2), 0);
   EXPECT_EQ(error_code(c.call("private/get_positions", {{"currency", "BTC"}})), 0);
 }
@@ -135,8 +135,9 @@ TEST_P(venue_test, auth_grants_refresh_once_and_expired_tokens_are_refused_with_
 TEST_P(venue_test, raw_channels_need_auth_and_books_start_with_a_snapshot_then_chain_their_change_ids) {
   rpc_client c = connect();
   EXPECT_EQ(error_code(c.call("public/subscribe", {{"channels", json::array{"book.BTC-PERPETUAL.raw"}}})), 13778);
-  const auto sub = c.call("public/subscribe", {{"channels", json::array{"book.BTC-PERPETUAL.100ms", "ticker.BTC-PERPETUAL.100ms",
-                                                                         "book.NOPE.100ms"}}});
+  const auto sub =
+      c.call("public/subscribe",
+             {{"channels", json::array{"book.BTC-PERPETUAL.100ms", "ticker.BTC-PERPETUAL.100ms", "book.NOPE.100ms"}}});
   ASSERT_EQ(error_code(sub), 0);
   EXPECT_EQ(sub.at("result").as_array().size(), 2u);  // the unknown channel is left out
 
@@ -177,15 +178,18 @@ TEST_P(venue_test, raw_channels_need_auth_and_books_start_with_a_snapshot_then_c
 
 TEST_P(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
   rpc_client c = authed();
-  const auto sub = c.call("private/subscribe", {{"channels", json::array{"user.orders.BTC-PERPETUAL.raw",
-                                                                          "user.trades.future.BTC.raw",
-                                                                          "user.portfolio.btc"}}});
+  const auto sub = c.call(
+      "private/subscribe",
+      {{"channels", json::array{"user.orders.BTC-PERPETUAL.raw", "user.trades.future.BTC.raw", "user.portfolio.btc"}}});
   ASSERT_EQ(sub.at("result").as_array().size(), 3u);
   const double ask = best_ask(c);
 
   // A resting bid far below the market.
-  const auto buy = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 100}, {"type", "limit"},
-                                          {"price", ask - 500}, {"label", "tr-1-1"}});
+  const auto buy = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
+                                          {"amount", 100},
+                                          {"type", "limit"},
+                                          {"price", ask - 500},
+                                          {"label", "tr-1-1"}});
   ASSERT_EQ(error_code(buy), 0) << json::serialize(buy);
   const json::object& order = result_object(buy).at("order").as_object();
   EXPECT_EQ(str(order.at("order_state")), "open");
@@ -209,8 +213,8 @@ TEST_P(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
   EXPECT_EQ(error_code(c.call("private/cancel", {{"order_id", "999999999"}})), 10004);
 
   // A market buy fills against the book: trades, a position, a fee.
-  const auto mkt = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 1000}, {"type", "market"},
-                                          {"label", "tr-1-2"}});
+  const auto mkt = c.call(
+      "private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 1000}, {"type", "market"}, {"label", "tr-1-2"}});
   ASSERT_EQ(error_code(mkt), 0) << json::serialize(mkt);
   EXPECT_EQ(str(result_object(mkt).at("order").as_object().at("order_state")), "filled");
   EXPECT_FALSE(result_object(mkt).at("trades").as_array().empty());
@@ -227,42 +231,51 @@ TEST_P(venue_test, order_lifecycle_with_user_channels_positions_and_trades) {
 
   // cancel_by_label and cancel_all_by_instrument count what they cancel.
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(error_code(c.call("private/sell", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10},
-                                                 {"price", ask + 500 + i}, {"label", i == 0 ? "tr-9" : "tr-8"}})),
+    ASSERT_EQ(error_code(c.call("private/sell", {{"instrument_name", "BTC-PERPETUAL"},
+                                                 {"amount", 10},
+                                                 {"price", ask + 500 + i},
+                                                 {"label", i == 0 ? "tr-9" : "tr-8"}})),
               0);
   }
   EXPECT_EQ(c.call("private/cancel_by_label", {{"label", "tr-9"}}).at("result").as_int64(), 1);
-  EXPECT_EQ(c.call("private/cancel_all_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}}).at("result").as_int64(), 2);
+  EXPECT_EQ(c.call("private/cancel_all_by_instrument", {{"instrument_name", "BTC-PERPETUAL"}}).at("result").as_int64(),
+            2);
 }
 
 TEST_P(venue_test, venue_rejects_post_only_funds_tick_and_reduce_only) {
   rpc_client c = authed();
   const double ask = best_ask(c);
-  const auto po = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", ask + 10},
-                                         {"post_only", true}, {"reject_post_only", true}});
+  const auto po = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
+                                         {"amount", 10},
+                                         {"price", ask + 10},
+                                         {"post_only", true},
+                                         {"reject_post_only", true}});
   EXPECT_EQ(error_code(po), 11054);
   // Without reject_post_only the price moves one tick inside the spread.
-  const auto moved = c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", ask + 10},
-                                            {"post_only", true}});
+  const auto moved = c.call(
+      "private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", ask + 10}, {"post_only", true}});
   ASSERT_EQ(error_code(moved), 0);
   EXPECT_LT(num(result_object(moved).at("order").as_object().at("price")), ask + 10);
   EXPECT_EQ(str(result_object(moved).at("order").as_object().at("order_state")), "open");
 
-  EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 100'000'000},
-                                              {"type", "market"}})),
+  EXPECT_EQ(error_code(c.call("private/buy",
+                              {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 100'000'000}, {"type", "market"}})),
             10009);
-  EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000.25}})),
-            10043);
+  EXPECT_EQ(
+      error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000.25}})),
+      10043);
   EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 15}, {"price", 1000}})),
             -32602);  // not a multiple of 10 USD
-  EXPECT_EQ(error_code(c.call("private/sell", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000},
-                                               {"reduce_only", true}})),
+  EXPECT_EQ(error_code(
+                c.call("private/sell",
+                       {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}, {"reduce_only", true}})),
             11029);
   // The reject fault: the next order is refused with the code asked for.
   ASSERT_EQ(admin("kind=reject&count=1&code=10009").status, 200);
   EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})),
             10009);
-  EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})), 0);
+  EXPECT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})),
+            0);
 }
 
 TEST_P(venue_test, credits_run_out_with_10028_and_a_session_that_keeps_going_is_terminated) {
@@ -297,9 +310,9 @@ TEST_P(venue_test, credits_run_out_with_10028_and_a_session_that_keeps_going_is_
 TEST_P(venue_test, an_unanswered_test_request_closes_the_connection) {
   rpc_client c = connect();
   ASSERT_EQ(str(c.call("public/set_heartbeat", {{"interval", 1}}).at("result")), "ok");
-  const auto hb = c.wait_notification(
-      [](const json::object& m) { return m.contains("method") && m.at("method") == "heartbeat"; },
-      std::chrono::seconds(3));
+  const auto hb =
+      c.wait_notification([](const json::object& m) { return m.contains("method") && m.at("method") == "heartbeat"; },
+                          std::chrono::seconds(3));
   ASSERT_TRUE(hb);
   EXPECT_EQ(str(hb->at("params").as_object().at("type")), "test_request");
   // Answered: the connection stays.
@@ -312,7 +325,8 @@ TEST_P(venue_test, an_unanswered_test_request_closes_the_connection) {
 
 TEST_P(venue_test, cancel_on_disconnect_fires_on_a_drop_but_not_on_logout) {
   const auto open_orders = [&] {
-    const std::string basic = "Basic dGlja3JhaWwtZGVtbzp0aWNrcmFpbC1kZW1vLXNlY3JldA==";  // tickrail-demo:tickrail-demo-secret
+    const std::string basic =
+        "Basic dGlja3JhaWwtZGVtbzp0aWNrcmFpbC1kZW1vLXNlY3JldA==";  // tickrail-demo:tickrail-demo-secret
     const auto r = http("GET", "/api/v2/private/get_open_orders_by_currency?currency=BTC", {}, basic);
     EXPECT_EQ(r.status, 200) << r.body;
     return parse_object(r.body).at("result").as_array().size();
@@ -320,7 +334,8 @@ TEST_P(venue_test, cancel_on_disconnect_fires_on_a_drop_but_not_on_logout) {
   {
     rpc_client c = authed();
     ASSERT_EQ(str(c.call("private/enable_cancel_on_disconnect", {{"scope", "connection"}}).at("result")), "ok");
-    ASSERT_EQ(error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})), 0);
+    ASSERT_EQ(
+        error_code(c.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})), 0);
     ASSERT_EQ(str(c.call("private/logout").at("result")), "ok");
     EXPECT_TRUE(c.wait_closed(std::chrono::seconds(2)));
   }
@@ -352,24 +367,21 @@ TEST_P(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
   const auto t = http("GET", "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL");
   EXPECT_EQ(t.status, 200);
   EXPECT_EQ(str(parse_object(t.body).at("result").as_object().at("instrument_name")), "BTC-PERPETUAL");
-  const auto post = http("POST", "/api/v2",
-                              R"({"jsonrpc":"2.0","id":7,"method":"public/get_index_price","params":{"index_name":"btc_usd"}})");
+  const auto post =
+      http("POST", "/api/v2",
+           R"({"jsonrpc":"2.0","id":7,"method":"public/get_index_price","params":{"index_name":"btc_usd"}})");
   EXPECT_EQ(post.status, 200);
   EXPECT_EQ(parse_object(post.body).at("id").as_int64(), 7);
   EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC").status, 400);
 
   // bearer
-  const auto auth = http("GET",
-                              std::string("/api/v2/public/auth?grant_type=client_credentials&client_id=") + k_id +
-                                  "&client_secret=" + k_secret);
+  const auto auth = http("GET", std::string("/api/v2/public/auth?grant_type=client_credentials&client_id=") + k_id +
+                                    "&client_secret=" + k_secret);
   const std::string token = str(parse_object(auth.body).at("result").as_object().at("access_token"));
-  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status,
-            200);
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer " + token).status, 200);
   EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "bearer nope").status, 400);
   // Basic with a wrong secret
-  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {},
-                      "Basic dGlja3JhaWwtZGVtbzp3cm9uZw==")
-                .status,
+  EXPECT_EQ(http("GET", "/api/v2/private/get_positions?currency=BTC", {}, "Basic dGlja3JhaWwtZGVtbzp3cm9uZw==").status,
             401);
   // deri-hmac-sha256 over ts\nnonce\nVERB\nURI\nbody\n
   const std::string uri = "/api/v2/private/get_account_summary?currency=BTC";
@@ -415,18 +427,20 @@ TEST_P(venue_test, stall_delay_and_corrupt_faults) {
   ASSERT_TRUE(frame);
   boost::system::error_code ec;
   (void)json::parse(*frame, ec);
-  EXPECT_TRUE(ec);  // a frame that is not JSON
+  EXPECT_TRUE(ec);                                  // a frame that is not JSON
   EXPECT_EQ(error_code(c.call("public/test")), 0);  // and the connection still works
 
   rpc_client t = authed();
   ASSERT_EQ(admin("kind=delay&ms=400").status, 200);
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(error_code(t.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})), 0);
+  ASSERT_EQ(error_code(t.call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"price", 1000}})),
+            0);
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(350));
   ASSERT_EQ(admin("kind=delay&ms=0").status, 200);
 
   ASSERT_EQ(admin("kind=stall&ms=600").status, 200);
-  EXPECT_THROW((void)c.call("public/test", {}, std::chrono::milliseconds(300)), std::runtime_error);  // lost while stalled
+  EXPECT_THROW((void)c.call("public/test", {}, std::chrono::milliseconds(300)),
+               std::runtime_error);  // lost while stalled
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_EQ(error_code(c.call("public/test")), 0);
 }

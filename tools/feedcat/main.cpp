@@ -44,7 +44,8 @@ struct instrument_stats {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "tickrail-feedcat: %s\nusage: tickrail-feedcat [--instruments FILE]... [--json] CAPTURE\n", why.c_str());
+  std::fprintf(stderr, "tickrail-feedcat: %s\nusage: tickrail-feedcat [--instruments FILE]... [--json] CAPTURE\n",
+               why.c_str());
   std::exit(2);
 }
 
@@ -60,7 +61,8 @@ absl::Status load_instruments(const std::string& path, tr::instrument_catalog& c
     if (deribit.ok()) return deribit;
     const absl::Status binance = tickrail::binance::load_exchange_info(text, catalog);
     if (binance.ok()) return binance;
-    return absl::InvalidArgumentError(absl::StrCat(deribit.message(), "; as Binance exchangeInfo: ", binance.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(deribit.message(), "; as Binance exchangeInfo: ", binance.message()));
   });
 }
 
@@ -175,8 +177,8 @@ int main(int argc, char** argv) {
   std::string json_out = "{\"capture\":" + json_string(capture) + ",\"frames\":" + std::to_string(frame_no) +
                          ",\"malformed_lines\":" + std::to_string((*reader)->malformed()) + ",\"instruments\":{";
   bool first = true;
-  std::printf("%-24s %8s %10s %6s %7s %6s  %-28s %-28s\n", "instrument", "frames", "levels", "gaps", "resyncs", "errors",
-              "best bid (qty)", "best ask (qty)");
+  std::printf("%-24s %8s %10s %6s %7s %6s  %-28s %-28s\n", "instrument", "frames", "levels", "gaps", "resyncs",
+              "errors", "best bid (qty)", "best ask (qty)");
   for (const tr::instrument& inst : catalog.all()) {
     const instrument_stats& s = stats[inst.id];
     const tr::book_counters& c = books.counters(inst.id);
@@ -196,10 +198,11 @@ int main(int argc, char** argv) {
                 book.synced() && !book.valid() ? (book.stale() ? "  STALE" : "  CROSSED") : "");
     auto field = [](const std::string& v) { return v.empty() ? std::string("null") : json_string(v); };
     json_out += (first ? "" : ",") + json_string(inst.symbol) + ":{\"best_bid\":" + field(bid) +
-                ",\"best_bid_qty\":" + field(bid_qty) + ",\"best_ask\":" + field(ask) + ",\"best_ask_qty\":" + field(ask_qty) +
-                ",\"frames\":" + std::to_string(s.frames) + ",\"level_updates\":" + std::to_string(c.level_updates) +
-                ",\"gaps\":" + std::to_string(c.gaps) + ",\"resyncs\":" + std::to_string(c.resyncs) +
-                ",\"errors\":" + std::to_string(s.errors) + ",\"valid\":" + (book.valid() ? "true" : "false") + "}";
+                ",\"best_bid_qty\":" + field(bid_qty) + ",\"best_ask\":" + field(ask) +
+                ",\"best_ask_qty\":" + field(ask_qty) + ",\"frames\":" + std::to_string(s.frames) +
+                ",\"level_updates\":" + std::to_string(c.level_updates) + ",\"gaps\":" + std::to_string(c.gaps) +
+                ",\"resyncs\":" + std::to_string(c.resyncs) + ",\"errors\":" + std::to_string(s.errors) +
+                ",\"valid\":" + (book.valid() ? "true" : "false") + "}";
     first = false;
   }
   json_out += "},\"unattributed_errors\":{";
@@ -211,7 +214,8 @@ int main(int argc, char** argv) {
   }
   json_out += "}}";
   std::printf("%u frames, %llu malformed lines\n", frame_no, static_cast<unsigned long long>((*reader)->malformed()));
-  if (!(*reader)->error().empty()) std::fprintf(stderr, "tickrail-feedcat: read error: %s\n", (*reader)->error().c_str());
+  if (!(*reader)->error().empty())
+    std::fprintf(stderr, "tickrail-feedcat: read error: %s\n", (*reader)->error().c_str());
   if (json) std::printf("%s\n", json_out.c_str());
   return (*reader)->error().empty() ? 0 : 1;
 }

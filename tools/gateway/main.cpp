@@ -32,7 +32,8 @@ volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 constexpr const char* k_usage =
@@ -82,7 +83,8 @@ bool parse_args(int argc, char** argv, options& o) {
 
 // public/get_instruments for every configured currency over a plain
 // connection of its own, into the catalog (cold path, before the gateway).
-bool load_instruments(const tr::deribit::gateway_config& config, tr::core::instrument_catalog& catalog, std::string& error) {
+bool load_instruments(const tr::deribit::gateway_config& config, tr::core::instrument_catalog& catalog,
+                      std::string& error) {
   boost::asio::io_context io;
   std::map<std::int64_t, std::string> replies;
   bool open = false, closed = false;
@@ -135,13 +137,14 @@ void report(const tr::deribit::gateway& gw, const tr::core::instrument_catalog& 
   const auto& ss = gw.connection().stats();
   std::size_t live = gw.tracker().live_orders();
   if (json) {
-    std::printf(R"({"state":"%s","live_orders":%zu,"orphans":%llu,"orphans_cancelled":%llu,"closed_missing":%llu,)"
-                R"("position_alerts":%llu,"reconnects":%llu,"refreshes":%llu,"test_requests":%llu,"frames":%llu,"positions":{)",
-                std::string(tr::deribit::to_string(gw.connection().state())).c_str(), live,
-                static_cast<unsigned long long>(st.orphans), static_cast<unsigned long long>(st.orphans_cancelled),
-                static_cast<unsigned long long>(st.closed_missing), static_cast<unsigned long long>(st.position_alerts),
-                static_cast<unsigned long long>(ss.disconnects), static_cast<unsigned long long>(ss.refreshes),
-                static_cast<unsigned long long>(ss.test_requests), static_cast<unsigned long long>(ss.frames));
+    std::printf(
+        R"({"state":"%s","live_orders":%zu,"orphans":%llu,"orphans_cancelled":%llu,"closed_missing":%llu,)"
+        R"("position_alerts":%llu,"reconnects":%llu,"refreshes":%llu,"test_requests":%llu,"frames":%llu,"positions":{)",
+        std::string(tr::deribit::to_string(gw.connection().state())).c_str(), live,
+        static_cast<unsigned long long>(st.orphans), static_cast<unsigned long long>(st.orphans_cancelled),
+        static_cast<unsigned long long>(st.closed_missing), static_cast<unsigned long long>(st.position_alerts),
+        static_cast<unsigned long long>(ss.disconnects), static_cast<unsigned long long>(ss.refreshes),
+        static_cast<unsigned long long>(ss.test_requests), static_cast<unsigned long long>(ss.frames));
     bool first = true;
     for (std::size_t i = 0; i < catalog.size(); ++i) {
       const auto& p = gw.tracker().position_of(static_cast<tr::core::instrument_id>(i));
@@ -153,12 +156,13 @@ void report(const tr::deribit::gateway& gw, const tr::core::instrument_catalog& 
     }
     std::printf("}}\n");
   } else {
-    std::printf("tickrail-gateway: %s | live orders %zu | orphans %llu (cancelled %llu) | closed missing %llu | "
-                "position alerts %llu | reconnects %llu | token refreshes %llu | heartbeats answered %llu\n",
-                gw.last_state_change().c_str(), live, static_cast<unsigned long long>(st.orphans),
-                static_cast<unsigned long long>(st.orphans_cancelled), static_cast<unsigned long long>(st.closed_missing),
-                static_cast<unsigned long long>(st.position_alerts), static_cast<unsigned long long>(ss.disconnects),
-                static_cast<unsigned long long>(ss.refreshes), static_cast<unsigned long long>(ss.test_requests));
+    std::printf(
+        "tickrail-gateway: %s | live orders %zu | orphans %llu (cancelled %llu) | closed missing %llu | "
+        "position alerts %llu | reconnects %llu | token refreshes %llu | heartbeats answered %llu\n",
+        gw.last_state_change().c_str(), live, static_cast<unsigned long long>(st.orphans),
+        static_cast<unsigned long long>(st.orphans_cancelled), static_cast<unsigned long long>(st.closed_missing),
+        static_cast<unsigned long long>(st.position_alerts), static_cast<unsigned long long>(ss.disconnects),
+        static_cast<unsigned long long>(ss.refreshes), static_cast<unsigned long long>(ss.test_requests));
     for (std::size_t i = 0; i < catalog.size(); ++i) {
       const auto& p = gw.tracker().position_of(static_cast<tr::core::instrument_id>(i));
       if (p.qty_lots == 0) continue;
@@ -201,9 +205,7 @@ int main(int argc, char** argv) {
   tr::core::ring<tr::core::event> exec(8192, 1);
   tr::deribit::gateway gw(io, *config, catalog, orders, 0, exec);
   gw.start(now_ns());
-  const auto drain = [&] {
-    (void)exec.poll(0, [](const tr::core::event&, tr::core::sequence_t, bool) {});
-  };
+  const auto drain = [&] { (void)exec.poll(0, [](const tr::core::event&, tr::core::sequence_t, bool) {}); };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opt.timeout_s);
   while (!gw.connection().ready() && std::chrono::steady_clock::now() < deadline && g_stop == 0) {
     if (gw.poll(now_ns()) == 0) std::this_thread::sleep_for(1ms);

@@ -156,7 +156,8 @@ options parse_args(int argc, char** argv) {
   }
   if (o.virtual_clock && o.placement != "inline") usage("--virtual-clock needs --placement inline");
   if (o.warmup != SIZE_MAX && o.warmup >= o.frames) usage("--warmup must be below --frames");
-  if (o.throughput && (o.placement == "inline" || o.rate_given)) usage("--throughput searches the rate itself, on worker placements");
+  if (o.throughput && (o.placement == "inline" || o.rate_given))
+    usage("--throughput searches the rate itself, on worker placements");
   return o;
 }
 
@@ -191,19 +192,26 @@ void write_svg(const std::string& path, const tr::core::latency_histogram& h, co
   const double hi = std::max<double>(lo * 10, static_cast<double>(h.max()));
   const double llo = std::floor(std::log10(lo)), lhi = std::ceil(std::log10(hi));
   const auto x_of = [&](double nines) { return left + (w - left - right) * nines / max_nines; };
-  const auto y_of = [&](double ns) { return ht - bottom - (ht - top - bottom) * (std::log10(std::max(ns, 1.0)) - llo) / (lhi - llo); };
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << ht << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"" << left << "\" y=\"22\" font-size=\"14\">tick-to-order latency: ";
+  const auto y_of = [&](double ns) {
+    return ht - bottom - (ht - top - bottom) * (std::log10(std::max(ns, 1.0)) - llo) / (lhi - llo);
+  };
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << ht
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"" << left
+      << "\" y=\"22\" font-size=\"14\">tick-to-order latency: ";
   for (const char c : title) out << (c == '<' ? ' ' : c);
   out << "</text>\n";
   for (double d = llo; d <= lhi; ++d) {
     const double y = y_of(std::pow(10.0, d));
-    out << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << y << "\" y2=\"" << y << "\" stroke=\"#ddd\"/>"
-        << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << static_cast<long long>(std::pow(10.0, d)) << " ns</text>\n";
+    out << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << y << "\" y2=\"" << y
+        << "\" stroke=\"#ddd\"/>"
+        << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
+        << static_cast<long long>(std::pow(10.0, d)) << " ns</text>\n";
   }
   const char* labels[] = {"p0", "p90", "p99", "p99.9", "p99.99", "p99.999"};
   for (int n = 0; n <= 5; ++n) {
-    out << "<text x=\"" << x_of(n) << "\" y=\"" << ht - bottom + 18 << "\" text-anchor=\"middle\">" << labels[n] << "</text>\n";
+    out << "<text x=\"" << x_of(n) << "\" y=\"" << ht - bottom + 18 << "\" text-anchor=\"middle\">" << labels[n]
+        << "</text>\n";
   }
   out << "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
   for (double nines = 0; nines <= max_nines + 1e-9; nines += 0.05) {
@@ -328,8 +336,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tickrail-latency: instruments: %s\n", std::string(loaded.message()).c_str());
     return 1;
   }
-  const tr::core::instrument* traded =
-      binance ? catalog.find(tr::core::venue::binance_usdm, "BTCUSDT") : catalog.find(tr::core::venue::deribit, "BTC-PERPETUAL");
+  const tr::core::instrument* traded = binance ? catalog.find(tr::core::venue::binance_usdm, "BTCUSDT")
+                                               : catalog.find(tr::core::venue::deribit, "BTC-PERPETUAL");
   if (traded == nullptr) {
     std::fprintf(stderr, "tickrail-latency: traded instrument missing from the catalog\n");
     return 1;
@@ -349,7 +357,8 @@ int main(int argc, char** argv) {
   // A file may hold fewer frames than --frames: the warm-up is a share of
   // what is there.
   if (opt.warmup == SIZE_MAX) opt.warmup = stream.frames.size() / 10;
-  if (opt.warmup >= stream.frames.size()) fatal("--warmup must be below the input's " + std::to_string(stream.frames.size()) + " frames");
+  if (opt.warmup >= stream.frames.size())
+    fatal("--warmup must be below the input's " + std::to_string(stream.frames.size()) + " frames");
 
   if (opt.feed_cpu >= 0) {
     cpu_set_t set;
@@ -391,8 +400,12 @@ int main(int argc, char** argv) {
   const std::string cpu = cpu_model();
   const char* queue = opt.queue == tr::latency::queue_kind::mutex ? "mutex" : "ring";
   const tr::latency::stage_breakdown& sb = r.split;
-  const auto p50 = [](const tr::core::latency_histogram& x) { return static_cast<unsigned long long>(x.percentile(0.5)); };
-  const auto p99 = [](const tr::core::latency_histogram& x) { return static_cast<unsigned long long>(x.percentile(0.99)); };
+  const auto p50 = [](const tr::core::latency_histogram& x) {
+    return static_cast<unsigned long long>(x.percentile(0.5));
+  };
+  const auto p99 = [](const tr::core::latency_histogram& x) {
+    return static_cast<unsigned long long>(x.percentile(0.99));
+  };
   const unsigned cores = std::thread::hardware_concurrency();
 #ifdef NDEBUG
   const char* build = "release";
@@ -404,41 +417,48 @@ int main(int argc, char** argv) {
     std::printf("tickrail-latency: %s | placement %s, wait %s, queues %s | %s, %u cores, TSC %.3f GHz%s, %s build\n",
                 stream.name.c_str(), opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue,
                 cpu.c_str(), cores, tsc.ticks_per_ns(), tsc.uses_tsc() ? "" : " (steady_clock fallback)", build);
-    std::printf("  frames %llu, events %llu, intents %llu, risk rejects %llu, orders %llu (measured %llu after %zu "
-                "warm-up frames; %llu more caused by timers or acknowledgements), drops %llu, parse errors %llu, "
-                "throughput %.0f events/s\n",
-                static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.events),
-                static_cast<unsigned long long>(c.intents), static_cast<unsigned long long>(c.risk_rejects),
-                static_cast<unsigned long long>(c.orders), static_cast<unsigned long long>(h.count()), opt.warmup,
-                static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(drops), static_cast<unsigned long long>(c.parse_errors), throughput);
+    std::printf(
+        "  frames %llu, events %llu, intents %llu, risk rejects %llu, orders %llu (measured %llu after %zu "
+        "warm-up frames; %llu more caused by timers or acknowledgements), drops %llu, parse errors %llu, "
+        "throughput %.0f events/s\n",
+        static_cast<unsigned long long>(c.frames), static_cast<unsigned long long>(c.events),
+        static_cast<unsigned long long>(c.intents), static_cast<unsigned long long>(c.risk_rejects),
+        static_cast<unsigned long long>(c.orders), static_cast<unsigned long long>(h.count()), opt.warmup,
+        static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(drops),
+        static_cast<unsigned long long>(c.parse_errors), throughput);
     std::printf("  tick-to-order ns: p50 %llu  p90 %llu  p99 %llu  p99.9 %llu  p99.99 %llu  max %llu  mean %.0f\n",
-                pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean());
+                pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()),
+                h.mean());
     const tr::core::latency_histogram& p = r.parse;
-    std::printf("  stages ns (p50 / p99): to sequenced %llu / %llu  strategy %llu / %llu  risk %llu / %llu  "
-                "encode %llu / %llu\n",
-                p50(sb.to_sequenced), p99(sb.to_sequenced), p50(sb.strategy), p99(sb.strategy), p50(sb.risk), p99(sb.risk),
-                p50(sb.encode), p99(sb.encode));
+    std::printf(
+        "  stages ns (p50 / p99): to sequenced %llu / %llu  strategy %llu / %llu  risk %llu / %llu  "
+        "encode %llu / %llu\n",
+        p50(sb.to_sequenced), p99(sb.to_sequenced), p50(sb.strategy), p99(sb.strategy), p50(sb.risk), p99(sb.risk),
+        p50(sb.encode), p99(sb.encode));
     std::printf("  parse of every frame ns: p50 %llu  p99 %llu  max %llu\n", p50(p), p99(p),
                 static_cast<unsigned long long>(p.max()));
-    std::printf("  allocations after the warm-up: %llu (%.3f per event)\n", static_cast<unsigned long long>(r.allocations),
+    std::printf("  allocations after the warm-up: %llu (%.3f per event)\n",
+                static_cast<unsigned long long>(r.allocations),
                 c.events > 0 ? static_cast<double>(r.allocations) / static_cast<double>(c.events) : 0.0);
     if (sb.unlogged > 0) {
       std::printf("  %llu orders past the stage logs' capacity were not measured\n",
                   static_cast<unsigned long long>(sb.unlogged));
     }
   }
-  std::printf("{\"p50_ns\":%llu,\"p90_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,\"p9999_ns\":%llu,\"max_ns\":%llu,"
-              "\"mean_ns\":%.1f,\"events\":%llu,\"orders\":%llu,\"measured\":%llu,\"drops\":%llu,\"throughput_eps\":%.0f,"
-              "\"placement\":\"%s\",\"wait\":\"%s\",\"queue\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,"
-              "\"tsc_ghz\":%.3f,\"build\":\"%s\",\"parse_p50_ns\":%llu,\"sequenced_p50_ns\":%llu,\"strategy_p50_ns\":%llu,"
-              "\"risk_p50_ns\":%llu,\"encode_p50_ns\":%llu,\"stages_mean_ns\":%.1f,\"other_orders\":%llu,\"allocations\":%llu}\n",
-              pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean(),
-              static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
-              static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
-              opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue, stream.name.c_str(),
-              cpu.c_str(), cores, tsc.ticks_per_ns(), build, p50(r.parse), p50(sb.to_sequenced), p50(sb.strategy),
-              p50(sb.risk), p50(sb.encode), sb.to_sequenced.mean() + sb.strategy.mean() + sb.risk.mean() + sb.encode.mean(),
-              static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(r.allocations));
+  std::printf(
+      "{\"p50_ns\":%llu,\"p90_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,\"p9999_ns\":%llu,\"max_ns\":%llu,"
+      "\"mean_ns\":%.1f,\"events\":%llu,\"orders\":%llu,\"measured\":%llu,\"drops\":%llu,\"throughput_eps\":%.0f,"
+      "\"placement\":\"%s\",\"wait\":\"%s\",\"queue\":\"%s\",\"input\":\"%s\",\"cpu\":\"%s\",\"cores\":%u,"
+      "\"tsc_ghz\":%.3f,\"build\":\"%s\",\"parse_p50_ns\":%llu,\"sequenced_p50_ns\":%llu,\"strategy_p50_ns\":%llu,"
+      "\"risk_p50_ns\":%llu,\"encode_p50_ns\":%llu,\"stages_mean_ns\":%.1f,\"other_orders\":%llu,\"allocations\":%llu}"
+      "\n",
+      pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(0.9999), static_cast<unsigned long long>(h.max()), h.mean(),
+      static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.orders),
+      static_cast<unsigned long long>(h.count()), static_cast<unsigned long long>(drops), throughput,
+      opt.placement.c_str(), std::string(tr::core::to_string(opt.wait)).c_str(), queue, stream.name.c_str(),
+      cpu.c_str(), cores, tsc.ticks_per_ns(), build, p50(r.parse), p50(sb.to_sequenced), p50(sb.strategy), p50(sb.risk),
+      p50(sb.encode), sb.to_sequenced.mean() + sb.strategy.mean() + sb.risk.mean() + sb.encode.mean(),
+      static_cast<unsigned long long>(sb.other_orders), static_cast<unsigned long long>(r.allocations));
   if (c.encode_errors > 0 || c.acks_dropped > 0) {
     std::fprintf(stderr, "tickrail-latency: %llu encode errors, %llu acknowledgements dropped\n",
                  static_cast<unsigned long long>(c.encode_errors), static_cast<unsigned long long>(c.acks_dropped));

@@ -96,7 +96,9 @@ class mutex_ring {
     const sequence_t first = next(c);
     sequence_t last = available(c);
     if (last < first) return 0;
-    last = std::min(last, first + static_cast<sequence_t>(std::min<std::size_t>(std::max<std::size_t>(max_batch, 1), capacity())) - 1);
+    last = std::min(
+        last,
+        first + static_cast<sequence_t>(std::min<std::size_t>(std::max<std::size_t>(max_batch, 1), capacity())) - 1);
     for (sequence_t seq = first; seq <= last; ++seq) handler(std::as_const(*this).slot(seq), seq, seq == last);
     release(c, last);
     return static_cast<std::size_t>(last - first + 1);
@@ -110,7 +112,9 @@ class mutex_ring {
   }
 
  private:
-  [[nodiscard]] std::size_t index(sequence_t seq) const noexcept { return static_cast<std::size_t>(seq & (capacity_ - 1)); }
+  [[nodiscard]] std::size_t index(sequence_t seq) const noexcept {
+    return static_cast<std::size_t>(seq & (capacity_ - 1));
+  }
   [[nodiscard]] sequence_t slowest_locked() const noexcept {
     return *std::min_element(cursors_.begin(), cursors_.end());
   }

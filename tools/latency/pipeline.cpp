@@ -50,12 +50,16 @@ daily_loss_limit = 1000000
 daily_reset_hour_utc = 0
 funding_warn = 0.0005
 funding_extreme = 0.0015
-[risk.venues.)", binance ? "binance_usdm" : "deribit", R"(]
+[risk.venues.)",
+                      binance ? "binance_usdm" : "deribit", R"(]
 orders_per_second = 1000000
 order_burst = 1000000
-[risk.instruments.")", inst.symbol, R"("]
-)", binance ? "venue = \"binance_usdm\"\n" : "", R"(max_order_qty = )", inst.format_qty(100'000), R"(
-max_position = )", inst.format_qty(100'000'000), R"(
+[risk.instruments.")",
+                      inst.symbol, R"("]
+)",
+                      binance ? "venue = \"binance_usdm\"\n" : "", R"(max_order_qty = )", inst.format_qty(100'000), R"(
+max_position = )",
+                      inst.format_qty(100'000'000), R"(
 max_order_notional = 100000000
 max_open_orders = 4000
 collar_pct = 50
@@ -85,8 +89,9 @@ class progress_log {
   // When the stage first reached `seq` (or beyond); -1 when never noted.
   [[nodiscard]] std::int64_t when(core::sequence_t seq) const noexcept {
     const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(size_);
-    const auto it = std::lower_bound(entries_.begin(), end, seq,
-                                     [](const std::pair<core::sequence_t, std::int64_t>& e, core::sequence_t s) { return e.first < s; });
+    const auto it = std::lower_bound(
+        entries_.begin(), end, seq,
+        [](const std::pair<core::sequence_t, std::int64_t>& e, core::sequence_t s) { return e.first < s; });
     return it == end ? -1 : it->second;
   }
 
@@ -117,10 +122,10 @@ struct stage_logs {
   // unlogged, not measured.
   static std::size_t events_for(std::size_t frames) { return std::min<std::size_t>(2 * frames + 65'536, 4u << 20); }
 
-  std::vector<std::int64_t> sequenced_at;           // by pipeline sequence: when it was sequenced
-  std::vector<core::event_type> sequenced_type;     // and what it was
-  progress_log strategy;                            // last sequenced event consumed
-  progress_log risk;                                // last order slot claimed
+  std::vector<std::int64_t> sequenced_at;        // by pipeline sequence: when it was sequenced
+  std::vector<core::event_type> sequenced_type;  // and what it was
+  progress_log strategy;                         // last sequenced event consumed
+  progress_log risk;                             // last order slot claimed
   std::vector<order_note> orders;
   std::size_t order_count = 0;
   std::uint64_t unlogged = 0;
@@ -208,7 +213,8 @@ struct encode_stage {
     x.price_ticks = in.price_ticks;
     x.qty_lots = in.qty_lots;
     venue_id(in.cl_ord_id, x.venue_order_id);
-    if (!exec.try_push(e)) acks_dropped.store(acks_dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (!exec.try_push(e))
+      acks_dropped.store(acks_dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
 };
 
@@ -285,7 +291,7 @@ struct pipeline::impl {
   virtual void block_consumers(std::int64_t us) noexcept = 0;
   virtual void record_from(std::int64_t ns) noexcept = 0;
   virtual pipeline_counters stage_counters() const noexcept = 0;  // after the workers stopped
-  virtual std::uint64_t orders_done() const noexcept = 0;           // any thread
+  virtual std::uint64_t orders_done() const noexcept = 0;         // any thread
 
   harness_clock& clock;
   stage_logs logs;
@@ -401,9 +407,11 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   bots.push_back(std::make_unique<strategies::bot>(configs->front(), catalog, 1));
   std::unique_ptr<impl> m;
   if (queues == queue_kind::mutex) {
-    m = std::make_unique<stages_on<mutex_ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits), std::move(bots));
+    m = std::make_unique<stages_on<mutex_ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits),
+                                                std::move(bots));
   } else {
-    m = std::make_unique<stages_on<core::ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits), std::move(bots));
+    m = std::make_unique<stages_on<core::ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits),
+                                                std::move(bots));
   }
   // Start the bot through the command ring, as an operator would.
   auto request = strategies::parse_signal_request("start_bot", "", "");

@@ -78,9 +78,9 @@ struct stage_breakdown {
 };
 
 struct pipeline_counters {
-  std::uint64_t frames = 0, events = 0, parse_errors = 0;  // injecting thread
+  std::uint64_t frames = 0, events = 0, parse_errors = 0;         // injecting thread
   std::uint64_t orders = 0, encode_errors = 0, acks_dropped = 0;  // encode stage
-  std::uint64_t intents = 0, risk_rejects = 0;  // strategy and risk (read after the workers stop)
+  std::uint64_t intents = 0, risk_rejects = 0;                    // strategy and risk (read after the workers stop)
 };
 
 class pipeline {

@@ -45,8 +45,9 @@ input_stream generate_deribit(const core::instrument& inst, std::size_t frames, 
   std::int64_t ts = 1'795'323'600'000;
   const std::string channel = "book." + inst.symbol + ".raw";
   const auto frame = [&](std::string_view type, const book_writer& w, bool first) {
-    std::string f = absl::StrCat(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":")", channel,
-                                 R"(","data":{"type":")", absl::string_view(type.data(), type.size()), R"(","timestamp":)", ts);
+    std::string f =
+        absl::StrCat(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":")", channel,
+                     R"(","data":{"type":")", absl::string_view(type.data(), type.size()), R"(","timestamp":)", ts);
     if (!first) absl::StrAppend(&f, R"(,"prev_change_id":)", change_id - 1);
     absl::StrAppend(&f, R"(,"instrument_name":")", inst.symbol, R"(","change_id":)", change_id, R"(,"bids":[)", w.bids,
                     R"(],"asks":[)", w.asks, "]}}}");

@@ -68,15 +68,22 @@ options parse_args(int argc, char** argv) {
       const std::string v = take();
       char* end = nullptr;
       const long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 1 || n > max) usage(a + ": expected a number from 1 to " + std::to_string(max));
+      if (v.empty() || *end != '\0' || n < 1 || n > max)
+        usage(a + ": expected a number from 1 to " + std::to_string(max));
       return n;
     };
-    if (a == "--url") o.url = take();
-    else if (a == "--config") o.config = take();
-    else if (a == "--channel") o.channels.push_back(take());
-    else if (a == "--out") o.out = take();
-    else if (a == "--frames") o.frames = count(1'000'000'000);
-    else if (a == "--seconds") o.seconds = count(31 * 86'400);
+    if (a == "--url")
+      o.url = take();
+    else if (a == "--config")
+      o.config = take();
+    else if (a == "--channel")
+      o.channels.push_back(take());
+    else if (a == "--out")
+      o.out = take();
+    else if (a == "--frames")
+      o.frames = count(1'000'000'000);
+    else if (a == "--seconds")
+      o.seconds = count(31 * 86'400);
     else if (a == "--help" || a == "-h") {
       std::fputs(k_usage, stdout);
       std::exit(0);
@@ -93,10 +100,13 @@ options parse_args(int argc, char** argv) {
 // One recording: connect, (authenticate,) subscribe, write notifications.
 class recorder {
  public:
-  recorder(const options& o, tr::net::ws_endpoint ep, std::optional<std::pair<std::string, std::string>> creds, FILE* out)
-      : opt_(o), endpoint_(std::move(ep)), creds_(std::move(creds)), out_(out),
-        client_(io_, tr::net::ws_client::handlers{[this] { on_open(); },
-                                                  [this](std::string_view t) { on_text(t); },
+  recorder(const options& o, tr::net::ws_endpoint ep, std::optional<std::pair<std::string, std::string>> creds,
+           FILE* out)
+      : opt_(o),
+        endpoint_(std::move(ep)),
+        creds_(std::move(creds)),
+        out_(out),
+        client_(io_, tr::net::ws_client::handlers{[this] { on_open(); }, [this](std::string_view t) { on_text(t); },
                                                   [this](std::string_view why) { on_closed(why); }}) {}
 
   // Runs until done; the exit status.
@@ -149,8 +159,9 @@ class recorder {
 
   void on_text(std::string_view text) {
     if (closing_) return;
-    const auto received = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto received =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     simdjson::padded_string copy(text);
     simdjson::ondemand::document doc;
     if (parser_.iterate(copy).get(doc) != simdjson::SUCCESS) return finish(2, "unparsable frame from the venue");

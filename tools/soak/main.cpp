@@ -69,8 +69,11 @@ struct feed_stage {
       md.count = 1;
       md.prev_change_id = s;
       md.change_id = s + 1;
-      md.levels[0] = {100'000 + (s % 64), 10 + (s % 7), (s & 1) ? tr::side::sell : tr::side::buy,
-                      tr::book_action::change_level, {}};
+      md.levels[0] = {100'000 + (s % 64),
+                      10 + (s % 7),
+                      (s & 1) ? tr::side::sell : tr::side::buy,
+                      tr::book_action::change_level,
+                      {}};
     }
     out.publish(last);
     produced += due;
@@ -162,10 +165,13 @@ struct gateway_stage {
         0,
         [this](const tr::order_request& r, tr::sequence_t, bool) {
           const std::int64_t now = clock.now_ns();
-          hist[active].record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.intent.trigger_local_ts_ns)));
+          hist[active].record(
+              static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.intent.trigger_local_ts_ns)));
         },
         k_max_batch);
-    if (n != 0) orders.value.store(orders.value.load(std::memory_order_relaxed) + static_cast<std::int64_t>(n), std::memory_order_relaxed);
+    if (n != 0)
+      orders.value.store(orders.value.load(std::memory_order_relaxed) + static_cast<std::int64_t>(n),
+                         std::memory_order_relaxed);
     return n;
   }
 
@@ -215,12 +221,18 @@ args parse_args(int argc, char** argv) {
       if (end == v.c_str() || *end != '\0' || !(x >= lo)) usage(("bad value for " + flag + ": " + v).c_str());
       return x;
     };
-    if (flag == "--config") a.config = value();
-    else if (flag == "--rate") a.rate = number(0);
-    else if (flag == "--seconds") a.seconds = number(0);
-    else if (flag == "--json") a.json = true;
-    else if (flag == "--help" || flag == "-h") usage("help");
-    else usage(("unknown argument " + flag).c_str());
+    if (flag == "--config")
+      a.config = value();
+    else if (flag == "--rate")
+      a.rate = number(0);
+    else if (flag == "--seconds")
+      a.seconds = number(0);
+    else if (flag == "--json")
+      a.json = true;
+    else if (flag == "--help" || flag == "-h")
+      usage("help");
+    else
+      usage(("unknown argument " + flag).c_str());
   }
   return a;
 }
@@ -259,7 +271,8 @@ int main(int argc, char** argv) {
 
   std::printf("tickrail-soak: config %s, clock %.*s (%.3f ticks/ns), %zu cpus, rate %s\n", a.config.c_str(),
               static_cast<int>(clock.source().size()), clock.source().data(), clock.ticks_per_ns(),
-              tr::allowed_cpus().size(), a.rate > 0 ? std::to_string(static_cast<long long>(a.rate)).c_str() : "unpaced");
+              tr::allowed_cpus().size(),
+              a.rate > 0 ? std::to_string(static_cast<long long>(a.rate)).c_str() : "unpaced");
   for (const auto& w : (*group)->workers()) {
     std::string names;
     for (const auto& s : w->stages()) names += (names.empty() ? "" : ",") + s.name();
@@ -292,13 +305,14 @@ int main(int argc, char** argv) {
     total.merge(interval);
     const std::int64_t orders = gateway.orders.value.load(std::memory_order_relaxed);
     const double dt = std::chrono::duration<double>(now - last_tick).count();
-    std::printf("%7.1fs  %10.0f ev/s  drops %-8lld  occupancy md %-4zu ev %-4zu  hop ns p50 %-6llu p99 %-7llu p99.9 %-8llu max %llu\n",
-                elapsed, static_cast<double>(orders - last_orders) / dt,
-                static_cast<long long>(feed.drops.load(std::memory_order_relaxed)), md_ring.occupancy(),
-                event_ring.occupancy(), static_cast<unsigned long long>(interval.percentile(0.5)),
-                static_cast<unsigned long long>(interval.percentile(0.99)),
-                static_cast<unsigned long long>(interval.percentile(0.999)),
-                static_cast<unsigned long long>(interval.max()));
+    std::printf(
+        "%7.1fs  %10.0f ev/s  drops %-8lld  occupancy md %-4zu ev %-4zu  hop ns p50 %-6llu p99 %-7llu p99.9 %-8llu max "
+        "%llu\n",
+        elapsed, static_cast<double>(orders - last_orders) / dt,
+        static_cast<long long>(feed.drops.load(std::memory_order_relaxed)), md_ring.occupancy(), event_ring.occupancy(),
+        static_cast<unsigned long long>(interval.percentile(0.5)),
+        static_cast<unsigned long long>(interval.percentile(0.99)),
+        static_cast<unsigned long long>(interval.percentile(0.999)), static_cast<unsigned long long>(interval.max()));
     std::fflush(stdout);
     last_orders = orders;
     last_tick = now;
@@ -314,13 +328,14 @@ int main(int argc, char** argv) {
               elapsed, static_cast<double>(orders) / elapsed, static_cast<long long>(feed.drops.load()),
               total.summary().c_str());
   if (a.json) {
-    std::printf("{\"events\":%lld,\"drops\":%lld,\"seconds\":%.3f,\"throughput_eps\":%.0f,\"p50_ns\":%llu,\"p99_ns\":%llu,"
-                "\"p999_ns\":%llu,\"max_ns\":%llu,\"cpus\":%zu,\"clock\":\"%.*s\"}\n",
-                static_cast<long long>(orders), static_cast<long long>(feed.drops.load()), elapsed,
-                static_cast<double>(orders) / elapsed, static_cast<unsigned long long>(total.percentile(0.5)),
-                static_cast<unsigned long long>(total.percentile(0.99)),
-                static_cast<unsigned long long>(total.percentile(0.999)), static_cast<unsigned long long>(total.max()),
-                tr::allowed_cpus().size(), static_cast<int>(clock.source().size()), clock.source().data());
+    std::printf(
+        "{\"events\":%lld,\"drops\":%lld,\"seconds\":%.3f,\"throughput_eps\":%.0f,\"p50_ns\":%llu,\"p99_ns\":%llu,"
+        "\"p999_ns\":%llu,\"max_ns\":%llu,\"cpus\":%zu,\"clock\":\"%.*s\"}\n",
+        static_cast<long long>(orders), static_cast<long long>(feed.drops.load()), elapsed,
+        static_cast<double>(orders) / elapsed, static_cast<unsigned long long>(total.percentile(0.5)),
+        static_cast<unsigned long long>(total.percentile(0.99)),
+        static_cast<unsigned long long>(total.percentile(0.999)), static_cast<unsigned long long>(total.max()),
+        tr::allowed_cpus().size(), static_cast<int>(clock.source().size()), clock.source().data());
   }
   return stalled ? 1 : 0;
 }

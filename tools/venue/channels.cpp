@@ -84,7 +84,8 @@ static bool user_channel(const market& m, std::string_view channel) {
 std::optional<rpc_error> venue_core::subscribe(session& s, const request& r, json_writer& w, bool is_private) {
   const json::object& params = rpc::object_of(r.params);
   const json::value* channels = params.if_contains("channels");
-  if (channels == nullptr || !channels->is_array()) return rpc::invalid_params("channels", "expected an array of channels");
+  if (channels == nullptr || !channels->is_array())
+    return rpc::invalid_params("channels", "expected an array of channels");
   std::vector<std::string> accepted;
   std::vector<std::pair<core::instrument_id, std::string>> snapshots;
   for (const json::value& c : channels->get_array()) {
@@ -102,7 +103,8 @@ std::optional<rpc_error> venue_core::subscribe(session& s, const request& r, jso
       continue;
     }
     if (user_channel(market_, name)) {
-      if (!s.account) return rpc_error{13009, "unauthorized", "user channels need an authorized connection", "channels"};
+      if (!s.account)
+        return rpc_error{13009, "unauthorized", "user channels need an authorized connection", "channels"};
       if (!is_private) {
         return rpc_error{13009, "unauthorized", "user channels are subscribed with private/subscribe", "channels"};
       }
@@ -137,7 +139,8 @@ std::optional<rpc_error> venue_core::subscribe(session& s, const request& r, jso
     const auto side = [&](const char* k, const std::map<core::ticks, core::lots>& levels, bool bids) {
       d.key(k).begin_array();
       std::size_t n = 0;
-      const std::size_t depth = grouped ? static_cast<std::size_t>(std::stoi(std::string(split(channel, '.')[3]))) : 1000;
+      const std::size_t depth =
+          grouped ? static_cast<std::size_t>(std::stoi(std::string(split(channel, '.')[3]))) : 1000;
       const auto emit = [&](core::ticks p, core::lots q) {
         if (n++ >= depth) return;
         d.begin_array();
@@ -173,7 +176,8 @@ std::optional<rpc_error> venue_core::m_subscribe_private(session& s, const reque
 
 std::optional<rpc_error> venue_core::m_unsubscribe(session& s, const request& r, json_writer& w) {
   const json::value* channels = rpc::object_of(r.params).if_contains("channels");
-  if (channels == nullptr || !channels->is_array()) return rpc::invalid_params("channels", "expected an array of channels");
+  if (channels == nullptr || !channels->is_array())
+    return rpc::invalid_params("channels", "expected an array of channels");
   w.begin_array();
   for (const json::value& c : channels->get_array()) {
     if (!c.is_string()) continue;
@@ -219,8 +223,8 @@ void venue_core::publish_market(std::int64_t now_wall_ms) {
     const core::instrument& spec = market_.spec(id);
     json_writer changes_bids, changes_asks;
     bool any = false;
-    const auto diff = [&](const std::map<core::ticks, core::lots>& before, const std::map<core::ticks, core::lots>& after,
-                          json_writer& out) {
+    const auto diff = [&](const std::map<core::ticks, core::lots>& before,
+                          const std::map<core::ticks, core::lots>& after, json_writer& out) {
       out.begin_array();
       for (const auto& [p, q] : before) {
         if (after.count(p) == 0) {
@@ -287,7 +291,9 @@ void venue_core::publish_market(std::int64_t now_wall_ms) {
     json_writer a;
     a.begin_array().begin_object();
     a.field("trade_seq", si.trade_seq).field("trade_id", std::to_string(si.trade_seq) + "-" + std::to_string(id));
-    a.field("timestamp", market_.now_ms()).field("tick_direction", 0).field_number("price", spec.format_price(tr->price));
+    a.field("timestamp", market_.now_ms())
+        .field("tick_direction", 0)
+        .field_number("price", spec.format_price(tr->price));
     a.field_number("mark_price", spec.format_price(si.mark)).field("instrument_name", spec.symbol);
     a.key("index_price").real(market_.indexes()[si.underlying].price);
     a.field("direction", tr->aggressor == core::side::buy ? "buy" : "sell");
@@ -318,9 +324,9 @@ void venue_core::publish_account_events() {
       send_to_account(ev.account, "user.portfolio." + lower(ev.currency), w.str());
       continue;
     }
-    const core::instrument_id id =
-        ev.what == account_event::kind::order ? exchange_.find_order(ev.order_id)->instrument
-                                              : exchange_.trades()[ev.trade_index].instrument;
+    const core::instrument_id id = ev.what == account_event::kind::order
+                                       ? exchange_.find_order(ev.order_id)->instrument
+                                       : exchange_.trades()[ev.trade_index].instrument;
     const core::instrument& spec = market_.spec(id);
     const std::string family = ev.what == account_event::kind::order ? "user.orders." : "user.trades.";
     const std::string kind(kind_name(spec));
@@ -334,10 +340,15 @@ void venue_core::publish_account_events() {
       w.end_array();
     }
     const std::string data = w.take();
-    const std::string names[] = {family + spec.symbol + ".raw", family + kind + "." + ccy + ".raw",
-                                 family + "any." + ccy + ".raw", family + kind + ".any.raw", family + "any.any.raw",
-                                 family + spec.symbol + ".100ms", family + kind + "." + ccy + ".100ms",
-                                 family + "any." + ccy + ".100ms", family + "any.any.100ms"};
+    const std::string names[] = {family + spec.symbol + ".raw",
+                                 family + kind + "." + ccy + ".raw",
+                                 family + "any." + ccy + ".raw",
+                                 family + kind + ".any.raw",
+                                 family + "any.any.raw",
+                                 family + spec.symbol + ".100ms",
+                                 family + kind + "." + ccy + ".100ms",
+                                 family + "any." + ccy + ".100ms",
+                                 family + "any.any.100ms"};
     for (auto& [sid, s] : sessions_) {
       if (!s->account || *s->account != ev.account || !s->send) continue;
       for (const std::string& n : names) {

@@ -115,8 +115,7 @@ venue_core::venue_core(const venue_config& config, std::int64_t wall_start_ms)
 
 // ---- sessions ------------------------------------------------------------------------
 
-session& venue_core::open_session(bool websocket, std::function<void(std::string)> send,
-                                  std::function<void()> close) {
+session& venue_core::open_session(bool websocket, std::function<void(std::string)> send, std::function<void()> close) {
   auto s = std::make_unique<session>();
   s->id = next_session_++;
   s->websocket = websocket;
@@ -134,7 +133,8 @@ void venue_core::close_session(std::uint64_t id) {
   if (it == sessions_.end()) return;
   session& s = *it->second;
   if (s.cancel_on_disconnect && s.account) {
-    (void)exchange_.cancel_matching(*s.account, [](const sim_order&) { return true; }, "cancel_on_disconnect");
+    (void)exchange_.cancel_matching(
+        *s.account, [](const sim_order&) { return true; }, "cancel_on_disconnect");
   }
   sessions_.erase(it);
   publish_account_events();
@@ -344,7 +344,8 @@ http_reply venue_core::on_http(std::string_view verb, std::string_view target, s
     } else if (scheme == "basic") {
       const auto decoded = base64_decode(rest);
       const std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
-      const auto account = colon != std::string::npos ? exchange_.find_account(decoded->substr(0, colon)) : std::nullopt;
+      const auto account =
+          colon != std::string::npos ? exchange_.find_account(decoded->substr(0, colon)) : std::nullopt;
       if (!account || exchange_.account(*account).client_secret != decoded->substr(colon + 1)) {
         bad = "invalid credentials";
       } else {
@@ -369,8 +370,8 @@ http_reply venue_core::on_http(std::string_view verb, std::string_view target, s
       const auto [p, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
       const std::string expected =
           account ? rpc::hmac_sha256_hex(exchange_.account(*account).client_secret,
-                                    ts_text + "\n" + f["nonce"] + "\n" + std::string(verb) + "\n" + std::string(target) +
-                                        "\n" + std::string(body) + "\n")
+                                         ts_text + "\n" + f["nonce"] + "\n" + std::string(verb) + "\n" +
+                                             std::string(target) + "\n" + std::string(body) + "\n")
                   : "";
       if (!account || ec != std::errc() || f["nonce"].empty()) {
         bad = "malformed signature header";
@@ -399,7 +400,8 @@ http_reply venue_core::on_http(std::string_view verb, std::string_view target, s
   close_session(sid);
   publish_account_events();
   // Deribit answers JSON-RPC errors over HTTP with 400.
-  const bool is_error = reply.find("\"error\":{") != std::string::npos && reply.find("\"result\":") == std::string::npos;
+  const bool is_error =
+      reply.find("\"error\":{") != std::string::npos && reply.find("\"result\":") == std::string::npos;
   return {is_error ? 400 : 200, reply};
 }
 

@@ -48,10 +48,10 @@ struct venue_config {
   exchange_config accounts;
   std::string client_id = "tickrail-demo";
   std::string client_secret = "tickrail-demo-secret";
-  std::int64_t token_ttl_s = 900;        // access tokens expire after this (then 13009)
+  std::int64_t token_ttl_s = 900;  // access tokens expire after this (then 13009)
   std::int64_t refresh_ttl_s = 86'400;
-  double speed = 1.0;                    // simulated ms per wall ms
-  std::int64_t step_ms = 100;            // market step, simulated time
+  double speed = 1.0;          // simulated ms per wall ms
+  std::int64_t step_ms = 100;  // market step, simulated time
   // Credits (Deribit's default tier): matching engine 5 requests/s, burst
   // 20; others 20 requests/s, burst 100.
   std::int64_t matching_per_s = 5, matching_burst = 20;
@@ -62,17 +62,17 @@ struct venue_config {
 
 // Faults (admin endpoint and CLI).
 struct fault_state {
-  std::int64_t stall_until_ms = 0;   // wall ms: no replies, no notifications until then
-  int skip_book_changes = 0;         // publish a gap on the next N book changes
-  int reject_orders = 0;             // reject the next N orders ...
-  int reject_code = 10009;           // ... with this code
-  std::int64_t ack_delay_ms = 0;     // delay replies to order methods
-  bool rate_storm = false;           // every request answered 10028
-  int corrupt_frames = 0;            // send N corrupt frames to every session
+  std::int64_t stall_until_ms = 0;  // wall ms: no replies, no notifications until then
+  int skip_book_changes = 0;        // publish a gap on the next N book changes
+  int reject_orders = 0;            // reject the next N orders ...
+  int reject_code = 10009;          // ... with this code
+  std::int64_t ack_delay_ms = 0;    // delay replies to order methods
+  bool rate_storm = false;          // every request answered 10028
+  int corrupt_frames = 0;           // send N corrupt frames to every session
   // Periodic (CLI flags, for soak runs): 0 = off.
-  int gap_every = 0;                 // every Nth book change is never published
-  std::int64_t drop_every_ms = 0;    // drop every WebSocket connection this often
-  std::int64_t corrupt_every_ms = 0; // a corrupt frame to every session this often
+  int gap_every = 0;                  // every Nth book change is never published
+  std::int64_t drop_every_ms = 0;     // drop every WebSocket connection this often
+  std::int64_t corrupt_every_ms = 0;  // a corrupt frame to every session this often
 };
 
 struct session {
@@ -84,9 +84,9 @@ struct session {
   std::optional<std::size_t> account;
   std::string access_token;
   std::set<std::string> channels;
-  std::int64_t heartbeat_ms = 0;       // 0 = off
-  std::int64_t next_heartbeat_ms = 0;  // wall
-  std::int64_t test_request_at_ms = 0; // a test_request awaiting public/test (0 = none)
+  std::int64_t heartbeat_ms = 0;        // 0 = off
+  std::int64_t next_heartbeat_ms = 0;   // wall
+  std::int64_t test_request_at_ms = 0;  // a test_request awaiting public/test (0 = none)
   bool cancel_on_disconnect = false;
   credit_pool matching, other;
   int strikes = 0;

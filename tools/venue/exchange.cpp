@@ -153,7 +153,8 @@ exchange::summary exchange::summarize(std::size_t account, const std::string& cu
     const core::ticks mark = si.mark > 0 ? si.mark : market_.fair_mark(id);
     const double upl = floating_pnl(id, p);
     if (is_option(spec)) {
-      const double value = (p.size > 0 ? 1 : -1) * coin_notional(id, std::abs(p.size), mark) * market_.to_price(id, mark);
+      const double value =
+          (p.size > 0 ? 1 : -1) * coin_notional(id, std::abs(p.size), mark) * market_.to_price(id, mark);
       s.options_value += value;
       s.options_pl += upl;
       s.initial_margin += initial_margin(id, p.size, mark);
@@ -202,7 +203,9 @@ void exchange::apply_position(sim_account& a, core::instrument_id id, core::side
 
 // ---- orders ---------------------------------------------------------------------------
 
-void exchange::note_order(const sim_order& o) { events_.push_back({account_event::kind::order, o.account, o.order_id, 0, {}}); }
+void exchange::note_order(const sim_order& o) {
+  events_.push_back({account_event::kind::order, o.account, o.order_id, 0, {}});
+}
 void exchange::note_portfolio(std::size_t account, const std::string& currency) {
   events_.push_back({account_event::kind::portfolio, account, {}, 0, currency});
 }
@@ -299,7 +302,8 @@ std::variant<exchange::placed, rpc_error> exchange::place(std::size_t account, c
     }
   }
   const bool stop = p.type == order_type::stop_limit || p.type == order_type::stop_market;
-  if (stop && p.trigger_price <= 0) return rpc_error{-32602, "Invalid params", "trigger_price required", "trigger_price"};
+  if (stop && p.trigger_price <= 0)
+    return rpc_error{-32602, "Invalid params", "trigger_price required", "trigger_price"};
 
   market_.refresh_book(p.instrument);
   sim_instrument& si = market_.at(p.instrument);
@@ -324,7 +328,8 @@ std::variant<exchange::placed, rpc_error> exchange::place(std::size_t account, c
   const core::lots position = a.positions.count(p.instrument) != 0 ? a.positions[p.instrument].size : 0;
   if (o.reduce_only) {
     const core::lots room = p.direction == core::side::buy ? -position : position;
-    if (room <= 0) return rpc_error{11029, "invalid_arguments", "reduce_only order would increase the position", "reduce_only"};
+    if (room <= 0)
+      return rpc_error{11029, "invalid_arguments", "reduce_only order would increase the position", "reduce_only"};
     o.amount = std::min(o.amount, room);
   }
 
@@ -346,8 +351,9 @@ std::variant<exchange::placed, rpc_error> exchange::place(std::size_t account, c
   const core::ticks px = o.price > 0 ? o.price : si.mark > 0 ? si.mark : market_.fair_mark(p.instrument);
   double needed = 0;
   if (is_option(spec)) {
-    needed = p.direction == core::side::buy ? coin_notional(p.instrument, o.amount, px) * market_.to_price(p.instrument, px)
-                                            : initial_margin(p.instrument, -o.amount, px);
+    needed = p.direction == core::side::buy
+                 ? coin_notional(p.instrument, o.amount, px) * market_.to_price(p.instrument, px)
+                 : initial_margin(p.instrument, -o.amount, px);
   } else if (!o.reduce_only) {
     const core::lots after = position + (p.direction == core::side::buy ? o.amount : -o.amount);
     needed = std::max(0.0, initial_margin(p.instrument, after, px) - initial_margin(p.instrument, position, px));

@@ -42,30 +42,29 @@
 namespace tickrail::venue {
 
 #define TR_VENUE_ORDER_TYPES(X) \
-  X(limit, "limit") \
-  X(market, "market") \
-  X(stop_limit, "stop_limit") \
+  X(limit, "limit")             \
+  X(market, "market")           \
+  X(stop_limit, "stop_limit")   \
   X(stop_market, "stop_market")
 TR_DEFINE_ENUM(order_type, std::uint8_t, TR_VENUE_ORDER_TYPES)
-#define TR_VENUE_TIME_IN_FORCE(X) \
-  X(good_til_cancelled, "good_til_cancelled") \
+#define TR_VENUE_TIME_IN_FORCE(X)               \
+  X(good_til_cancelled, "good_til_cancelled")   \
   X(immediate_or_cancel, "immediate_or_cancel") \
   X(fill_or_kill, "fill_or_kill")
 TR_DEFINE_ENUM(time_in_force, std::uint8_t, TR_VENUE_TIME_IN_FORCE)
 #define TR_VENUE_ORDER_STATES(X) \
-  X(open, "open") \
-  X(filled, "filled") \
-  X(rejected, "rejected") \
-  X(cancelled, "cancelled") \
-  X(untriggered, "untriggered") \
+  X(open, "open")                \
+  X(filled, "filled")            \
+  X(rejected, "rejected")        \
+  X(cancelled, "cancelled")      \
+  X(untriggered, "untriggered")  \
   X(triggered, "triggered")
 TR_DEFINE_ENUM(order_state, std::uint8_t, TR_VENUE_ORDER_STATES)
 #define TR_VENUE_TRIGGER_KINDS(X) \
-  X(last_price, "last_price") \
-  X(mark_price, "mark_price") \
+  X(last_price, "last_price")     \
+  X(mark_price, "mark_price")     \
   X(index_price, "index_price")
 TR_DEFINE_ENUM(trigger_kind, std::uint8_t, TR_VENUE_TRIGGER_KINDS)
-
 
 struct sim_order {
   std::string order_id;
@@ -88,8 +87,8 @@ struct sim_order {
   bool reduce_only = false;
   std::int64_t creation_ms = 0;
   std::int64_t update_ms = 0;
-  std::string cancel_reason;       // "user_request", "cancel_on_disconnect", ...
-  std::string original_type;       // stop orders after trigger
+  std::string cancel_reason;  // "user_request", "cancel_on_disconnect", ...
+  std::string original_type;  // stop orders after trigger
 };
 
 struct sim_trade {
@@ -112,10 +111,10 @@ struct sim_trade {
 };
 
 struct sim_position {
-  core::lots size = 0;            // signed lots
-  core::int128_t cost = 0;        // |size| × average price, ticks × lots
-  double realized = 0;            // coin
-  double funding = 0;             // coin paid (+) or received (−)
+  core::lots size = 0;      // signed lots
+  core::int128_t cost = 0;  // |size| × average price, ticks × lots
+  double realized = 0;      // coin
+  double funding = 0;       // coin paid (+) or received (−)
 };
 
 struct currency_account {

@@ -98,30 +98,48 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) usage_error("unknown flag or missing value: " + std::string(a));
     const char* v = argv[++i];
-    if (a == "--host") net.host = v;
-    else if (a == "--port") net.port = static_cast<std::uint16_t>(parse_int(a, v, 0, 65535));
-    else if (a == "--tls-cert") net.tls_cert = v;
-    else if (a == "--tls-key") net.tls_key = v;
-    else if (a == "--client-id") config.client_id = v;
-    else if (a == "--client-secret") config.client_secret = v;
-    else if (a == "--seed") config.market.seed = static_cast<std::uint64_t>(parse_int(a, v, 0, INT64_MAX));
-    else if (a == "--speed") config.speed = parse_double(a, v, 0.001, 100000);
-    else if (a == "--step-ms") config.step_ms = parse_int(a, v, 1, 3'600'000);
-    else if (a == "--start-ms") config.market.start_ms = parse_int(a, v, 0, 32503680000000);
-    else if (a == "--token-ttl") config.token_ttl_s = parse_int(a, v, 1, 31'536'000);
-    else if (a == "--balance-btc") config.accounts.initial_balance_btc = parse_double(a, v, 0, 1e9);
-    else if (a == "--balance-eth") config.accounts.initial_balance_eth = parse_double(a, v, 0, 1e9);
+    if (a == "--host")
+      net.host = v;
+    else if (a == "--port")
+      net.port = static_cast<std::uint16_t>(parse_int(a, v, 0, 65535));
+    else if (a == "--tls-cert")
+      net.tls_cert = v;
+    else if (a == "--tls-key")
+      net.tls_key = v;
+    else if (a == "--client-id")
+      config.client_id = v;
+    else if (a == "--client-secret")
+      config.client_secret = v;
+    else if (a == "--seed")
+      config.market.seed = static_cast<std::uint64_t>(parse_int(a, v, 0, INT64_MAX));
+    else if (a == "--speed")
+      config.speed = parse_double(a, v, 0.001, 100000);
+    else if (a == "--step-ms")
+      config.step_ms = parse_int(a, v, 1, 3'600'000);
+    else if (a == "--start-ms")
+      config.market.start_ms = parse_int(a, v, 0, 32503680000000);
+    else if (a == "--token-ttl")
+      config.token_ttl_s = parse_int(a, v, 1, 31'536'000);
+    else if (a == "--balance-btc")
+      config.accounts.initial_balance_btc = parse_double(a, v, 0, 1e9);
+    else if (a == "--balance-eth")
+      config.accounts.initial_balance_eth = parse_double(a, v, 0, 1e9);
     else if (a == "--fault-reject") {
       const std::string_view spec = v;
       const std::size_t colon = spec.find(':');
       if (colon == std::string_view::npos) usage_error("--fault-reject: N:CODE");
       faults.reject_orders = static_cast<int>(parse_int(a, std::string(spec.substr(0, colon)).c_str(), 1, 1'000'000));
       faults.reject_code = static_cast<int>(parse_int(a, std::string(spec.substr(colon + 1)).c_str(), -32768, 99999));
-    } else if (a == "--fault-delay-ms") faults.ack_delay_ms = parse_int(a, v, 0, 600'000);
-    else if (a == "--fault-stall-ms") stall_ms = parse_int(a, v, 0, 600'000);
-    else if (a == "--fault-gap-every") faults.gap_every = static_cast<int>(parse_int(a, v, 1, 1'000'000));
-    else if (a == "--fault-drop-every-s") faults.drop_every_ms = parse_int(a, v, 1, 86'400) * 1000;
-    else if (a == "--fault-corrupt-every-s") faults.corrupt_every_ms = parse_int(a, v, 1, 86'400) * 1000;
+    } else if (a == "--fault-delay-ms")
+      faults.ack_delay_ms = parse_int(a, v, 0, 600'000);
+    else if (a == "--fault-stall-ms")
+      stall_ms = parse_int(a, v, 0, 600'000);
+    else if (a == "--fault-gap-every")
+      faults.gap_every = static_cast<int>(parse_int(a, v, 1, 1'000'000));
+    else if (a == "--fault-drop-every-s")
+      faults.drop_every_ms = parse_int(a, v, 1, 86'400) * 1000;
+    else if (a == "--fault-corrupt-every-s")
+      faults.corrupt_every_ms = parse_int(a, v, 1, 86'400) * 1000;
     else if (a == "--instruments") {
       config.market.currencies.clear();
       std::string_view list = v;

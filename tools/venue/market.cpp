@@ -233,8 +233,9 @@ core::ticks market::price_to_ticks(const core::instrument& spec, double price, c
   core::ticks t = 0;
   if (spec.tick.to_units(price, mode, t) != core::fp_error::ok) return 0;
   core::ticks snapped = t;
-  if (!spec.tick_steps.empty() && spec.quantize_price(t, mode == core::rounding::up ? core::rounding::up : core::rounding::down,
-                                                     snapped) != core::fp_error::ok) {
+  if (!spec.tick_steps.empty() &&
+      spec.quantize_price(t, mode == core::rounding::up ? core::rounding::up : core::rounding::down, snapped) !=
+          core::fp_error::ok) {
     return t;
   }
   return std::max<core::ticks>(snapped, 1);

@@ -55,15 +55,15 @@ struct index_state {
 // contract terms); prices below are in its ticks, sizes in its lots.
 struct sim_instrument {
   core::instrument_id id = core::no_instrument;
-  std::size_t underlying = 0;        // index into market::indexes()
-  std::string settlement_period;     // "perpetual", "week", "month"
+  std::size_t underlying = 0;     // index into market::indexes()
+  std::string settlement_period;  // "perpetual", "week", "month"
   std::int64_t creation_ms = 0;
   core::ticks mark = 0;
-  std::vector<level> bids, asks;     // synthetic liquidity, best first
-  std::int64_t synthetic_at_ms = -1; // when bids/asks were last generated
+  std::vector<level> bids, asks;      // synthetic liquidity, best first
+  std::int64_t synthetic_at_ms = -1;  // when bids/asks were last generated
   core::ticks last_price = 0;
   std::int64_t trade_seq = 0;
-  double funding_8h = 0;             // perpetuals
+  double funding_8h = 0;  // perpetuals
   double current_funding = 0;
   core::lots open_interest = 0;
   bool active = false;
@@ -73,9 +73,9 @@ struct market_config {
   std::uint64_t seed = 1;
   std::int64_t start_ms = 0;  // simulated time at start (ms since the epoch)
   std::vector<std::string> currencies{"BTC", "ETH"};
-  double annual_vol = 0.6;     // index process
-  double option_vol = 0.6;     // implied volatility for option marks
-  int levels = 20;             // synthetic levels a side
+  double annual_vol = 0.6;  // index process
+  double option_vol = 0.6;  // implied volatility for option marks
+  int levels = 20;          // synthetic levels a side
 };
 
 class market {
@@ -103,7 +103,8 @@ class market {
   // Takes liquidity from the synthetic book: fills `qty` (or as much as
   // rests) on the side opposite `taker`, best price first, no worse than
   // `limit` (0 = no limit). Appends (price, qty) fills; returns lots filled.
-  core::lots take(core::instrument_id id, core::side taker, core::ticks limit, core::lots qty, std::vector<level>& fills);
+  core::lots take(core::instrument_id id, core::side taker, core::ticks limit, core::lots qty,
+                  std::vector<level>& fills);
 
   // A random market trade on an active instrument this step, or nullopt.
   struct market_trade {

@@ -26,7 +26,8 @@ std::variant<core::instrument_id, rpc_error> instrument_param(const market& m, c
 }
 
 // `amount` in lots of `spec`, exactly.
-std::optional<rpc_error> amount_param(const core::instrument& spec, std::optional<core::decimal> amount, core::lots& out) {
+std::optional<rpc_error> amount_param(const core::instrument& spec, std::optional<core::decimal> amount,
+                                      core::lots& out) {
   if (!amount) return invalid_params("amount", "required");
   if (spec.lot.to_units(*amount, core::rounding::exact, out) != core::fp_error::ok || out <= 0) {
     return invalid_params("amount", "must be a positive multiple of " + spec.format_qty(1));
@@ -46,7 +47,8 @@ std::optional<rpc_error> price_param(const core::instrument& spec, const core::d
 bool kind_matches(const core::instrument& spec, std::optional<std::string_view> kind) {
   if (!kind || *kind == "any") return true;
   if (*kind == "option") return spec.kind == core::instrument_kind::option;
-  if (*kind == "future") return spec.kind == core::instrument_kind::future || spec.kind == core::instrument_kind::perpetual;
+  if (*kind == "future")
+    return spec.kind == core::instrument_kind::future || spec.kind == core::instrument_kind::perpetual;
   return false;
 }
 
@@ -77,14 +79,15 @@ std::optional<rpc_error> venue_core::m_auth(session& s, const request& r, json_w
     const auto nonce = str(p, "nonce");
     const auto ts = rpc::integer(p, "timestamp");
     const std::string data(str(p, "data").value_or(""));
-    if (!id || !sig || !nonce || !ts) return invalid_params("signature", "client_id, timestamp, nonce and signature required");
+    if (!id || !sig || !nonce || !ts)
+      return invalid_params("signature", "client_id, timestamp, nonce and signature required");
     account = exchange_.find_account(*id);
     if (!account) return rpc_error{13004, "invalid_credentials", "unknown client_id", "client_id"};
     if (std::abs(*ts - now_wall_ms_) > config_.hmac_max_skew_ms) {
       return rpc_error{13009, "unauthorized", "stale timestamp", "timestamp"};
     }
     const std::string expected = rpc::hmac_sha256_hex(exchange_.account(*account).client_secret,
-                                          std::to_string(*ts) + "\n" + std::string(*nonce) + "\n" + data);
+                                                      std::to_string(*ts) + "\n" + std::string(*nonce) + "\n" + data);
     if (expected != *sig) return rpc_error{13009, "unauthorized", "invalid signature", "signature"};
   } else if (*grant == "refresh_token") {
     const auto rt = str(p, "refresh_token");
@@ -182,11 +185,16 @@ std::optional<rpc_error> venue_core::place(session& s, const request& r, json_wr
   op.instrument = id;
   op.direction = side;
   const std::string_view type = str(p, "type").value_or("limit");
-  if (type == "limit") op.type = order_type::limit;
-  else if (type == "market") op.type = order_type::market;
-  else if (type == "stop_limit") op.type = order_type::stop_limit;
-  else if (type == "stop_market") op.type = order_type::stop_market;
-  else return invalid_params("type", "limit, market, stop_limit or stop_market");
+  if (type == "limit")
+    op.type = order_type::limit;
+  else if (type == "market")
+    op.type = order_type::market;
+  else if (type == "stop_limit")
+    op.type = order_type::stop_limit;
+  else if (type == "stop_market")
+    op.type = order_type::stop_market;
+  else
+    return invalid_params("type", "limit, market, stop_limit or stop_market");
 
   std::optional<core::decimal> amount = number(p, "amount");
   if (!amount) {
@@ -197,7 +205,8 @@ std::optional<rpc_error> venue_core::place(session& s, const request& r, json_wr
   }
   if (auto e = amount_param(spec, amount, op.amount)) return e;
   if (const auto price = number(p, "price")) {
-    if (auto e = price_param(spec, *price, op.price, {10043, "price_wrong_tick", "price is off the tick", "price"})) return e;
+    if (auto e = price_param(spec, *price, op.price, {10043, "price_wrong_tick", "price is off the tick", "price"}))
+      return e;
   } else if (op.type == order_type::limit || op.type == order_type::stop_limit) {
     return invalid_params("price", "required for limit orders");
   }
@@ -208,16 +217,24 @@ std::optional<rpc_error> venue_core::place(session& s, const request& r, json_wr
     }
   }
   if (const auto trigger = str(p, "trigger")) {
-    if (*trigger == "last_price") op.trigger = trigger_kind::last_price;
-    else if (*trigger == "mark_price") op.trigger = trigger_kind::mark_price;
-    else if (*trigger == "index_price") op.trigger = trigger_kind::index_price;
-    else return invalid_params("trigger", "last_price, mark_price or index_price");
+    if (*trigger == "last_price")
+      op.trigger = trigger_kind::last_price;
+    else if (*trigger == "mark_price")
+      op.trigger = trigger_kind::mark_price;
+    else if (*trigger == "index_price")
+      op.trigger = trigger_kind::index_price;
+    else
+      return invalid_params("trigger", "last_price, mark_price or index_price");
   }
   const std::string_view tif = str(p, "time_in_force").value_or("good_til_cancelled");
-  if (tif == "good_til_cancelled") op.tif = time_in_force::good_til_cancelled;
-  else if (tif == "immediate_or_cancel") op.tif = time_in_force::immediate_or_cancel;
-  else if (tif == "fill_or_kill") op.tif = time_in_force::fill_or_kill;
-  else return invalid_params("time_in_force", "good_til_cancelled, immediate_or_cancel or fill_or_kill");
+  if (tif == "good_til_cancelled")
+    op.tif = time_in_force::good_til_cancelled;
+  else if (tif == "immediate_or_cancel")
+    op.tif = time_in_force::immediate_or_cancel;
+  else if (tif == "fill_or_kill")
+    op.tif = time_in_force::fill_or_kill;
+  else
+    return invalid_params("time_in_force", "good_til_cancelled, immediate_or_cancel or fill_or_kill");
   if (const auto label = str(p, "label")) {
     if (label->size() > 64) return invalid_params("label", "at most 64 characters");
     op.label = std::string(*label);
@@ -262,7 +279,8 @@ std::optional<rpc_error> venue_core::m_edit(session& s, const request& r, json_w
   if (const auto pr = number(p, "price")) {
     if (auto e = price_param(spec, *pr, price, {10043, "price_wrong_tick", "price is off the tick", "price"})) return e;
   }
-  return write_placed(w, exchange_.edit(*s.account, *order_id, lots, price, flag(p, "post_only"), flag(p, "reduce_only")));
+  return write_placed(w,
+                      exchange_.edit(*s.account, *order_id, lots, price, flag(p, "post_only"), flag(p, "reduce_only")));
 }
 
 std::optional<rpc_error> venue_core::m_cancel(session& s, const request& r, json_writer& w) {
@@ -432,8 +450,8 @@ std::optional<rpc_error> venue_core::m_get_instruments(session&, const request& 
   const auto ccy = str(p, "currency");
   const auto kind = str(p, "kind");
   if (ccy && *ccy != "any" && !market_.currency_index(*ccy)) return invalid_params("currency", "unknown currency");
-  if (kind && *kind != "future" && *kind != "option" && *kind != "any" && *kind != "spot" &&
-      *kind != "future_combo" && *kind != "option_combo") {
+  if (kind && *kind != "future" && *kind != "option" && *kind != "any" && *kind != "spot" && *kind != "future_combo" &&
+      *kind != "option_combo") {
     return invalid_params("kind", "future, option, spot, future_combo, option_combo");
   }
   w.begin_array();
@@ -458,7 +476,9 @@ std::optional<rpc_error> venue_core::m_get_instrument(session&, const request& r
 std::optional<rpc_error> venue_core::m_get_currencies(session&, const request&, json_writer& w) {
   w.begin_array();
   for (const index_state& ix : market_.indexes()) {
-    w.begin_object().field("currency", ix.currency).field("currency_long", ix.currency == "BTC" ? "Bitcoin" : ix.currency);
+    w.begin_object()
+        .field("currency", ix.currency)
+        .field("currency_long", ix.currency == "BTC" ? "Bitcoin" : ix.currency);
     w.field("fee_precision", 4).field("min_confirmations", 1).key("min_withdrawal_fee").real(0.0001);
     w.key("withdrawal_fee").real(0.0001).key("withdrawal_priorities").begin_array().end_array();
     w.field("coin_type", ix.currency == "BTC" ? "BITCOIN" : "ETHER").end_object();
@@ -517,7 +537,8 @@ std::optional<rpc_error> venue_core::m_chart(session&, const request& r, json_wr
   const auto start = rpc::integer(p, "start_timestamp");
   const auto end = rpc::integer(p, "end_timestamp");
   const auto resolution = str(p, "resolution");
-  if (!start || !end || *end < *start) return invalid_params("end_timestamp", "start_timestamp <= end_timestamp required");
+  if (!start || !end || *end < *start)
+    return invalid_params("end_timestamp", "start_timestamp <= end_timestamp required");
   std::int64_t period_ms = 0;
   if (!resolution) return invalid_params("resolution", "required");
   if (*resolution == "1D") {
@@ -561,7 +582,8 @@ std::optional<rpc_error> venue_core::m_funding_rate_value(session&, const reques
   }
   const auto start = rpc::integer(p, "start_timestamp");
   const auto end = rpc::integer(p, "end_timestamp");
-  if (!start || !end || *end < *start) return invalid_params("end_timestamp", "start_timestamp <= end_timestamp required");
+  if (!start || !end || *end < *start)
+    return invalid_params("end_timestamp", "start_timestamp <= end_timestamp required");
   w.real(market_.at(*id).funding_8h * static_cast<double>(*end - *start) / (8.0 * 3'600'000));
   return std::nullopt;
 }

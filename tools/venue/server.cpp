@@ -60,7 +60,8 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
   }
 
   void do_read() {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read(buffer_,
+                   [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -113,7 +114,8 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
   void do_close() {
     if (close_sent_) return;
     close_sent_ = true;
-    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+    ws_.async_close(websocket::close_code::normal,
+                    [self = this->shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   // The drop fault: the TCP connection goes away with no close frame.
@@ -220,21 +222,22 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     const std::string_view target(req.target().data(), req.target().size());
     http_reply reply;
     if (target.starts_with("/admin/")) {
-      reply = !loopback_ ? http_reply{403, R"({"error":"admin is loopback only"})"}
+      reply = !loopback_                         ? http_reply{403, R"({"error":"admin is loopback only"})"}
               : req.method() != http::verb::post ? http_reply{405, R"({"error":"POST"})"}
-                                                : admin(core_, target);
+                                                 : admin(core_, target);
     } else {
       const auto auth = req.find(http::field::authorization);
-      reply = core_.on_http(std::string_view(req.method_string().data(), req.method_string().size()), target, req.body(),
-                            auth != req.end() ? std::string_view(auth->value().data(), auth->value().size())
-                                              : std::string_view(),
-                            wall_ms());
+      reply = core_.on_http(
+          std::string_view(req.method_string().data(), req.method_string().size()), target, req.body(),
+          auth != req.end() ? std::string_view(auth->value().data(), auth->value().size()) : std::string_view(),
+          wall_ms());
     }
     respond(req, reply);
   }
 
   void respond(const http::request<http::string_body>& req, const http_reply& reply) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), req.version());
+    auto res =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), req.version());
     res->set(http::field::server, "tickrail-venue");
     res->set(http::field::content_type, "application/json");
     res->keep_alive(req.keep_alive());
@@ -328,7 +331,9 @@ void server::listen() {
   if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) m.acceptor.bind(ep, ec);
   if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + m.config.host + ":" + std::to_string(m.config.port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + m.config.host + ":" + std::to_string(m.config.port) + ": " +
+                             ec.message());
   m.accept();
   m.schedule_tick();
 }

@@ -72,8 +72,8 @@ void venue_core::write_order(json_writer& w, const sim_order& o) const {
   w.field_number("filled_amount", spec.format_qty(o.filled)).field("direction", direction(o.direction));
   w.field("creation_timestamp", o.creation_ms).key("commission").real(o.commission);
   if (o.filled > 0) {
-    w.key("average_price").real(market_.to_price(o.instrument, 1) * static_cast<double>(o.fill_value) /
-                                static_cast<double>(o.filled));
+    w.key("average_price")
+        .real(market_.to_price(o.instrument, 1) * static_cast<double>(o.fill_value) / static_cast<double>(o.filled));
   } else {
     w.field("average_price", 0);
   }
@@ -247,7 +247,10 @@ void venue_core::write_summary(json_writer& w, std::size_t account, const std::s
   w.key("total_pl").real(s.total_pl).key("session_upl").real(s.total_pl).key("session_rpl").real(0);
   w.key("futures_pl").real(s.futures_pl).key("options_pl").real(s.options_pl);
   w.key("options_value").real(s.options_value).key("fee_balance").real(0).key("delta_total").real(s.delta);
-  w.key("projected_initial_margin").real(s.initial_margin).key("projected_maintenance_margin").real(s.maintenance_margin);
+  w.key("projected_initial_margin")
+      .real(s.initial_margin)
+      .key("projected_maintenance_margin")
+      .real(s.maintenance_margin);
   w.field("portfolio_margining_enabled", false).field("cross_collateral_enabled", false);
   w.end_object();
 }

@@ -21,7 +21,8 @@ namespace {
 feed_error text_of(od::value v, std::string_view& out) noexcept {
   od::json_type t;
   if (v.type().get(t) != simdjson::SUCCESS) return feed_error::not_json;
-  if (t == od::json_type::string) return v.get_string().get(out) == simdjson::SUCCESS ? feed_error::ok : feed_error::not_json;
+  if (t == od::json_type::string)
+    return v.get_string().get(out) == simdjson::SUCCESS ? feed_error::ok : feed_error::not_json;
   if (t == od::json_type::number) {
     out = json::trim(v.raw_json_token());
     return feed_error::ok;
@@ -130,8 +131,10 @@ struct feed_parser::impl {
     }
     if (snapshot_id.error() != simdjson::NO_SUCH_FIELD) return feed_error::not_json;
     std::string_view type, symbol;
-    if (payload.find_field_unordered("e").get_string().get(type) != simdjson::SUCCESS) return feed_error::unknown_channel;
-    if (payload.find_field_unordered("s").get_string().get(symbol) != simdjson::SUCCESS) return feed_error::missing_field;
+    if (payload.find_field_unordered("e").get_string().get(type) != simdjson::SUCCESS)
+      return feed_error::unknown_channel;
+    if (payload.find_field_unordered("s").get_string().get(symbol) != simdjson::SUCCESS)
+      return feed_error::missing_field;
     const core::instrument* inst = lookup(symbol);
     if (inst == nullptr) return feed_error::unknown_instrument;
     if (type == "depthUpdate") return on_depth(payload, *inst);
@@ -177,7 +180,9 @@ struct feed_parser::impl {
     bool have_first = false, have_last = false, have_prev = false;
     const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "b" || key == "a") {
-        if (const feed_error e = on_levels(v, inst, key == "b" ? core::side::buy : core::side::sell, builder); e != feed_error::ok) return e;
+        if (const feed_error e = on_levels(v, inst, key == "b" ? core::side::buy : core::side::sell, builder);
+            e != feed_error::ok)
+          return e;
       } else if (key == "U") {
         if (int_of(v, first_id) != feed_error::ok) return feed_error::bad_number;
         have_first = true;
@@ -233,7 +238,8 @@ struct feed_parser::impl {
           // broken before it started. Report it through the book stage.
           ++sync.sync_failures;
           builder.truncate(first);
-          if (!builder.begin(head.header, core::md_kind::book_change, last_id, k_gap_marker)) return feed_error::frame_too_large;
+          if (!builder.begin(head.header, core::md_kind::book_change, last_id, k_gap_marker))
+            return feed_error::frame_too_large;
           st.state = sync_state::awaiting_snapshot;
           return feed_error::ok;
         }
@@ -241,8 +247,7 @@ struct feed_parser::impl {
         st.state = sync_state::live;
         return feed_error::ok;
       }
-      case sync_state::live:
-        return feed_error::ok;
+      case sync_state::live: return feed_error::ok;
     }
     return feed_error::ok;
   }
@@ -262,11 +267,14 @@ struct feed_parser::impl {
     if (target == core::no_instrument) return feed_error::unsynced_snapshot;
     const core::instrument& inst = catalog[target];
     if (obj.reset().error() != simdjson::SUCCESS) return feed_error::not_json;
-    if (!builder.begin(header_for(inst, 0), core::md_kind::book_snapshot, snapshot_id, -1)) return feed_error::frame_too_large;
+    if (!builder.begin(header_for(inst, 0), core::md_kind::book_snapshot, snapshot_id, -1))
+      return feed_error::frame_too_large;
     std::int64_t event_ns = 0;
     const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
       if (key == "bids" || key == "asks") {
-        if (const feed_error e = on_levels(v, inst, key == "bids" ? core::side::buy : core::side::sell, builder); e != feed_error::ok) return e;
+        if (const feed_error e = on_levels(v, inst, key == "bids" ? core::side::buy : core::side::sell, builder);
+            e != feed_error::ok)
+          return e;
       } else if (key == "E") {
         if (ns_of_ms(v, event_ns) != feed_error::ok) return feed_error::bad_number;
       }

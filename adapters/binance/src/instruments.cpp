@@ -26,7 +26,8 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
   inst.symbol = std::string(text_of(obj["symbol"]));
   if (inst.symbol.empty()) return absl::InvalidArgumentError("binance symbol without a name");
   const std::string_view name = inst.symbol;
-  inst.kind = text_of(obj["contractType"]) == "PERPETUAL" ? core::instrument_kind::perpetual : core::instrument_kind::future;
+  inst.kind =
+      text_of(obj["contractType"]) == "PERPETUAL" ? core::instrument_kind::perpetual : core::instrument_kind::future;
   inst.base_currency = std::string(text_of(obj["baseAsset"]));
   inst.quote_currency = std::string(text_of(obj["quoteAsset"]));
   inst.settlement_currency = std::string(text_of(obj["marginAsset"]));
@@ -42,13 +43,17 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
       min_qty_text = text_of(f["minQty"]);
     } else if (type == "MIN_NOTIONAL") {
       core::decimal d;
-      if (core::parse_decimal(text_of(f["notional"]), d) != core::fp_error::ok) return symbol_error(name, "bad MIN_NOTIONAL notional");
+      if (core::parse_decimal(text_of(f["notional"]), d) != core::fp_error::ok)
+        return symbol_error(name, "bad MIN_NOTIONAL notional");
       inst.min_notional = d;
     }
   }
-  if (core::increment::parse(tick_text, inst.tick) != core::fp_error::ok) return symbol_error(name, "PRICE_FILTER tickSize missing or not positive");
-  if (core::increment::parse(step_text, inst.lot) != core::fp_error::ok) return symbol_error(name, "LOT_SIZE stepSize missing or not positive");
-  if (!min_qty_text.empty() && inst.lot.to_units(min_qty_text, core::rounding::exact, inst.min_qty_lots) != core::fp_error::ok) {
+  if (core::increment::parse(tick_text, inst.tick) != core::fp_error::ok)
+    return symbol_error(name, "PRICE_FILTER tickSize missing or not positive");
+  if (core::increment::parse(step_text, inst.lot) != core::fp_error::ok)
+    return symbol_error(name, "LOT_SIZE stepSize missing or not positive");
+  if (!min_qty_text.empty() &&
+      inst.lot.to_units(min_qty_text, core::rounding::exact, inst.min_qty_lots) != core::fp_error::ok) {
     return symbol_error(name, "LOT_SIZE minQty is not a multiple of stepSize");
   }
   inst.price_decimals = decimals_of(tick_text);

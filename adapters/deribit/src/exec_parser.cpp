@@ -52,7 +52,6 @@ feed_error to_nearest(raw_token t, const core::increment& inc, std::int64_t& out
   return feed_error::ok;
 }
 
-
 // Every field of an order, trade, position or portfolio object we read, as
 // raw number tokens or unescaped strings (views valid for the document).
 struct object_tokens {
@@ -63,25 +62,44 @@ struct object_tokens {
   feed_error take(const od::raw_json_string& key, od::value& v) noexcept {
     std::string_view* str = nullptr;
     raw_token* num = nullptr;
-    if (key == "order_id") str = &order_id;
-    else if (key == "order_state") str = &order_state;
-    else if (key == "state") str = &state;
-    else if (key == "direction") str = &direction;
-    else if (key == "instrument_name") str = &instrument_name;
-    else if (key == "label") str = &label;
-    else if (key == "order_type") str = &order_type;
-    else if (key == "trade_id") str = &trade_id;
-    else if (key == "kind") str = &kind;
-    else if (key == "amount") num = &amount;
-    else if (key == "filled_amount") num = &filled_amount;
-    else if (key == "price") num = &price;
-    else if (key == "average_price") num = &average_price;
-    else if (key == "size") num = &size;
-    else if (key == "fee") num = &fee;
-    else if (key == "trade_seq") num = &trade_seq;
-    else if (key == "timestamp") num = &timestamp;
-    else if (key == "last_update_timestamp") num = &last_update;
-    else if (key == "equity") num = &equity;
+    if (key == "order_id")
+      str = &order_id;
+    else if (key == "order_state")
+      str = &order_state;
+    else if (key == "state")
+      str = &state;
+    else if (key == "direction")
+      str = &direction;
+    else if (key == "instrument_name")
+      str = &instrument_name;
+    else if (key == "label")
+      str = &label;
+    else if (key == "order_type")
+      str = &order_type;
+    else if (key == "trade_id")
+      str = &trade_id;
+    else if (key == "kind")
+      str = &kind;
+    else if (key == "amount")
+      num = &amount;
+    else if (key == "filled_amount")
+      num = &filled_amount;
+    else if (key == "price")
+      num = &price;
+    else if (key == "average_price")
+      num = &average_price;
+    else if (key == "size")
+      num = &size;
+    else if (key == "fee")
+      num = &fee;
+    else if (key == "trade_seq")
+      num = &trade_seq;
+    else if (key == "timestamp")
+      num = &timestamp;
+    else if (key == "last_update_timestamp")
+      num = &last_update;
+    else if (key == "equity")
+      num = &equity;
     else if (key == "post_only" || key == "reduce_only") {
       bool b = false;
       if (v.get_bool().get(b) != simdjson::SUCCESS) return feed_error::unexpected_shape;
@@ -104,19 +122,28 @@ struct object_tokens {
 };
 
 bool parse_side(std::string_view s, core::side& out) noexcept {
-  if (s == "buy") out = core::side::buy;
-  else if (s == "sell") out = core::side::sell;
-  else return false;
+  if (s == "buy")
+    out = core::side::buy;
+  else if (s == "sell")
+    out = core::side::sell;
+  else
+    return false;
   return true;
 }
 
 bool parse_state(std::string_view s, order_state& out) noexcept {
-  if (s == "open" || s == "triggered") out = order_state::open;
-  else if (s == "filled") out = order_state::filled;
-  else if (s == "cancelled") out = order_state::cancelled;
-  else if (s == "rejected") out = order_state::rejected;
-  else if (s == "untriggered") out = order_state::untriggered;
-  else return false;
+  if (s == "open" || s == "triggered")
+    out = order_state::open;
+  else if (s == "filled")
+    out = order_state::filled;
+  else if (s == "cancelled")
+    out = order_state::cancelled;
+  else if (s == "rejected")
+    out = order_state::rejected;
+  else if (s == "untriggered")
+    out = order_state::untriggered;
+  else
+    return false;
   return true;
 }
 
@@ -179,9 +206,10 @@ struct exec_parser::impl {
         bool null = false;
         if (v.is_null().get(null) == simdjson::SUCCESS && null) return feed_error::ok;
         return read_int(json::trim(v.raw_json_token()), frame.id) == feed_error::ok ? feed_error::ok
-                                                                                   : feed_error::bad_number;
+                                                                                    : feed_error::bad_number;
       }
-      if (key == "method") return v.get_string().get(method) == simdjson::SUCCESS ? feed_error::ok : feed_error::unexpected_shape;
+      if (key == "method")
+        return v.get_string().get(method) == simdjson::SUCCESS ? feed_error::ok : feed_error::unexpected_shape;
       if (key == "result") {
         have_result = true;
         return on_result(v);
@@ -305,8 +333,8 @@ struct exec_parser::impl {
     if (v.get_object().get(obj) != simdjson::SUCCESS) return feed_error::unexpected_shape;
     object_tokens t;
     const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& f) {
-      if (key == "order") return on_object(f, order_kind);         // {order, trades}
-      if (key == "trades") return on_array(f, order_kind);         // {order, trades}, {trades, has_more}
+      if (key == "order") return on_object(f, order_kind);  // {order, trades}
+      if (key == "trades") return on_array(f, order_kind);  // {order, trades}, {trades, has_more}
       if (key == "has_more") {
         bool b = false;
         if (f.get_bool().get(b) != simdjson::SUCCESS) return feed_error::unexpected_shape;
@@ -360,7 +388,8 @@ struct exec_parser::impl {
     order_state state{};
     if (!parse_side(t.direction, side) || !parse_state(t.order_state, state)) return feed_error::unexpected_shape;
     std::int64_t ts = 0;
-    if (read_timestamp(absent(t.last_update) ? t.timestamp : t.last_update, ts) != feed_error::ok) return feed_error::bad_number;
+    if (read_timestamp(absent(t.last_update) ? t.timestamp : t.last_update, ts) != feed_error::ok)
+      return feed_error::bad_number;
     core::event* e = nullptr;
     if (const feed_error fe = next_event(inst, ts, e); fe != feed_error::ok) return fe;
     core::exec_report& x = e->exec;
@@ -372,7 +401,8 @@ struct exec_parser::impl {
     x.cl_ord_id = labels.parse_label(t.label);
     if (!copy_order_id(t.order_id, x.venue_order_id)) return feed_error::unexpected_shape;
     if (absent(t.amount)) return feed_error::missing_field;
-    if (const feed_error fe = to_units(t.amount, inst->lot, core::rounding::exact, x.qty_lots); fe != feed_error::ok) return fe;
+    if (const feed_error fe = to_units(t.amount, inst->lot, core::rounding::exact, x.qty_lots); fe != feed_error::ok)
+      return fe;
     if (!absent(t.filled_amount)) {
       if (const feed_error fe = to_units(t.filled_amount, inst->lot, core::rounding::exact, x.filled_lots);
           fe != feed_error::ok) {
@@ -381,7 +411,8 @@ struct exec_parser::impl {
     }
     // Market and stop-market orders carry "market_price" (a string).
     if (!absent(t.price) && t.price.front() != '"') {
-      if (const feed_error fe = to_units(t.price, inst->tick, core::rounding::exact, x.price_ticks); fe != feed_error::ok) {
+      if (const feed_error fe = to_units(t.price, inst->tick, core::rounding::exact, x.price_ticks);
+          fe != feed_error::ok) {
         return fe;
       }
     }
@@ -417,10 +448,12 @@ struct exec_parser::impl {
     x.state = !t.state.empty() && parse_state(t.state, state) ? state : order_state::open;
     if (absent(t.trade_seq) || read_int(t.trade_seq, x.trade_seq) != feed_error::ok) return feed_error::missing_field;
     if (absent(t.price) || absent(t.amount)) return feed_error::missing_field;
-    if (const feed_error fe = to_units(t.price, inst->tick, core::rounding::exact, x.last_price_ticks); fe != feed_error::ok) {
+    if (const feed_error fe = to_units(t.price, inst->tick, core::rounding::exact, x.last_price_ticks);
+        fe != feed_error::ok) {
       return fe;
     }
-    if (const feed_error fe = to_units(t.amount, inst->lot, core::rounding::exact, x.last_qty_lots); fe != feed_error::ok) {
+    if (const feed_error fe = to_units(t.amount, inst->lot, core::rounding::exact, x.last_qty_lots);
+        fe != feed_error::ok) {
       return fe;
     }
     if (x.last_qty_lots <= 0) return feed_error::bad_number;
@@ -439,10 +472,10 @@ struct exec_parser::impl {
     core::exec_report& x = e->exec;
     x.kind = exec_kind::position;
     // Deribit's size is signed (negative = short); `direction` is redundant.
-    if (const feed_error fe = to_units(t.size, inst->lot, core::rounding::exact, x.qty_lots); fe != feed_error::ok) return fe;
+    if (const feed_error fe = to_units(t.size, inst->lot, core::rounding::exact, x.qty_lots); fe != feed_error::ok)
+      return fe;
     x.order_side = x.qty_lots < 0 ? core::side::sell : core::side::buy;
-    if (!absent(t.average_price) &&
-        to_nearest(t.average_price, inst->tick, x.price_ticks) != feed_error::ok) {
+    if (!absent(t.average_price) && to_nearest(t.average_price, inst->tick, x.price_ticks) != feed_error::ok) {
       return feed_error::bad_number;
     }
     return feed_error::ok;
@@ -454,9 +487,8 @@ struct exec_parser::impl {
     core::event* e = nullptr;
     if (const feed_error fe = next_event(nullptr, ts, e); fe != feed_error::ok) return fe;
     e->exec.kind = exec_kind::portfolio;
-    return to_nearest(t.equity, e8_unit(), e->exec.equity_e8) == feed_error::ok
-               ? feed_error::ok
-               : feed_error::bad_number;
+    return to_nearest(t.equity, e8_unit(), e->exec.equity_e8) == feed_error::ok ? feed_error::ok
+                                                                                : feed_error::bad_number;
   }
 };
 
@@ -480,7 +512,7 @@ core::feed_error exec_parser::parse_padded(const char* data, std::size_t len, st
                                            std::int64_t local_ts_ns) noexcept {
   impl_->local_ts_ns = local_ts_ns;
   feed_error e = len > impl_->max_frame_bytes || capacity < len + k_padding ? feed_error::frame_too_large
-                                                                             : impl_->run(data, len, capacity);
+                                                                            : impl_->run(data, len, capacity);
   if (e != feed_error::ok) {
     impl_->events.clear();
     impl_->frame = rpc_frame{};

@@ -25,7 +25,6 @@ using detail::read_timestamp;
 // converted exactly once the instrument is known.
 using raw_token = std::string_view;
 
-
 raw_token raw_of(od::value v) noexcept { return json::trim(v.raw_json_token()); }
 
 // Increment for funding rates carried as × 1e9.
@@ -43,7 +42,8 @@ feed_error converted(core::fp_error e, bool& present) noexcept {
 }
 
 // Converts a number token with `inc`. Absent or null → not present, ok.
-feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out, bool& present) noexcept {
+feed_error convert(raw_token t, const core::increment& inc, core::rounding mode, std::int64_t& out,
+                   bool& present) noexcept {
   present = false;
   if (t.empty()) return feed_error::ok;
   const core::fp_error e = inc.to_units_padded(t, mode, out);
@@ -61,17 +61,28 @@ struct ticker_tokens {
   // True when the key was one of ours.
   bool take(const od::raw_json_string& key, od::value v) noexcept {
     raw_token* slot = nullptr;
-    if (key == "best_bid_price" || key == "bid_price") slot = &best_bid;
-    else if (key == "best_ask_price" || key == "ask_price") slot = &best_ask;
-    else if (key == "best_bid_amount") slot = &best_bid_qty;
-    else if (key == "best_ask_amount") slot = &best_ask_qty;
-    else if (key == "mark_price") slot = &mark;
-    else if (key == "index_price") slot = &index;
-    else if (key == "last_price" || key == "last") slot = &last;
-    else if (key == "current_funding") slot = &funding;
-    else if (key == "funding_8h") slot = &funding_8h;
-    else if (key == "open_interest") slot = &open_interest;
-    else if (key == "timestamp" || key == "creation_timestamp") slot = &timestamp;
+    if (key == "best_bid_price" || key == "bid_price")
+      slot = &best_bid;
+    else if (key == "best_ask_price" || key == "ask_price")
+      slot = &best_ask;
+    else if (key == "best_bid_amount")
+      slot = &best_bid_qty;
+    else if (key == "best_ask_amount")
+      slot = &best_ask_qty;
+    else if (key == "mark_price")
+      slot = &mark;
+    else if (key == "index_price")
+      slot = &index;
+    else if (key == "last_price" || key == "last")
+      slot = &last;
+    else if (key == "current_funding")
+      slot = &funding;
+    else if (key == "funding_8h")
+      slot = &funding_8h;
+    else if (key == "open_interest")
+      slot = &open_interest;
+    else if (key == "timestamp" || key == "creation_timestamp")
+      slot = &timestamp;
     else if (key == "instrument_name") {
       std::string_view name;
       if (v.get_string().get(name) == simdjson::SUCCESS) instrument_name = name;
@@ -230,12 +241,18 @@ struct feed_parser::impl {
     const core::instrument* inst = lookup(parts[1]);
     if (inst == nullptr) return feed_error::unknown_instrument;
     r.id = inst->id;
-    if (kind == "trades") r.kind = route_kind::trades;
-    else if (kind == "book" && n == 3) r.kind = route_kind::book;
-    else if (kind == "book" && n == 5) r.kind = route_kind::book_grouped;
-    else if (kind == "ticker" && n == 3) r.kind = route_kind::ticker;
-    else if (kind == "quote" && n == 2) r.kind = route_kind::quote;
-    else return feed_error::unknown_channel;
+    if (kind == "trades")
+      r.kind = route_kind::trades;
+    else if (kind == "book" && n == 3)
+      r.kind = route_kind::book;
+    else if (kind == "book" && n == 5)
+      r.kind = route_kind::book_grouped;
+    else if (kind == "ticker" && n == 3)
+      r.kind = route_kind::ticker;
+    else if (kind == "quote" && n == 2)
+      r.kind = route_kind::quote;
+    else
+      return feed_error::unknown_channel;
     return feed_error::ok;
   }
 
@@ -257,9 +274,12 @@ struct feed_parser::impl {
       } else if (key == "type") {
         // The two values Deribit sends, compared raw: no copy into simdjson's string buffer.
         const std::string_view raw = json::trim(v.raw_json_token());
-        if (raw == "\"change\"") type = "change";
-        else if (raw == "\"snapshot\"") type = "snapshot";
-        else if (v.get_string().get(type) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        if (raw == "\"change\"")
+          type = "change";
+        else if (raw == "\"snapshot\"")
+          type = "snapshot";
+        else if (v.get_string().get(type) != simdjson::SUCCESS)
+          return feed_error::unexpected_shape;
       } else if (key == "change_id") {
         change_id_tok = raw_of(v);
       } else if (key == "prev_change_id") {
@@ -279,10 +299,14 @@ struct feed_parser::impl {
     // no type — the absence of prev_change_id.
     bool snapshot = grouped;
     if (!grouped) {
-      if (type == "snapshot") snapshot = true;
-      else if (type == "change") snapshot = false;
-      else if (type.empty()) snapshot = !has_prev;
-      else return feed_error::unexpected_shape;
+      if (type == "snapshot")
+        snapshot = true;
+      else if (type == "change")
+        snapshot = false;
+      else if (type.empty())
+        snapshot = !has_prev;
+      else
+        return feed_error::unexpected_shape;
       if (!snapshot && !has_prev) return feed_error::missing_field;
     }
     for (core::event& e : builder.events_from(first)) {
@@ -313,10 +337,14 @@ struct feed_parser::impl {
       std::size_t price_at = 0;
       if (!grouped) {
         if (count != 3) return feed_error::bad_level;
-        if (tokens[0] == "\"new\"") action = core::book_action::new_level;
-        else if (tokens[0] == "\"change\"") action = core::book_action::change_level;
-        else if (tokens[0] == "\"delete\"") action = core::book_action::delete_level;
-        else return feed_error::bad_level;
+        if (tokens[0] == "\"new\"")
+          action = core::book_action::new_level;
+        else if (tokens[0] == "\"change\"")
+          action = core::book_action::change_level;
+        else if (tokens[0] == "\"delete\"")
+          action = core::book_action::delete_level;
+        else
+          return feed_error::bad_level;
         price_at = 1;
       } else if (count != 2) {
         return feed_error::bad_level;
@@ -409,12 +437,19 @@ struct feed_parser::impl {
       raw_token price, amount, seq, timestamp;
       std::string_view direction, name;
       const feed_error fe = json::for_each_field(obj, [&](const od::raw_json_string& key, od::value& v) {
-        if (key == "price") price = raw_of(v);
-        else if (key == "amount") amount = raw_of(v);
-        else if (key == "trade_seq") seq = raw_of(v);
-        else if (key == "timestamp") timestamp = raw_of(v);
-        else if (key == "direction") { if (v.get_string().get(direction) != simdjson::SUCCESS) return feed_error::unexpected_shape; }
-        else if (key == "instrument_name") { if (v.get_string().get(name) != simdjson::SUCCESS) return feed_error::unexpected_shape; }
+        if (key == "price")
+          price = raw_of(v);
+        else if (key == "amount")
+          amount = raw_of(v);
+        else if (key == "trade_seq")
+          seq = raw_of(v);
+        else if (key == "timestamp")
+          timestamp = raw_of(v);
+        else if (key == "direction") {
+          if (v.get_string().get(direction) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        } else if (key == "instrument_name") {
+          if (v.get_string().get(name) != simdjson::SUCCESS) return feed_error::unexpected_shape;
+        }
         return feed_error::ok;
       });
       if (fe != feed_error::ok) return fe;
@@ -425,18 +460,26 @@ struct feed_parser::impl {
       }
       core::trade_print tp{};
       bool present = false;
-      if (const feed_error e = convert(price, inst->tick, core::rounding::exact, tp.price_ticks, present); e != feed_error::ok) return e;
+      if (const feed_error e = convert(price, inst->tick, core::rounding::exact, tp.price_ticks, present);
+          e != feed_error::ok)
+        return e;
       if (!present) return feed_error::missing_field;
-      if (const feed_error e = convert(amount, inst->lot, core::rounding::exact, tp.qty_lots, present); e != feed_error::ok) return e;
+      if (const feed_error e = convert(amount, inst->lot, core::rounding::exact, tp.qty_lots, present);
+          e != feed_error::ok)
+        return e;
       if (!present) return feed_error::missing_field;
       if (read_int(seq, tp.trade_seq) != feed_error::ok) return feed_error::missing_field;
-      if (direction == "buy") tp.aggressor = core::side::buy;
-      else if (direction == "sell") tp.aggressor = core::side::sell;
-      else return feed_error::missing_field;
+      if (direction == "buy")
+        tp.aggressor = core::side::buy;
+      else if (direction == "sell")
+        tp.aggressor = core::side::sell;
+      else
+        return feed_error::missing_field;
       std::int64_t timestamp_ns = 0;
       if (read_timestamp(timestamp, timestamp_ns) != feed_error::ok) return feed_error::bad_number;
       if (inst->id != current) {
-        if (!builder.begin(header_for(*inst, timestamp_ns), core::md_kind::trade, 0, -1)) return feed_error::frame_too_large;
+        if (!builder.begin(header_for(*inst, timestamp_ns), core::md_kind::trade, 0, -1))
+          return feed_error::frame_too_large;
         current = inst->id;
       }
       if (!builder.add_trade(tp)) return feed_error::frame_too_large;

@@ -123,7 +123,8 @@ void gateway::reject_unsent(const core::order_request& r, std::int32_t code) {
   x.qty_lots = r.intent.qty_lots;
   std::memcpy(x.venue_order_id, r.venue_order_id, sizeof(x.venue_order_id));
   const core::order_tracker::order* o = tracker_.find(r.intent.cl_ord_id);
-  x.state = r.intent.kind == core::intent_kind::place || o == nullptr ? core::order_state::rejected : o->visible_state();
+  x.state =
+      r.intent.kind == core::intent_kind::place || o == nullptr ? core::order_state::rejected : o->visible_state();
   ++counters_.rejected;
   publish(e);
 }
@@ -163,8 +164,9 @@ void gateway::on_exec(std::span<const core::event> events, bool reconciled) {
         if (tracker_.find(x.cl_ord_id) == nullptr) {
           // Ours by label, unknown here: left by an earlier run. Cancel it.
           ++counters_.orphans;
-          if (config_.cancel_orphans && session_.cancel_order(std::string_view(x.venue_order_id, strnlen(x.venue_order_id, sizeof(x.venue_order_id))),
-                                    now_ns_)) {
+          if (config_.cancel_orphans &&
+              session_.cancel_order(
+                  std::string_view(x.venue_order_id, strnlen(x.venue_order_id, sizeof(x.venue_order_id))), now_ns_)) {
             ++counters_.orphans_cancelled;
           }
           continue;

@@ -53,7 +53,8 @@ namespace {
 absl::StatusOr<std::string> read_string(std::string_view source, const toml::node& node, std::string_view key,
                                         bool allow_empty = false) {
   const auto* v = node.as_string();
-  if (v == nullptr || (!allow_empty && v->get().empty())) return key_error(source, node, key, "expected a non-empty string");
+  if (v == nullptr || (!allow_empty && v->get().empty()))
+    return key_error(source, node, key, "expected a non-empty string");
   return v->get();
 }
 
@@ -164,7 +165,8 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
   for (const std::string& ccy : s.currencies) {
     std::string lower = ccy;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    for (std::string ch : {"user.orders.any." + ccy + ".raw", "user.trades.any." + ccy + ".raw", "user.portfolio." + lower}) {
+    for (std::string ch :
+         {"user.orders.any." + ccy + ".raw", "user.trades.any." + ccy + ".raw", "user.portfolio." + lower}) {
       if (std::find(s.channels.begin(), s.channels.end(), ch) == s.channels.end()) s.channels.push_back(std::move(ch));
     }
   }

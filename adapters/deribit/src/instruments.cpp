@@ -25,8 +25,8 @@ bool decimal_of(dom_field e, core::decimal& out) {
 }
 
 absl::Status field_error(std::string_view name, std::string_view field, std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("deribit instrument ", core::to_absl(name), ": field '", core::to_absl(field), "' ", core::to_absl(what)));
+  return absl::InvalidArgumentError(absl::StrCat("deribit instrument ", core::to_absl(name), ": field '",
+                                                 core::to_absl(field), "' ", core::to_absl(what)));
 }
 
 absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
@@ -38,12 +38,18 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
 
   const std::string_view kind = text_of(obj["kind"]);
   const std::string_view period = text_of(obj["settlement_period"]);
-  if (kind == "future") inst.kind = period == "perpetual" ? core::instrument_kind::perpetual : core::instrument_kind::future;
-  else if (kind == "option") inst.kind = core::instrument_kind::option;
-  else if (kind == "spot") inst.kind = core::instrument_kind::spot;
-  else if (kind == "future_combo") inst.kind = core::instrument_kind::future_combo;
-  else if (kind == "option_combo") inst.kind = core::instrument_kind::option_combo;
-  else return field_error(name, "kind", "is missing or unknown");
+  if (kind == "future")
+    inst.kind = period == "perpetual" ? core::instrument_kind::perpetual : core::instrument_kind::future;
+  else if (kind == "option")
+    inst.kind = core::instrument_kind::option;
+  else if (kind == "spot")
+    inst.kind = core::instrument_kind::spot;
+  else if (kind == "future_combo")
+    inst.kind = core::instrument_kind::future_combo;
+  else if (kind == "option_combo")
+    inst.kind = core::instrument_kind::option_combo;
+  else
+    return field_error(name, "kind", "is missing or unknown");
 
   core::decimal d;
   if (!decimal_of(obj["tick_size"], d) || core::increment::make(d, inst.tick) != core::fp_error::ok) {
@@ -59,9 +65,9 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
   if (inst.kind == core::instrument_kind::perpetual) inst.expiry_ms = 0;
   if (decimal_of(obj["strike"], d)) inst.strike = d;
   const std::string_view option_type = text_of(obj["option_type"]);
-  inst.option = option_type == "call" ? core::option_kind::call
+  inst.option = option_type == "call"  ? core::option_kind::call
                 : option_type == "put" ? core::option_kind::put
-                                        : core::option_kind::none;
+                                       : core::option_kind::none;
   if (inst.kind == core::instrument_kind::option && inst.option == core::option_kind::none) {
     return field_error(name, "option_type", "must be \"call\" or \"put\" for an option");
   }

@@ -37,9 +37,7 @@ std::string_view tif_text(core::time_in_force t) noexcept {
 bool has_price(core::order_type t) noexcept {
   return t == core::order_type::limit || t == core::order_type::stop_limit || t == core::order_type::take_limit;
 }
-bool has_trigger(core::order_type t) noexcept {
-  return t != core::order_type::limit && t != core::order_type::market;
-}
+bool has_trigger(core::order_type t) noexcept { return t != core::order_type::limit && t != core::order_type::market; }
 
 // Appends at a raw pointer: encode() checked the worst case against the
 // buffer once, so no append checks again (literals become fixed-size moves).
@@ -151,8 +149,8 @@ std::string order_encoder::bot_label_prefix(std::uint16_t bot) const {
 encode_error order_encoder::encode(const order_request& r, std::int64_t request_id, std::span<char> out,
                                    encoded_order& result) const noexcept {
   const core::order_intent& in = r.intent;
-  const bool needs_instrument = in.kind == intent_kind::place || in.kind == intent_kind::replace ||
-                                in.kind == intent_kind::cancel_instrument;
+  const bool needs_instrument =
+      in.kind == intent_kind::place || in.kind == intent_kind::replace || in.kind == intent_kind::cancel_instrument;
   if (needs_instrument && in.instrument >= catalog_.size()) return encode_error::unknown_instrument;
   const bool needs_label = in.kind == intent_kind::place || in.kind == intent_kind::cancel_by_label ||
                            (in.kind == intent_kind::cancel && r.venue_order_id[0] == '\0');
@@ -176,7 +174,8 @@ encode_error order_encoder::encode(const order_request& r, std::int64_t request_
   }
 
   const std::size_t symbol_size = in.instrument < catalog_.size() ? catalog_[in.instrument].symbol.size() : 0;
-  if (out.size() < k_fixed_bound + symbol_size + k_max_label + k_venue_order_id_bound) return encode_error::buffer_too_small;
+  if (out.size() < k_fixed_bound + symbol_size + k_max_label + k_venue_order_id_bound)
+    return encode_error::buffer_too_small;
   writer w(out.data());
   w.literal(R"({"jsonrpc":"2.0","id":)");
   w.integer(static_cast<std::uint64_t>(request_id < 0 ? 0 : request_id));

@@ -352,9 +352,7 @@ void session::on_reply(const rpc_frame& f, const pending& p) {
     case purpose::cancel_all:
       if (state_ == session_state::stopping) request(purpose::logout, "private/logout", "{}");
       return;
-    case purpose::logout:
-      client_.close();
-      return;
+    case purpose::logout: client_.close(); return;
     case purpose::test:
     case purpose::none: return;
   }
@@ -371,9 +369,7 @@ void session::on_error_reply(const rpc_frame& f, const pending& p) {
     case purpose::order: return listener_.on_request_failed(p.id, f.error_code, reason);
     case purpose::orphan_cancel:
     case purpose::test: return;
-    case purpose::refresh:
-      refreshing_ = false;
-      return authenticate(false);
+    case purpose::refresh: refreshing_ = false; return authenticate(false);
     case purpose::cancel_all:
       if (state_ == session_state::stopping) request(purpose::logout, "private/logout", "{}");
       return;

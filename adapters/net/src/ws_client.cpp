@@ -38,8 +38,10 @@ struct connection {
 
   template <typename F>
   void with_stream(F&& f) {
-    if (wss) f(*wss);
-    else if (ws) f(*ws);
+    if (wss)
+      f(*wss);
+    else if (ws)
+      f(*ws);
   }
   beast::tcp_stream& lowest() { return wss ? beast::get_lowest_layer(*wss) : beast::get_lowest_layer(*ws); }
   void drop() {
@@ -88,8 +90,8 @@ struct ws_client::impl : std::enable_shared_from_this<impl> {
     for (std::string& s : c->slots) s.reserve(1024);  // every order frame fits: no allocation per send
     if (ep.tls.enabled) {
       c->tls_context.emplace(ssl::context::tls_client);
-      c->tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      c->tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
       beast::error_code ec;
       if (ep.tls.ca_file.empty()) {
         c->tls_context->set_default_verify_paths(ec);

@@ -42,7 +42,8 @@ absl::StatusOr<std::unique_ptr<bot_state_store>> bot_state_store::open(const std
   const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<bot_state_store> store(new bot_state_store(db));
   if (rc != SQLITE_OK) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot open store: ", db ? sqlite3_errmsg(db) : "out of memory"));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot open store: ", db ? sqlite3_errmsg(db) : "out of memory"));
   }
   sqlite3_busy_timeout(db, 2000);
   TR_RETURN_IF_ERROR(store->exec("PRAGMA journal_mode=WAL"));
@@ -85,7 +86,8 @@ absl::Status bot_state_store::read(std::string_view key, std::string& value, boo
   }
   const int rc = sqlite3_step(st.s);
   if (rc == SQLITE_DONE) return absl::OkStatus();
-  if (rc != SQLITE_ROW) return absl::InternalError(absl::StrCat("store: read ", to_absl(key), ": ", sqlite3_errmsg(db_)));
+  if (rc != SQLITE_ROW)
+    return absl::InternalError(absl::StrCat("store: read ", to_absl(key), ": ", sqlite3_errmsg(db_)));
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0));
   value = text != nullptr ? text : "";
   found = true;
@@ -119,7 +121,8 @@ absl::StatusOr<core::risk_persisted_state> bot_state_store::load_risk_state() {
   std::string value;
   bool found = false;
   const auto bad = [&value](std::string_view key) {
-    return absl::DataLossError(absl::StrCat("store: bot_state '", to_absl(key), "' has an unreadable value '", value, "'"));
+    return absl::DataLossError(
+        absl::StrCat("store: bot_state '", to_absl(key), "' has an unreadable value '", value, "'"));
   };
   TR_RETURN_IF_ERROR(read(k_kill_triggered, value, found));
   if (found) {
@@ -165,9 +168,11 @@ absl::Status bot_state_store::apply(const core::risk_record& record) {
                       {k_kill_time, when}});
     }
     case core::risk_record_kind::kill_reset:
-      return put_all({{k_kill_triggered, "0"}, {k_kill_cause, core::to_string(core::kill_cause::none)}, {k_kill_time, "0"}});
+      return put_all(
+          {{k_kill_triggered, "0"}, {k_kill_cause, core::to_string(core::kill_cause::none)}, {k_kill_time, "0"}});
     case core::risk_record_kind::hwm:
-      if (record.venue >= core::k_venue_count) return absl::InvalidArgumentError("store: hwm record for an unknown venue");
+      if (record.venue >= core::k_venue_count)
+        return absl::InvalidArgumentError("store: hwm record for an unknown venue");
       return put(hwm_key(record.venue), format_e8(record.value0));
     default: return absl::OkStatus();
   }

@@ -17,14 +17,15 @@
 namespace {
 
 struct capture {
-  std::string bytes;  // all frames, each followed by simdjson padding
+  std::string bytes;                                        // all frames, each followed by simdjson padding
   std::vector<std::pair<std::size_t, std::size_t>> frames;  // offset, length
 };
 
 const capture& recorded() {
   static const capture c = [] {
     capture out;
-    auto reader = tickrail::core::capture_reader::open(TICKRAIL_SOURCE_DIR "/../shared/data/binance/btcusdt_20240808.gz");
+    auto reader =
+        tickrail::core::capture_reader::open(TICKRAIL_SOURCE_DIR "/../shared/data/binance/btcusdt_20240808.gz");
     if (!reader.ok()) {
       std::fprintf(stderr, "capture_replay_bench: %s\n", std::string(reader.status().message()).c_str());
       std::exit(2);
@@ -44,7 +45,8 @@ const capture& recorded() {
 void BM_replay_ours(benchmark::State& state) {
   const capture& c = recorded();
   tickrail::core::instrument_catalog catalog;
-  if (!tickrail::binance::load_exchange_info_file(TICKRAIL_SOURCE_DIR "/config/instruments/binance_usdm.json", catalog).ok()) {
+  if (!tickrail::binance::load_exchange_info_file(TICKRAIL_SOURCE_DIR "/config/instruments/binance_usdm.json", catalog)
+           .ok()) {
     state.SkipWithError("instruments");
     return;
   }
@@ -114,12 +116,21 @@ void BM_replay_simdjson_bare(benchmark::State& state) {
                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-BENCHMARK(BM_replay_ours)->Name("replay_ours")->Repetitions(5)->DisplayAggregatesOnly(true)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_replay_simdjson_bare)->Name("replay_simdjson_bare")->Repetitions(5)->DisplayAggregatesOnly(true)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_replay_ours)
+    ->Name("replay_ours")
+    ->Repetitions(5)
+    ->DisplayAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_replay_simdjson_bare)
+    ->Name("replay_simdjson_bare")
+    ->Repetitions(5)
+    ->DisplayAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return tickrail::bench::run(argc, argv, {{"ours (parse+book) / bare simdjson walk", "replay_ours", "replay_simdjson_bare"}},
-                              "Binance BTCUSDT capture, " + std::to_string(recorded().frames.size()) + " frames per pass");
+  return tickrail::bench::run(
+      argc, argv, {{"ours (parse+book) / bare simdjson walk", "replay_ours", "replay_simdjson_bare"}},
+      "Binance BTCUSDT capture, " + std::to_string(recorded().frames.size()) + " frames per pass");
 }

@@ -31,7 +31,8 @@ std::string recorded_change() {
   std::ifstream in(TICKRAIL_SOURCE_DIR "/../shared/data/deribit/samples.jsonl");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find("\"book.BTC-PERPETUAL.100ms\"") != std::string::npos && line.find("\"change\"") != std::string::npos) {
+    if (line.find("\"book.BTC-PERPETUAL.100ms\"") != std::string::npos &&
+        line.find("\"change\"") != std::string::npos) {
       return line;
     }
   }
@@ -171,8 +172,14 @@ void BM_parse_deribit_change_nlohmann(benchmark::State& state) {
 constexpr int k_repetitions = 9;
 
 BENCHMARK(BM_parse_deribit_change_ours)->Name("ours")->Repetitions(k_repetitions)->DisplayAggregatesOnly(true);
-BENCHMARK(BM_parse_deribit_change_simdjson_bare)->Name("simdjson_bare")->Repetitions(k_repetitions)->DisplayAggregatesOnly(true);
-BENCHMARK(BM_parse_deribit_change_rapidjson)->Name("rapidjson")->Repetitions(k_repetitions)->DisplayAggregatesOnly(true);
+BENCHMARK(BM_parse_deribit_change_simdjson_bare)
+    ->Name("simdjson_bare")
+    ->Repetitions(k_repetitions)
+    ->DisplayAggregatesOnly(true);
+BENCHMARK(BM_parse_deribit_change_rapidjson)
+    ->Name("rapidjson")
+    ->Repetitions(k_repetitions)
+    ->DisplayAggregatesOnly(true);
 BENCHMARK(BM_parse_deribit_change_nlohmann)->Name("nlohmann")->Repetitions(k_repetitions)->DisplayAggregatesOnly(true);
 
 }  // namespace

@@ -24,7 +24,8 @@ constexpr int k_batch = 256;
 const tr::core::instrument_catalog& catalog() {
   static const tr::core::instrument_catalog c = [] {
     tr::core::instrument_catalog cat;
-    if (!tr::deribit::load_instruments_file(TICKRAIL_SOURCE_DIR "/config/instruments/deribit.json", cat).ok()) std::abort();
+    if (!tr::deribit::load_instruments_file(TICKRAIL_SOURCE_DIR "/config/instruments/deribit.json", cat).ok())
+      std::abort();
     return cat;
   }();
   return c;
@@ -119,8 +120,8 @@ void BM_encode_ours(benchmark::State& state) {
       benchmark::DoNotOptimize(buf.data());
     }
   }
-  state.counters["ns_per_order"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * k_batch, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_order"] = benchmark::Counter(static_cast<double>(state.iterations()) * k_batch,
+                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_encode_fmt(benchmark::State& state) {
@@ -129,8 +130,8 @@ void BM_encode_fmt(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& d : ds) benchmark::DoNotOptimize(with_fmt(d, ++id));
   }
-  state.counters["ns_per_order"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * k_batch, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_order"] = benchmark::Counter(static_cast<double>(state.iterations()) * k_batch,
+                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_encode_nlohmann(benchmark::State& state) {
@@ -139,8 +140,8 @@ void BM_encode_nlohmann(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& d : ds) benchmark::DoNotOptimize(with_nlohmann(d, ++id));
   }
-  state.counters["ns_per_order"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * k_batch, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_order"] = benchmark::Counter(static_cast<double>(state.iterations()) * k_batch,
+                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 BENCHMARK(BM_encode_ours)->Name("encode_ours")->Repetitions(9)->ReportAggregatesOnly(true);

@@ -45,9 +45,15 @@ struct map_book {
   std::map<tr::ticks, tr::lots> asks;
   void set(tr::side s, tr::ticks price, tr::lots qty) {
     if (s == tr::side::buy) {
-      if (qty == 0) bids.erase(price); else bids[price] = qty;
+      if (qty == 0)
+        bids.erase(price);
+      else
+        bids[price] = qty;
     } else {
-      if (qty == 0) asks.erase(price); else asks[price] = qty;
+      if (qty == 0)
+        asks.erase(price);
+      else
+        asks[price] = qty;
     }
   }
   tr::ticks top() const { return (bids.empty() ? 0 : bids.begin()->first) + (asks.empty() ? 0 : asks.begin()->first); }
@@ -83,8 +89,16 @@ void BM_book_update_map(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ops.size()));
 }
 
-BENCHMARK(BM_book_update_ours)->Name("book_ours")->Repetitions(9)->DisplayAggregatesOnly(true)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_book_update_map)->Name("book_map")->Repetitions(9)->DisplayAggregatesOnly(true)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_book_update_ours)
+    ->Name("book_ours")
+    ->Repetitions(9)
+    ->DisplayAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_book_update_map)
+    ->Name("book_map")
+    ->Repetitions(9)
+    ->DisplayAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -204,7 +204,8 @@ void BM_ring_throughput(benchmark::State& state) {
     const std::int64_t target = produced + k_items_per_iteration;
     if constexpr (requires { ch->push_batch(std::size_t{}, [] { return T{}; }); }) {
       while (produced < target) {
-        const std::size_t n = ch->push_batch(static_cast<std::size_t>(target - produced), [&] { return make<T>(produced++); });
+        const std::size_t n =
+            ch->push_batch(static_cast<std::size_t>(target - produced), [&] { return make<T>(produced++); });
         if (n == 0) tr::cpu_relax();
       }
     } else {
@@ -222,8 +223,8 @@ void BM_ring_throughput(benchmark::State& state) {
   consumer.join();
   if (flags->checksum.value != produced * (produced - 1) / 2) state.SkipWithError("consumer checksum mismatch");
   state.SetItemsProcessed(produced);
-  state.counters["ns_per_item"] = benchmark::Counter(static_cast<double>(produced),
-                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_item"] =
+      benchmark::Counter(static_cast<double>(produced), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // ---- round trip ----------------------------------------------------------------------
@@ -282,12 +283,12 @@ void BM_ring_rtt_floor(benchmark::State& state) {
   echo.join();
 }
 
-#define TR_THROUGHPUT(CHANNEL, TYPE, LABEL)                                                    \
-  BENCHMARK_TEMPLATE(BM_ring_throughput, CHANNEL, TYPE)                                        \
-      ->Name("BM_ring_throughput_" LABEL "/" #CHANNEL)                                         \
-      ->Repetitions(k_repetitions)                                                             \
-      ->DisplayAggregatesOnly(true)                                                            \
-      ->MinTime(0.1)                                                                           \
+#define TR_THROUGHPUT(CHANNEL, TYPE, LABEL)             \
+  BENCHMARK_TEMPLATE(BM_ring_throughput, CHANNEL, TYPE) \
+      ->Name("BM_ring_throughput_" LABEL "/" #CHANNEL)  \
+      ->Repetitions(k_repetitions)                      \
+      ->DisplayAggregatesOnly(true)                     \
+      ->MinTime(0.1)                                    \
       ->UseRealTime()
 
 TR_THROUGHPUT(ours, std::uint64_t, "u64");
@@ -301,15 +302,20 @@ TR_THROUGHPUT(rwq, tr::event, "event248B");
 TR_THROUGHPUT(boost_spsc, tr::event, "event248B");
 TR_THROUGHPUT(mutex_queue, tr::event, "event248B");
 
-#define TR_RTT(CHANNEL)                      \
-  BENCHMARK_TEMPLATE(BM_ring_rtt, CHANNEL)   \
-      ->Name("BM_ring_rtt/" #CHANNEL)        \
-      ->Repetitions(k_repetitions)           \
-      ->DisplayAggregatesOnly(true)          \
-      ->MinTime(0.1)                         \
+#define TR_RTT(CHANNEL)                    \
+  BENCHMARK_TEMPLATE(BM_ring_rtt, CHANNEL) \
+      ->Name("BM_ring_rtt/" #CHANNEL)      \
+      ->Repetitions(k_repetitions)         \
+      ->DisplayAggregatesOnly(true)        \
+      ->MinTime(0.1)                       \
       ->UseRealTime()
 
-BENCHMARK(BM_ring_rtt_floor)->Name("BM_ring_rtt/floor")->Repetitions(k_repetitions)->DisplayAggregatesOnly(true)->MinTime(0.1)->UseRealTime();
+BENCHMARK(BM_ring_rtt_floor)
+    ->Name("BM_ring_rtt/floor")
+    ->Repetitions(k_repetitions)
+    ->DisplayAggregatesOnly(true)
+    ->MinTime(0.1)
+    ->UseRealTime();
 TR_RTT(ours);
 TR_RTT(rwq);
 TR_RTT(boost_spsc);
@@ -336,7 +342,8 @@ int main(int argc, char** argv) {
   for (const char* payload : {"u64", "event248B"}) {
     const std::string prefix = std::string("BM_ring_throughput_") + payload + "/";
     for (const char* other : {"rwq", "boost_spsc", "mutex_queue"}) {
-      ratios.push_back({std::string("throughput ") + payload + ": " + other + " / ours", prefix + other, prefix + "ours"});
+      ratios.push_back(
+          {std::string("throughput ") + payload + ": " + other + " / ours", prefix + other, prefix + "ours"});
       ratios.push_back({std::string("throughput ") + payload + ": " + other + " / ours_batched", prefix + other,
                         prefix + "ours_batched"});
     }
@@ -344,6 +351,7 @@ int main(int argc, char** argv) {
   for (const char* q : {"ours", "rwq", "boost_spsc", "mutex_queue"}) {
     ratios.push_back({std::string("rtt: ") + q + " / floor", std::string("BM_ring_rtt/") + q, "BM_ring_rtt/floor"});
   }
-  const std::string pinning = g_pin ? "pinned " + std::to_string(g_producer_cpu) + "," + std::to_string(g_consumer_cpu) : "unpinned";
+  const std::string pinning =
+      g_pin ? "pinned " + std::to_string(g_producer_cpu) + "," + std::to_string(g_consumer_cpu) : "unpinned";
   return tickrail::bench::run(static_cast<int>(args.size()), args.data(), std::move(ratios), pinning);
 }

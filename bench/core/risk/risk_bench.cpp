@@ -51,8 +51,8 @@ tr::risk_limits bench_limits(const tr::instrument_catalog& catalog) {
 // 50050 and above, 1..8 lots.
 tr::event order_at(int i, std::uint64_t id, std::int64_t ts) {
   const bool buy = (i & 1) == 0;
-  return tt::place(tt::k_perp, buy ? tr::side::buy : tr::side::sell, 1 + (i & 7), buy ? 99900 - (i & 15) : 100100 + (i & 15),
-                   id, ts);
+  return tt::place(tt::k_perp, buy ? tr::side::buy : tr::side::sell, 1 + (i & 7),
+                   buy ? 99900 - (i & 15) : 100100 + (i & 15), id, ts);
 }
 
 void BM_risk_order_ours(benchmark::State& state) {
@@ -109,7 +109,8 @@ class naive_risk {
     std::map<std::string, order> orders;
   };
 
-  bool check_place(const std::string& symbol, bool buy, double qty, double price, const std::string& label, double now_s) {
+  bool check_place(const std::string& symbol, bool buy, double qty, double price, const std::string& label,
+                   double now_s) {
     if (killed_ || state_ == "HALTED") return false;
     auto it = instruments_.find(symbol);
     if (it == instruments_.end()) return false;
@@ -119,7 +120,8 @@ class naive_risk {
     if (regime_ == "BLACK") return false;
     if (st.mid <= 0 && st.mark <= 0) return false;
     for (double ref : {st.mid, st.mark}) {
-      if (ref > 0 && (std::fabs(price - ref) / ref > collar_pct_ / 100.0 || std::fabs(price - ref) > collar_abs_)) return false;
+      if (ref > 0 && (std::fabs(price - ref) / ref > collar_pct_ / 100.0 || std::fabs(price - ref) > collar_abs_))
+        return false;
     }
     if (qty > max_notional_usd_) return false;
     const double worst = buy ? st.position + st.resting_buy + qty : -(st.position - st.resting_sell - qty);
@@ -197,6 +199,7 @@ BENCHMARK(BM_risk_order_naive)->Name("risk_order_naive")->UseManualTime()->Repet
 }  // namespace
 
 int main(int argc, char** argv) {
-  return tickrail::bench::run(argc, argv, {{"naive / ours (time per batch of 256 orders)", "risk_order_naive", "risk_order_ours"}},
+  return tickrail::bench::run(argc, argv,
+                              {{"naive / ours (time per batch of 256 orders)", "risk_order_naive", "risk_order_ours"}},
                               "256 orders per timed batch, every check run and passed");
 }

@@ -9,7 +9,8 @@ namespace {
 // decimal × 10^k as an int128, or false when it does not fit comfortably.
 bool scale_up(int128_t& value, int k) {
   for (; k > 0; --k) {
-    if (value > (static_cast<int128_t>(1) << 120) / 10 || value < -((static_cast<int128_t>(1) << 120) / 10)) return false;
+    if (value > (static_cast<int128_t>(1) << 120) / 10 || value < -((static_cast<int128_t>(1) << 120) / 10))
+      return false;
     value *= 10;
   }
   return true;

@@ -97,9 +97,8 @@ std::size_t order_book::find_overflow(side s, const side_book& b, ticks price) c
   const std::size_t probe_end = i > k_top_probe ? i - k_top_probe : 0;
   while (i > probe_end && key(s, levels[i - 1].price_ticks) >= k) --i;
   if (i > probe_end || i == 0) return i;
-  const book_level* it = std::lower_bound(levels, levels + probe_end, k, [s](const book_level& l, ticks target) {
-    return key(s, l.price_ticks) < target;
-  });
+  const book_level* it = std::lower_bound(
+      levels, levels + probe_end, k, [s](const book_level& l, ticks target) { return key(s, l.price_ticks) < target; });
   return static_cast<std::size_t>(it - levels);
 }
 

@@ -38,7 +38,8 @@ std::string format_units(const increment& unit, std::int64_t units, std::int32_t
   if (unit.to_decimal(units, d) != fp_error::ok) return "overflow";
   // Pad to the venue's fixed decimals, or to one decimal for JSON-double style.
   const std::int32_t want = decimals >= 0 ? decimals : std::max<std::int32_t>(d.scale, 1);
-  while (d.scale < want && d.scale < k_max_decimal_scale && d.mantissa <= INT64_MAX / 10 && d.mantissa >= INT64_MIN / 10) {
+  while (d.scale < want && d.scale < k_max_decimal_scale && d.mantissa <= INT64_MAX / 10 &&
+         d.mantissa >= INT64_MIN / 10) {
     d.mantissa *= 10;
     ++d.scale;
   }
@@ -50,15 +51,19 @@ std::string format_units(const increment& unit, std::int64_t units, std::int32_t
 
 }  // namespace
 
-std::string instrument::format_price(ticks price_ticks) const { return format_units(tick, price_ticks, price_decimals); }
+std::string instrument::format_price(ticks price_ticks) const {
+  return format_units(tick, price_ticks, price_decimals);
+}
 std::string instrument::format_qty(lots qty_lots) const { return format_units(lot, qty_lots, qty_decimals); }
 
 absl::StatusOr<instrument_id> instrument_catalog::add(instrument inst) {
   const auto v = static_cast<std::size_t>(inst.where);
-  if (v >= k_venue_count) return absl::InvalidArgumentError(absl::StrCat("instrument ", inst.symbol, ": unknown venue"));
+  if (v >= k_venue_count)
+    return absl::InvalidArgumentError(absl::StrCat("instrument ", inst.symbol, ": unknown venue"));
   if (inst.symbol.empty()) return absl::InvalidArgumentError("instrument without a name");
   if (inst.tick.value().mantissa <= 0 || inst.lot.value().mantissa <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("instrument ", inst.symbol, ": tick and lot sizes must be positive"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("instrument ", inst.symbol, ": tick and lot sizes must be positive"));
   }
   for (std::size_t i = 0; i < inst.tick_steps.size(); ++i) {
     const tick_step& s = inst.tick_steps[i];
@@ -69,8 +74,8 @@ absl::StatusOr<instrument_id> instrument_catalog::add(instrument inst) {
   }
   if (instruments_.size() >= no_instrument) return absl::ResourceExhaustedError("instrument catalog is full");
   if (by_name_[v].contains(inst.symbol)) {
-    return absl::AlreadyExistsError(absl::StrCat("instrument ", to_absl(to_string(inst.where)), ":", inst.symbol,
-                                                 " is defined twice"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("instrument ", to_absl(to_string(inst.where)), ":", inst.symbol, " is defined twice"));
   }
   const auto id = static_cast<instrument_id>(instruments_.size());
   inst.id = id;

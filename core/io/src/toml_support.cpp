@@ -27,8 +27,8 @@ absl::StatusOr<const toml::table*> section(const toml::table& root, std::string_
 }
 
 absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", node.source().begin.line, ": key '",
-                                                 to_absl(key), "': ", to_absl(what)));
+  return absl::InvalidArgumentError(
+      absl::StrCat(to_absl(source), ":", node.source().begin.line, ": key '", to_absl(key), "': ", to_absl(what)));
 }
 
 absl::StatusOr<std::int64_t> read_int(std::string_view source, const toml::node& node, std::string_view key,
@@ -74,8 +74,8 @@ absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& n
   return ppm;
 }
 
-absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key,
-                                     decimal d, const increment& lot) {
+absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                                     const increment& lot) {
   std::int64_t out = 0;
   if (d.mantissa <= 0) return key_error(source, node, key, "must be positive");
   if (lot.to_units(d, rounding::down, out) != fp_error::ok) return key_error(source, node, key, "out of range");

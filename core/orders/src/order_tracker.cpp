@@ -20,7 +20,8 @@ std::uint64_t venue_key(std::string_view id) noexcept {
 }
 
 std::uint64_t fill_key(instrument_id instrument, std::int64_t trade_seq) noexcept {
-  return (static_cast<std::uint64_t>(instrument) + 1) << 48 | (static_cast<std::uint64_t>(trade_seq) & ((1ull << 48) - 1));
+  return (static_cast<std::uint64_t>(instrument) + 1) << 48 |
+         (static_cast<std::uint64_t>(trade_seq) & ((1ull << 48) - 1));
 }
 
 }  // namespace
@@ -286,7 +287,8 @@ exec_report& order_tracker::report_of(const order& o, exec_kind kind, std::int64
   return x;
 }
 
-bool order_tracker::on_error(std::int64_t request_id, std::int32_t code, std::int64_t local_ts_ns, event& out) noexcept {
+bool order_tracker::on_error(std::int64_t request_id, std::int32_t code, std::int64_t local_ts_ns,
+                             event& out) noexcept {
   if (request_id < 0) return false;
   const request_slot& slot = requests_[static_cast<std::size_t>(request_id) % requests_.size()];
   if (slot.request_id != request_id || slot.order == 0) return false;

@@ -36,8 +36,8 @@ absl::StatusOr<backoff_params> parse_backoff(std::string_view source, const toml
     }
   }
   if (b.min_sleep_us == 0 || b.max_sleep_us < b.min_sleep_us) {
-    return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", t.source().begin.line, ": key '", to_absl(prefix),
-                                                   "': need 0 < min_sleep_us <= max_sleep_us"));
+    return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ":", t.source().begin.line, ": key '",
+                                                   to_absl(prefix), "': need 0 < min_sleep_us <= max_sleep_us"));
   }
   return b;
 }
@@ -57,7 +57,8 @@ absl::StatusOr<worker_spec> parse_worker(std::string_view source, const toml::ta
       have_name = true;
     } else if (k == "cpu") {
       const auto* v = node.as_integer();
-      if (v == nullptr || v->get() < 0 || v->get() > 4095) return key_error(source, node, key, "expected a CPU number 0..4095");
+      if (v == nullptr || v->get() < 0 || v->get() > 4095)
+        return key_error(source, node, key, "expected a CPU number 0..4095");
       spec.options.cpu = static_cast<int>(v->get());
     } else if (k == "wait") {
       const auto* v = node.as_string();
@@ -66,7 +67,8 @@ absl::StatusOr<worker_spec> parse_worker(std::string_view source, const toml::ta
       spec.options.wait = *kind;
     } else if (k == "stages") {
       const auto* arr = node.as_array();
-      if (arr == nullptr || arr->empty()) return key_error(source, node, key, "expected a non-empty array of stage names");
+      if (arr == nullptr || arr->empty())
+        return key_error(source, node, key, "expected a non-empty array of stage names");
       for (const auto& item : *arr) {
         const auto* v = item.as_string();
         if (v == nullptr) return key_error(source, item, key, "stage names must be strings");
@@ -94,7 +96,8 @@ absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::
 
   placement result;
   for (const auto& [k, node] : *pt) {
-    if (k != "workers") return key_error(source_name, node, absl::StrCat("placement.", to_absl(k.str())), "unknown key");
+    if (k != "workers")
+      return key_error(source_name, node, absl::StrCat("placement.", to_absl(k.str())), "unknown key");
     const auto* arr = node.as_array();
     if (arr == nullptr || arr->empty()) {
       return key_error(source_name, node, "placement.workers", "expected one or more [[placement.workers]] tables");
@@ -126,7 +129,8 @@ placement fused_placement(std::span<const std::string> stage_names, int cpu, wai
   return placement{{std::move(spec)}};
 }
 
-absl::Status validate_placement(const placement& p, std::span<const std::string> stage_names, std::span<const int> cpus) {
+absl::Status validate_placement(const placement& p, std::span<const std::string> stage_names,
+                                std::span<const int> cpus) {
   if (p.workers.empty()) return absl::InvalidArgumentError("placement has no workers");
   std::map<std::string, std::string> placed;  // stage -> worker
   std::set<std::string> worker_names;
@@ -137,9 +141,9 @@ absl::Status validate_placement(const placement& p, std::span<const std::string>
       return absl::InvalidArgumentError(absl::StrCat(w.origin, ": worker name '", name, "' is used twice"));
     }
     if (w.options.cpu >= 0 && std::find(cpus.begin(), cpus.end(), w.options.cpu) == cpus.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(w.origin, ": worker '", name, "': cpu ", w.options.cpu,
-                                                     " is not available to this process (allowed: ",
-                                                     absl::StrJoin(cpus, ","), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(w.origin, ": worker '", name, "': cpu ", w.options.cpu,
+                       " is not available to this process (allowed: ", absl::StrJoin(cpus, ","), ")"));
     }
     if (w.options.wait == wait_kind::busy_spin && w.options.cpu >= 0) {
       auto [it, inserted] = spinning_on.emplace(w.options.cpu, name);
@@ -156,20 +160,22 @@ absl::Status validate_placement(const placement& p, std::span<const std::string>
       }
       auto [it, inserted] = placed.emplace(stage_name, name);
       if (!inserted) {
-        return absl::InvalidArgumentError(absl::StrCat(w.origin, ": stage '", stage_name, "' is placed on both '",
-                                                       it->second, "' and '", name, "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(w.origin, ": stage '", stage_name, "' is placed on both '", it->second, "' and '", name, "'"));
       }
     }
   }
   for (const std::string& stage_name : stage_names) {
     if (!placed.contains(stage_name)) {
-      return absl::InvalidArgumentError(absl::StrCat("placement: stage '", stage_name, "' is not placed on any worker"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("placement: stage '", stage_name, "' is not placed on any worker"));
     }
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<worker_group>> worker_group::create(const placement& p, std::span<const stage_ref> stages,
+absl::StatusOr<std::unique_ptr<worker_group>> worker_group::create(const placement& p,
+                                                                   std::span<const stage_ref> stages,
                                                                    std::span<const int> cpus) {
   std::vector<std::string> names;
   names.reserve(stages.size());

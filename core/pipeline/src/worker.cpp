@@ -16,7 +16,8 @@ worker::worker(worker_options options, std::vector<stage_ref> stages)
 worker::~worker() { stop(); }
 
 absl::Status worker::start() {
-  if (thread_.joinable()) return absl::FailedPreconditionError(absl::StrCat("worker ", options_.name, " already running"));
+  if (thread_.joinable())
+    return absl::FailedPreconditionError(absl::StrCat("worker ", options_.name, " already running"));
   stop_.value.store(false, std::memory_order_relaxed);
   std::promise<absl::Status> started;
   std::future<absl::Status> result = started.get_future();
@@ -38,15 +39,16 @@ void worker::thread_main(std::promise<absl::Status>* started) noexcept {
   pthread_setname_np(pthread_self(), short_name.c_str());
   if (options_.cpu >= 0) {
     if (options_.cpu >= CPU_SETSIZE) {
-      started->set_value(absl::InvalidArgumentError(absl::StrCat("worker ", options_.name, ": cannot pin to cpu ", options_.cpu, ": out of range")));
+      started->set_value(absl::InvalidArgumentError(
+          absl::StrCat("worker ", options_.name, ": cannot pin to cpu ", options_.cpu, ": out of range")));
       return;
     }
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(options_.cpu, &set);
     if (const int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set); rc != 0) {
-      started->set_value(absl::InvalidArgumentError(absl::StrCat("worker ", options_.name, ": cannot pin to cpu ",
-                                                                 options_.cpu, ": ", std::strerror(rc))));
+      started->set_value(absl::InvalidArgumentError(
+          absl::StrCat("worker ", options_.name, ": cannot pin to cpu ", options_.cpu, ": ", std::strerror(rc))));
       return;
     }
   }

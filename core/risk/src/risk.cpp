@@ -64,9 +64,7 @@ risk_engine::risk_engine(const instrument_catalog& catalog, const risk_limits* l
   publish_status();
 }
 
-regime risk_engine::effective_regime() const noexcept {
-  return killed_ || breaker_tripped_ ? regime::black : regime_;
-}
+regime risk_engine::effective_regime() const noexcept { return killed_ || breaker_tripped_ ? regime::black : regime_; }
 
 risk_persisted_state risk_engine::persisted() const noexcept {
   risk_persisted_state s;
@@ -404,7 +402,10 @@ void risk_engine::untrack(std::uint32_t index) noexcept {
   tracked_order& o = pool_[index];
   instrument_state& st = inst_[o.instrument];
   set_remaining(o, 0);
-  if (o.prev != k_nil) pool_[o.prev].next = o.next; else st.head = o.next;
+  if (o.prev != k_nil)
+    pool_[o.prev].next = o.next;
+  else
+    st.head = o.next;
   if (o.next != k_nil) pool_[o.next].prev = o.prev;
   const std::size_t s = idx(o.order_side);
   --st.resting_count[s];

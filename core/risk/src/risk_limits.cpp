@@ -28,7 +28,8 @@ absl::StatusOr<decimal> notional_unit(const instrument& inst, notional_model mod
   std::int32_t scale = inst.tick.value().scale + inst.lot.value().scale + inst.contract_size.scale;
   strip_trailing_zeros(m, scale);
   if (m <= 0 || m > INT64_MAX || scale > 36) {
-    return absl::InvalidArgumentError(absl::StrCat("instrument '", inst.symbol, "': tick × lot × contract size is not representable"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("instrument '", inst.symbol, "': tick × lot × contract size is not representable"));
   }
   return decimal{static_cast<std::int64_t>(m), scale};
 }
@@ -37,11 +38,13 @@ absl::StatusOr<decimal> notional_unit(const instrument& inst, notional_model mod
 // size orders in the quote currency itself; everything else multiplies by price.
 notional_model model_of(const instrument& inst) {
   const bool futures = inst.kind == instrument_kind::perpetual || inst.kind == instrument_kind::future;
-  return futures && inst.settlement_currency != inst.quote_currency ? notional_model::quantity : notional_model::product;
+  return futures && inst.settlement_currency != inst.quote_currency ? notional_model::quantity
+                                                                    : notional_model::product;
 }
 
-absl::StatusOr<instrument_limits> parse_instrument(std::string_view source, const toml::table& t, const std::string& prefix,
-                                                   const instrument& inst, std::uint32_t global_max_open) {
+absl::StatusOr<instrument_limits> parse_instrument(std::string_view source, const toml::table& t,
+                                                   const std::string& prefix, const instrument& inst,
+                                                   std::uint32_t global_max_open) {
   instrument_limits out;
   out.configured = true;
   out.model = model_of(inst);
@@ -209,7 +212,8 @@ absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, s
       if (const toml::node* vn = t->get("venue")) {
         const auto* vs = vn->as_string();
         const auto v = vs != nullptr ? parse_venue(vs->get()) : std::nullopt;
-        if (!v) return key_error(source_name, *vn, absl::StrCat(ikey, ".venue"), "unknown venue (deribit, binance_usdm)");
+        if (!v)
+          return key_error(source_name, *vn, absl::StrCat(ikey, ".venue"), "unknown venue (deribit, binance_usdm)");
         where = *v;
       }
       const instrument* inst = catalog.find(where, ik.str());
@@ -217,7 +221,8 @@ absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, s
         return key_error(source_name, inode, ikey,
                          absl::StrCat("no such instrument on ", to_absl(to_string(where)), " in the catalog"));
       }
-      TR_ASSIGN_OR_RETURN(out.instruments[inst->id], parse_instrument(source_name, *t, ikey, *inst, out.max_open_orders));
+      TR_ASSIGN_OR_RETURN(out.instruments[inst->id],
+                          parse_instrument(source_name, *t, ikey, *inst, out.max_open_orders));
     }
   }
   return out;

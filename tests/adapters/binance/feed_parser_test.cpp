@@ -24,7 +24,8 @@ std::string source_dir() {
 class binance_feed : public ::testing::Test {
  protected:
   void SetUp() override {
-    const absl::Status loaded = load_exchange_info_file(source_dir() + "/config/instruments/binance_usdm.json", catalog_);
+    const absl::Status loaded =
+        load_exchange_info_file(source_dir() + "/config/instruments/binance_usdm.json", catalog_);
     ASSERT_TRUE(loaded.ok()) << loaded;
     btc_ = catalog_.find(core::venue::binance_usdm, "BTCUSDT");
     ASSERT_NE(btc_, nullptr);
@@ -37,9 +38,11 @@ class binance_feed : public ::testing::Test {
     return u;
   }
 
-  static std::string depth(std::int64_t U, std::int64_t u, std::int64_t pu, const std::string& bids, const std::string& asks = "") {
-    return R"({"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":)" + std::to_string(U) +
-           R"(,"u":)" + std::to_string(u) + R"(,"pu":)" + std::to_string(pu) + R"(,"b":[)" + bids + R"(],"a":[)" + asks + "]}}";
+  static std::string depth(std::int64_t U, std::int64_t u, std::int64_t pu, const std::string& bids,
+                           const std::string& asks = "") {
+    return R"({"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":)" +
+           std::to_string(U) + R"(,"u":)" + std::to_string(u) + R"(,"pu":)" + std::to_string(pu) + R"(,"b":[)" + bids +
+           R"(],"a":[)" + asks + "]}}";
   }
 
   core::instrument_catalog catalog_;
@@ -60,8 +63,11 @@ TEST_F(binance_feed, exchange_info_gives_ticks_lots_and_the_venue_format) {
 }
 
 TEST_F(binance_feed, book_ticker_trade_and_agg_trade) {
-  ASSERT_EQ(parser_->parse(R"({"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":5,"s":"BTCUSDT","b":"61800.20","B":"2.507","a":"61800.30","A":"2.510","T":1723161256313,"E":1723161256313}})", 9),
-            feed_error::ok);
+  ASSERT_EQ(
+      parser_->parse(
+          R"({"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":5,"s":"BTCUSDT","b":"61800.20","B":"2.507","a":"61800.30","A":"2.510","T":1723161256313,"E":1723161256313}})",
+          9),
+      feed_error::ok);
   ASSERT_EQ(parser_->events().size(), 1u);
   const core::event& q = parser_->events()[0];
   EXPECT_EQ(q.md.kind, core::md_kind::quote);
@@ -70,15 +76,20 @@ TEST_F(binance_feed, book_ticker_trade_and_agg_trade) {
   EXPECT_EQ(q.header.exchange_ts_ns, 1723161256313LL * 1'000'000);
   EXPECT_EQ(q.header.local_ts_ns, 9);
 
-  ASSERT_EQ(parser_->parse(R"({"e":"trade","E":1,"T":2,"s":"BTCUSDT","t":5266583935,"p":"61800.30","q":"0.006","X":"MARKET","m":false})", 0),
-            feed_error::ok);
+  ASSERT_EQ(
+      parser_->parse(
+          R"({"e":"trade","E":1,"T":2,"s":"BTCUSDT","t":5266583935,"p":"61800.30","q":"0.006","X":"MARKET","m":false})",
+          0),
+      feed_error::ok);
   const core::trade_print& t = parser_->events()[0].md.trades[0];
   EXPECT_EQ(t.trade_seq, 5266583935);
   EXPECT_EQ(t.qty_lots, 6);
   EXPECT_EQ(t.aggressor, core::side::buy) << "buyer not maker: the buyer took";
 
-  ASSERT_EQ(parser_->parse(R"({"e":"aggTrade","E":1,"s":"BTCUSDT","a":77,"p":"61800.00","q":"1.000","f":1,"l":3,"T":2,"m":true})", 0),
-            feed_error::ok);
+  ASSERT_EQ(
+      parser_->parse(
+          R"({"e":"aggTrade","E":1,"s":"BTCUSDT","a":77,"p":"61800.00","q":"1.000","f":1,"l":3,"T":2,"m":true})", 0),
+      feed_error::ok);
   EXPECT_EQ(parser_->events()[0].md.trades[0].trade_seq, 77);
   EXPECT_EQ(parser_->events()[0].md.trades[0].aggressor, core::side::sell);
 }
@@ -98,7 +109,8 @@ TEST_F(binance_feed, futures_sync_buffers_then_chains_from_the_snapshot) {
   EXPECT_EQ(parser_->state(btc_->id), sync_state::awaiting_snapshot);
   // Snapshot L=100: u=95 is dropped, 96..104 covers 100 and is re-chained to
   // it, 105..110 follows with pu=104.
-  const auto [count, outcome] = feed(R"({"lastUpdateId":100,"E":1,"T":1,"bids":[["99.0","5.000"]],"asks":[["101.0","4.000"]]})");
+  const auto [count, outcome] =
+      feed(R"({"lastUpdateId":100,"E":1,"T":1,"bids":[["99.0","5.000"]],"asks":[["101.0","4.000"]]})");
   EXPECT_EQ(count, 3u);
   EXPECT_EQ(outcome, core::book_outcome::applied);
   EXPECT_EQ(parser_->state(btc_->id), sync_state::live);
@@ -165,7 +177,8 @@ TEST_F(binance_feed, recorded_capture_replays_to_the_last_book_ticker) {
     ASSERT_EQ(parser_->parse(frame, recv_ns), feed_error::ok) << frame.substr(0, 200);
     for (const core::event& e : parser_->events()) {
       if (e.md.kind == core::md_kind::quote) last_ticker = e.md.ticker;
-      if (e.md.kind == core::md_kind::book_change && (e.md.fragment & core::k_fragment_continuation) == 0) ++depth_updates;
+      if (e.md.kind == core::md_kind::book_change && (e.md.fragment & core::k_fragment_continuation) == 0)
+        ++depth_updates;
       if (books.apply(e) == core::book_outcome::gap) ++gaps;
     }
     core::instrument_id id = 0;

@@ -69,8 +69,8 @@ class exec_parser_test : public ::testing::Test {
 };
 
 TEST_F(exec_parser_test, buy_reply_gives_ack_and_fills) {
-  const auto ev = parse(R"({"jsonrpc":"2.0","id":7,"result":{"trades":[)" + trade_json(5, "10") + "]," +
-                        R"("order":)" + order_json("open", "10") + R"(},"usIn":1,"usOut":2,"usDiff":1,"testnet":true})");
+  const auto ev = parse(R"({"jsonrpc":"2.0","id":7,"result":{"trades":[)" + trade_json(5, "10") + "]," + R"("order":)" +
+                        order_json("open", "10") + R"(},"usIn":1,"usOut":2,"usDiff":1,"testnet":true})");
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(parser_->frame().kind, frame_kind::reply);
   EXPECT_EQ(parser_->frame().id, 7);
@@ -100,7 +100,8 @@ TEST_F(exec_parser_test, buy_reply_gives_ack_and_fills) {
 
 TEST_F(exec_parser_test, user_channels) {
   auto ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.orders.BTC-PERPETUAL.raw",)"
-                  R"("data":)" + order_json("filled", "30") + "}}");
+                  R"("data":)" +
+                  order_json("filled", "30") + "}}");
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(parser_->frame().kind, frame_kind::subscription);
   EXPECT_FALSE(parser_->frame().market_data);
@@ -109,7 +110,8 @@ TEST_F(exec_parser_test, user_channels) {
   EXPECT_EQ(ev[0].exec.request_id, 0);
 
   ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.orders.future.BTC.100ms",)"
-             R"("data":[)" + order_json("open", "0") + "," + order_json("cancelled", "0", "37001") + "]}}");
+             R"("data":[)" +
+             order_json("open", "0") + "," + order_json("cancelled", "0", "37001") + "]}}");
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0].exec.state, order_state::open);
   EXPECT_EQ(ev[1].exec.state, order_state::cancelled);
@@ -139,7 +141,8 @@ TEST_F(exec_parser_test, user_channels) {
 
 TEST_F(exec_parser_test, market_data_on_the_same_connection_is_flagged) {
   const auto ev = parse(R"({"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.raw",)"
-                        R"("data":[)" + trade_json(8, "10") + "]}}");
+                        R"("data":[)" +
+                        trade_json(8, "10") + "]}}");
   EXPECT_TRUE(ev.empty());
   EXPECT_TRUE(parser_->frame().market_data);
   EXPECT_EQ(parser_->frame().channel, "trades.BTC-PERPETUAL.raw");
@@ -180,8 +183,9 @@ TEST_F(exec_parser_test, envelopes) {
 
 TEST_F(exec_parser_test, reconciliation_listings) {
   // Open orders of a currency, one on an instrument we do not load: skipped.
-  auto ev = parse(R"({"jsonrpc":"2.0","id":20,"result":[)" + order_json("open", "0") + "," +
-                  R"({"order_state":"open","order_id":"X-1","instrument_name":"BTC-1JAN99","direction":"buy","amount":1}]})");
+  auto ev =
+      parse(R"({"jsonrpc":"2.0","id":20,"result":[)" + order_json("open", "0") + "," +
+            R"({"order_state":"open","order_id":"X-1","instrument_name":"BTC-1JAN99","direction":"buy","amount":1}]})");
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0].exec.kind, exec_kind::order_update);
   EXPECT_EQ(parser_->frame().skipped, 1u);
@@ -228,8 +232,8 @@ TEST_F(exec_parser_test, malformed_frames_are_typed_errors) {
   EXPECT_GE(parser_->counters()[feed_error::not_json], 1u);
 
   exec_parser small(catalog_, *encoder_, {.max_frame_bytes = 1 << 16, .max_events = 2});
-  std::string three = sub + "[" + order_json("open", "0") + "," + order_json("open", "0") + "," +
-                      order_json("open", "0") + "]}}";
+  std::string three =
+      sub + "[" + order_json("open", "0") + "," + order_json("open", "0") + "," + order_json("open", "0") + "]}}";
   EXPECT_EQ(small.parse(three, 1), feed_error::frame_too_large);
   EXPECT_EQ(small.parse(std::string(70000, ' '), 1), feed_error::frame_too_large);
 }

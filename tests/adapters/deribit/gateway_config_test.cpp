@@ -59,7 +59,8 @@ TEST(gateway_config, urls) {
   ep = parse_ws_url("wss://test.deribit.com");
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->path, "/ws/api/v2");
-  for (const char* bad : {"http://x", "ws://", "ws://:80/", "ws://h:0/", "ws://h:70000/", "ws://h:8x/", "deribit.com"}) {
+  for (const char* bad :
+       {"http://x", "ws://", "ws://:80/", "ws://h:0/", "ws://h:70000/", "ws://h:8x/", "deribit.com"}) {
     EXPECT_FALSE(parse_ws_url(bad).ok()) << bad;
   }
 }

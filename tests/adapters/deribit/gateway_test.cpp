@@ -31,7 +31,8 @@ using core::order_state;
 using namespace std::chrono_literals;
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 class gateway_test : public ::testing::Test {
@@ -60,8 +61,8 @@ class gateway_test : public ::testing::Test {
   void connect_client() {
     client_ = std::make_unique<test::rpc_client>(venue_->port(), &tls_);
     const json::object r = client_->call("public/auth", {{"grant_type", "client_credentials"},
-                                                        {"client_id", "tickrail-demo"},
-                                                        {"client_secret", "tickrail-demo-secret"}});
+                                                         {"client_id", "tickrail-demo"},
+                                                         {"client_secret", "tickrail-demo-secret"}});
     ASSERT_TRUE(r.contains("result")) << json::serialize(r);
   }
 
@@ -143,9 +144,9 @@ class gateway_test : public ::testing::Test {
   void submit(const core::order_request& r) { ASSERT_TRUE(orders_.try_push(r)); }
 
   // The latest forwarded report of `id` of one of `kinds`, or nullptr.
-  const core::event* last_report(core::client_order_id id, std::initializer_list<exec_kind> kinds = {
-                                                                 exec_kind::order_ack, exec_kind::order_update,
-                                                                 exec_kind::reject}) const {
+  const core::event* last_report(core::client_order_id id,
+                                 std::initializer_list<exec_kind> kinds = {
+                                     exec_kind::order_ack, exec_kind::order_update, exec_kind::reject}) const {
     for (auto it = reports_.rbegin(); it != reports_.rend(); ++it) {
       if (it->exec.cl_ord_id != id) continue;
       for (const exec_kind k : kinds) {
@@ -245,9 +246,12 @@ TEST_F(gateway_test, full_order_lifecycle) {
   };
   // The order's cumulative filled amount and its fills agree (they travel
   // separately: the order report and the trades).
-  ASSERT_TRUE(pump_until([&] {
-    return last_report(b, {exec_kind::order_ack, exec_kind::order_update})->exec.filled_lots == fills_of(b);
-  }, 2s)) << dump(b);
+  ASSERT_TRUE(pump_until(
+      [&] {
+        return last_report(b, {exec_kind::order_ack, exec_kind::order_update})->exec.filled_lots == fills_of(b);
+      },
+      2s))
+      << dump(b);
   EXPECT_GT(fills_of(b), 0);
   EXPECT_EQ(gw_->tracker().position_of(perp_).qty_lots, fills_of(b));
   EXPECT_LE(gw_->tracker().position_of(perp_).avg_entry_ticks, limit);
@@ -275,8 +279,8 @@ TEST_F(gateway_test, venue_rejects_reach_the_exec_ring_typed) {
   EXPECT_EQ(last_report(p.intent.cl_ord_id)->exec.kind, exec_kind::reject);
   EXPECT_EQ(last_report(p.intent.cl_ord_id)->exec.venue_error, 11054);
   // More than the account can margin: 10009.
-  core::order_request big = order(core::intent_kind::place, next_id(), core::side::buy, ticker("best_bid_price") - 400,
-                                  100'000'000);
+  core::order_request big =
+      order(core::intent_kind::place, next_id(), core::side::buy, ticker("best_bid_price") - 400, 100'000'000);
   submit(big);
   ASSERT_TRUE(pump_until([&] { return reached(big.intent.cl_ord_id, order_state::rejected); }));
   EXPECT_EQ(last_report(big.intent.cl_ord_id)->exec.venue_error, 10009);
@@ -304,9 +308,8 @@ TEST_F(gateway_test, credits_hold_requests_and_10028_backs_off_without_orphans) 
     submit(order(core::intent_kind::place, ids.back(), core::side::buy, bid - 400 - 2 * i, 1));
   }
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(pump_until([&] {
-    return std::all_of(ids.begin(), ids.end(), [&](auto id) { return reached(id, order_state::open); });
-  }));
+  ASSERT_TRUE(pump_until(
+      [&] { return std::all_of(ids.begin(), ids.end(), [&](auto id) { return reached(id, order_state::open); }); }));
   // 7 orders beyond the burst at 20/s take at least 300 ms.
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 300ms);
   EXPECT_EQ(gw_->stats().venue_rate_limited, 0u);
@@ -404,16 +407,22 @@ TEST_F(gateway_test, orders_during_a_disconnect_are_rejected_not_sent_late) {
 TEST_F(gateway_test, reconciliation_cancels_orphans_and_reports_missed_fills) {
   start_venue();
   // Left by an earlier run: a resting order with our label, and a fill.
-  const json::object orphan = client_->call(
-      "private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "limit"}, {"label", "tr-1-77"},
-                      {"price", catalog_[perp_].tick.to_double(ticker("best_bid_price") - 400)}});
+  const json::object orphan =
+      client_->call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
+                                    {"amount", 10},
+                                    {"type", "limit"},
+                                    {"label", "tr-1-77"},
+                                    {"price", catalog_[perp_].tick.to_double(ticker("best_bid_price") - 400)}});
   ASSERT_TRUE(orphan.contains("result")) << json::serialize(orphan);
   const json::object filled = client_->call(
       "private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "market"}, {"label", "tr-1-78"}});
   ASSERT_TRUE(filled.contains("result")) << json::serialize(filled);
   // A manual order (no label of ours) is left alone.
-  ASSERT_TRUE(client_->call("private/buy", {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "limit"},
-                                            {"price", catalog_[perp_].tick.to_double(ticker("best_bid_price") - 500)}})
+  ASSERT_TRUE(client_
+                  ->call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
+                                         {"amount", 10},
+                                         {"type", "limit"},
+                                         {"price", catalog_[perp_].tick.to_double(ticker("best_bid_price") - 500)}})
                   .contains("result"));
 
   start_gateway(config());
@@ -481,7 +490,8 @@ TEST_F(gateway_test, tls_fails_closed) {
   // Same instruments (the venue is deterministic); only the certificate differs.
   gw_.reset();
   client_.reset();
-  venue_ = std::make_unique<test::venue_process>(test::test_venue_config(), path("expired.pem"), path("expired_key.pem"));
+  venue_ =
+      std::make_unique<test::venue_process>(test::test_venue_config(), path("expired.pem"), path("expired_key.pem"));
   gateway_config expired = config();
   expired.session.endpoint.tls.ca_file = path("expired.pem");
   EXPECT_TRUE(refused(expired));

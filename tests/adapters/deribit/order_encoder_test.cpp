@@ -41,8 +41,7 @@ class encoder_test : public ::testing::Test {
     return r;
   }
 
-  std::string encode(const core::order_request& r, std::int64_t id = 7,
-                     encode_error expect = encode_error::ok) const {
+  std::string encode(const core::order_request& r, std::int64_t id = 7, encode_error expect = encode_error::ok) const {
     std::array<char, order_encoder::k_max_frame> buf{};
     encoded_order out;
     EXPECT_EQ(encoder_.encode(r, id, buf, out), expect);

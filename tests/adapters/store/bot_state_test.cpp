@@ -21,9 +21,8 @@ using namespace test;
 class bot_state_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tickrail_bot_state_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("tickrail_bot_state_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "tickrail.db").string();
@@ -60,9 +59,7 @@ class bot_state_test : public ::testing::Test {
     return passed;
   }
 
-  std::vector<core::event> market() {
-    return {reference(k_perp, 99990, 100010), ticker_mark(k_perp, 100000)};
-  }
+  std::vector<core::event> market() { return {reference(k_perp, 99990, 100010), ticker_mark(k_perp, 100000)}; }
 
   std::filesystem::path dir_;
   std::string path_;
@@ -117,8 +114,11 @@ TEST_F(bot_state_test, high_water_mark_is_persisted_and_drawdown_measured_from_i
 }
 
 TEST_F(bot_state_test, unreadable_values_refuse_to_load) {
-  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"killTriggered", "yes"}, {"killCause", "gremlins"}, {"killTime", "12x"}, {"hwmEquity.deribit", "1.000000001"}}) {
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"killTriggered", "yes"},
+                                                        {"killCause", "gremlins"},
+                                                        {"killTime", "12x"},
+                                                        {"hwmEquity.deribit", "1.000000001"}}) {
     std::filesystem::remove(path_);
     auto store = store::bot_state_store::open(path_);
     ASSERT_TRUE(store.ok());

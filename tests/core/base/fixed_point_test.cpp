@@ -156,9 +156,30 @@ namespace {
 // to_units(text) reads plain numbers without normalising; it must agree with
 // parse_decimal + to_units on every shape, including the fallbacks.
 TEST(fixed_point_text, unnormalised_plain_path_agrees_with_parse_decimal) {
-  const char* texts[] = {"0", "7", "-7", "36779.0", "254870.0", "0.0001", ".5", "5.", "-", ".", "", "1234567.80",
-                         "123456789012345678", "1234567890123456789", "1e5", "1.5e-3", "--1", "1..2", "12a",
-                         "00012.3400", "-0.0", "+1", "0.000000000000000001", "37317.0000000000000"};
+  const char* texts[] = {"0",
+                         "7",
+                         "-7",
+                         "36779.0",
+                         "254870.0",
+                         "0.0001",
+                         ".5",
+                         "5.",
+                         "-",
+                         ".",
+                         "",
+                         "1234567.80",
+                         "123456789012345678",
+                         "1234567890123456789",
+                         "1e5",
+                         "1.5e-3",
+                         "--1",
+                         "1..2",
+                         "12a",
+                         "00012.3400",
+                         "-0.0",
+                         "+1",
+                         "0.000000000000000001",
+                         "37317.0000000000000"};
   for (const char* inc_text : {"0.5", "0.0001", "10", "0.000000000000000001"}) {
     increment inc;
     ASSERT_EQ(increment::parse(inc_text, inc), fp_error::ok);
@@ -182,9 +203,10 @@ TEST(fixed_point_text, unnormalised_plain_path_agrees_with_parse_decimal) {
 // buffer. Every shape, followed by digits (which must not be read as part of
 // the token) or by separators, agrees with to_units(text), errors included.
 TEST(fixed_point_text, padded_word_path_agrees_with_the_text_path) {
-  const char* texts[] = {"0", "7", "-7", "36779.0", "254870.0", "0.0001", ".5", "5.", "-", ".", "1234567.8",
-                         "12345678", "123456789", "1e5", "1.5e-3", "1..2", "12a", "0012.340", "-0.0", "+1",
-                         "1.05", "1.50", "99999999", "9.9999999", "0.000000", "3 ", " 3", "1,2", "\"1\""};
+  const char* texts[] = {
+      "0",         "7",        "-7",        "36779.0",   "254870.0", "0.0001", ".5",  "5.",       "-",    ".",
+      "1234567.8", "12345678", "123456789", "1e5",       "1.5e-3",   "1..2",   "12a", "0012.340", "-0.0", "+1",
+      "1.05",      "1.50",     "99999999",  "9.9999999", "0.000000", "3 ",     " 3",  "1,2",      "\"1\""};
   for (const char* inc_text : {"0.5", "0.0001", "10", "1", "2.5", "0.000000000000000001", "7"}) {
     increment inc;
     ASSERT_EQ(increment::parse(inc_text, inc), fp_error::ok);
@@ -218,7 +240,8 @@ TEST(fixed_point_text, word_readers_agree_with_the_byte_loops) {
     for (std::size_t k = 0; k < n; ++k) {
       buffer[k] = rng() % 4 != 0 ? static_cast<char>('0' + rng() % 10) : punctuation[rng() % 16];
     }
-    for (std::size_t k = n; k < sizeof(buffer); ++k) buffer[k] = rng() % 2 != 0 ? static_cast<char>('0' + rng() % 10) : ',';
+    for (std::size_t k = n; k < sizeof(buffer); ++k)
+      buffer[k] = rng() % 2 != 0 ? static_cast<char>('0' + rng() % 10) : ',';
     const std::string_view token(buffer, n);
     std::int64_t word_mantissa = 0, loop_mantissa = 0;
     std::int32_t word_scale = 0, loop_scale = 0;
@@ -253,8 +276,8 @@ TEST(fixed_point_text, word_readers_agree_with_the_byte_loops) {
 // up to 5 decimals.
 TEST(fixed_point, exact_division_agrees_with_a_wide_reference) {
   std::mt19937_64 rng(11);
-  const decimal increments[] = {{5, 1}, {10, 0}, {1, 0}, {1, 4}, {25, 2}, {5, 4}, {3, 0}, {7, 3}, {100, 0}, {1, 9},
-                                {125, 3}, {96, 0}};
+  const decimal increments[] = {{5, 1}, {10, 0}, {1, 0},   {1, 4}, {25, 2},  {5, 4},
+                                {3, 0}, {7, 3},  {100, 0}, {1, 9}, {125, 3}, {96, 0}};
   for (const decimal& step : increments) {
     increment i;
     ASSERT_EQ(increment::make(step, i), fp_error::ok);

@@ -11,7 +11,8 @@ namespace tickrail::core {
 namespace {
 
 std::uint64_t exact_percentile(const std::vector<std::uint64_t>& sorted, double q) {
-  const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))));
+  const auto rank =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))));
   return sorted[rank - 1];
 }
 

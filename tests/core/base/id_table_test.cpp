@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <vector>
 
-
 namespace tickrail::core {
 namespace {
 

@@ -19,8 +19,12 @@ std::vector<event> frame(md_kind kind, std::int64_t change_id, std::int64_t prev
   return {b.events().begin(), b.events().end()};
 }
 
-level_update bid(ticks p, lots q) { return {p, q, side::buy, q ? book_action::new_level : book_action::delete_level, {}}; }
-level_update ask(ticks p, lots q) { return {p, q, side::sell, q ? book_action::new_level : book_action::delete_level, {}}; }
+level_update bid(ticks p, lots q) {
+  return {p, q, side::buy, q ? book_action::new_level : book_action::delete_level, {}};
+}
+level_update ask(ticks p, lots q) {
+  return {p, q, side::sell, q ? book_action::new_level : book_action::delete_level, {}};
+}
 
 book_outcome apply_all(book_builder& b, const std::vector<event>& events) {
   book_outcome last = book_outcome::not_book;

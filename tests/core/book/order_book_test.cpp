@@ -19,9 +19,15 @@ struct model_book {
   std::map<ticks, lots> asks;                  // best first
   void set(side s, ticks price, lots qty) {
     if (s == side::buy) {
-      if (qty == 0) bids.erase(price); else bids[price] = qty;
+      if (qty == 0)
+        bids.erase(price);
+      else
+        bids[price] = qty;
     } else {
-      if (qty == 0) asks.erase(price); else asks[price] = qty;
+      if (qty == 0)
+        asks.erase(price);
+      else
+        asks[price] = qty;
     }
   }
 };
@@ -162,7 +168,8 @@ TEST(order_book, a_full_overflow_keeps_its_best_levels) {
   book_level out[8];
   EXPECT_EQ(book.top(side::buy, out), 5u);
   EXPECT_EQ(out[3], (book_level{102, 9}));
-  EXPECT_EQ(book.set_level(side::buy, 50'000, 3), book_result::truncated) << "above the window: overflow (full: its worst goes), and best";
+  EXPECT_EQ(book.set_level(side::buy, 50'000, 3), book_result::truncated)
+      << "above the window: overflow (full: its worst goes), and best";
   EXPECT_EQ(book.best(side::buy), (book_level{50'000, 3}));
 }
 

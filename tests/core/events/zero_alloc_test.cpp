@@ -16,7 +16,6 @@
 #include "tickrail/core/ring.hpp"
 #include "tickrail/core/worker.hpp"
 
-
 namespace tickrail::core {
 namespace {
 
@@ -92,7 +91,9 @@ struct sink_stage {
 
   std::size_t poll() noexcept {
     const std::size_t n = in.poll(0, [&](const order_intent& oi, sequence_t, bool) { checksum += oi.price_ticks; });
-    if (n != 0) consumed.store(consumed.load(std::memory_order_relaxed) + static_cast<std::int64_t>(n), std::memory_order_release);
+    if (n != 0)
+      consumed.store(consumed.load(std::memory_order_relaxed) + static_cast<std::int64_t>(n),
+                     std::memory_order_release);
     return n;
   }
 };

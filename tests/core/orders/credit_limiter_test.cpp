@@ -23,7 +23,8 @@ TEST(credit_limiter, burst_then_refill_rate) {
 }
 
 TEST(credit_limiter, venue_refusal_backs_off_exponentially_and_recovers) {
-  credit_limiter lim({.burst_credits = 10, .refill_per_s = 1000, .min_backoff_ns = 100 * k_ms, .max_backoff_ns = 350 * k_ms}, 0);
+  credit_limiter lim(
+      {.burst_credits = 10, .refill_per_s = 1000, .min_backoff_ns = 100 * k_ms, .max_backoff_ns = 350 * k_ms}, 0);
   lim.on_rejected(0);
   EXPECT_TRUE(lim.backing_off(50 * k_ms));
   EXPECT_FALSE(lim.take(1, 50 * k_ms));

@@ -23,8 +23,8 @@ order_request place(client_order_id id = k_id, side s = side::buy, lots qty = 10
   return r;
 }
 
-event report(exec_kind kind, order_state state, lots filled, lots qty = 10, ticks px = 1000,
-             client_order_id id = k_id, const char* venue_id = "V-1") {
+event report(exec_kind kind, order_state state, lots filled, lots qty = 10, ticks px = 1000, client_order_id id = k_id,
+             const char* venue_id = "V-1") {
   event e{};
   e.header.type = event_type::exec_report;
   e.header.instrument = k_inst;
@@ -168,7 +168,8 @@ TEST_F(tracker_test, foreign_adopted_and_venue_id_lookup) {
   EXPECT_EQ(apply(report(exec_kind::order_update, order_state::open, 0, 10, 1000, 0, "M-9")), report_verdict::foreign);
   // One of ours from before a restart: adopted.
   const client_order_id old = make_client_order_id(1, 50);
-  EXPECT_EQ(apply(report(exec_kind::order_update, order_state::open, 0, 10, 1000, old, "V-50")), report_verdict::applied);
+  EXPECT_EQ(apply(report(exec_kind::order_update, order_state::open, 0, 10, 1000, old, "V-50")),
+            report_verdict::applied);
   EXPECT_EQ(tracker_.stats().adopted, 1u);
   ASSERT_NE(tracker_.find_venue("V-50"), nullptr);
   // A fill without a label finds its order by venue id.

@@ -29,10 +29,10 @@ TEST(position, halves_round_up) {
 TEST(position, reducing_keeps_the_remainders_entry) {
   position p;
   EXPECT_TRUE(p.apply_fill(side::buy, 1, 100));
-  EXPECT_TRUE(p.apply_fill(side::buy, 2, 101));  // cost 302 over 3
+  EXPECT_TRUE(p.apply_fill(side::buy, 2, 101));   // cost 302 over 3
   EXPECT_TRUE(p.apply_fill(side::sell, 1, 500));  // the exit price does not matter
   EXPECT_EQ(p.qty_lots, 2);
-  EXPECT_EQ(p.cost, 202);             // 302 − 302 × 1 / 3 = 302 − 100 (truncated)
+  EXPECT_EQ(p.cost, 202);  // 302 − 302 × 1 / 3 = 302 − 100 (truncated)
   EXPECT_EQ(p.avg_entry_ticks, 101);
 }
 

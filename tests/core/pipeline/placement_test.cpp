@@ -55,11 +55,13 @@ TEST(placement, errors_name_file_line_and_key) {
        "cfg.toml:4: key 'placement.workers[0].wait'"},
       {"[placement]\n[[placement.workers]]\nname = \"a\"\ncpu = -2\nstages = [\"risk\"]\n",
        "cfg.toml:4: key 'placement.workers[0].cpu'"},
-      {"[placement]\n[[placement.workers]]\nname = \"a\"\nstages = []\n", "cfg.toml:4: key 'placement.workers[0].stages'"},
+      {"[placement]\n[[placement.workers]]\nname = \"a\"\nstages = []\n",
+       "cfg.toml:4: key 'placement.workers[0].stages'"},
       {"[placement]\n[[placement.workers]]\nname = \"a\"\nstages = [\"risk\"]\ncolour = 3\n",
        "cfg.toml:5: key 'placement.workers[0].colour': unknown key"},
       {"[placement]\n[[placement.workers]]\nstages = [\"risk\"]\n", "key 'placement.workers[0].name': missing"},
-      {"[placement]\n[[placement.workers]]\nname = \"a\"\nstages = [\"risk\"]\n[placement.workers.backoff]\nmin_sleep_us = 0\n",
+      {"[placement]\n[[placement.workers]]\nname = \"a\"\nstages = "
+       "[\"risk\"]\n[placement.workers.backoff]\nmin_sleep_us = 0\n",
        "need 0 < min_sleep_us"},
       {"[placement]\nworkers = 3\n", "cfg.toml:2: key 'placement.workers'"},
       {"[engine]\nx = 1\n", "no [placement] section"},
@@ -83,11 +85,13 @@ placement two_workers(std::vector<std::string> a, std::vector<std::string> b) {
 
 TEST(placement, validation_requires_every_stage_exactly_once) {
   EXPECT_TRUE(validate_placement(two_workers({"sequencer", "strategy"}, {"risk", "gateway"}), k_stages, k_cpus).ok());
-  const auto twice = validate_placement(two_workers({"sequencer", "risk"}, {"risk", "gateway", "strategy"}), k_stages, k_cpus);
+  const auto twice =
+      validate_placement(two_workers({"sequencer", "risk"}, {"risk", "gateway", "strategy"}), k_stages, k_cpus);
   EXPECT_NE(std::string(twice.message()).find("'risk' is placed on both 'a' and 'b'"), std::string::npos) << twice;
   const auto missing = validate_placement(two_workers({"sequencer"}, {"risk", "gateway"}), k_stages, k_cpus);
   EXPECT_NE(std::string(missing.message()).find("'strategy' is not placed"), std::string::npos) << missing;
-  const auto unknown = validate_placement(two_workers({"sequencer", "strategy", "feed"}, {"risk", "gateway"}), k_stages, k_cpus);
+  const auto unknown =
+      validate_placement(two_workers({"sequencer", "strategy", "feed"}, {"risk", "gateway"}), k_stages, k_cpus);
   EXPECT_NE(std::string(unknown.message()).find("unknown stage 'feed'"), std::string::npos) << unknown;
 }
 

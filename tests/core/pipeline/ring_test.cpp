@@ -19,11 +19,14 @@ item make_item(std::int64_t v) { return {v, ~v}; }
 
 std::vector<std::int64_t> drain(ring<item>& r, std::size_t consumer, std::size_t max_batch = SIZE_MAX) {
   std::vector<std::int64_t> seen;
-  r.poll(consumer, [&](const item& it, sequence_t seq, bool) {
-    EXPECT_EQ(it.check, ~it.value);
-    EXPECT_EQ(it.value, seq);
-    seen.push_back(it.value);
-  }, max_batch);
+  r.poll(
+      consumer,
+      [&](const item& it, sequence_t seq, bool) {
+        EXPECT_EQ(it.check, ~it.value);
+        EXPECT_EQ(it.value, seq);
+        seen.push_back(it.value);
+      },
+      max_batch);
   return seen;
 }
 

@@ -45,7 +45,8 @@ TEST(risk_stage_stress, orders_flow_once_and_in_order_while_limits_reload) {
   core::ring<core::order_request> output(64, 1);
   std::uint64_t rejects = 0, reloads = 0;
   core::risk_stage<counting_sink> stage(input, 0, output, engine, counting_sink{&rejects, &reloads}, &mailbox);
-  core::worker risk_worker({.name = "risk", .cpu = -1, .wait = core::wait_kind::yield}, {core::stage_ref("risk", stage)});
+  core::worker risk_worker({.name = "risk", .cpu = -1, .wait = core::wait_kind::yield},
+                           {core::stage_ref("risk", stage)});
   ASSERT_TRUE(risk_worker.start().ok());
 
   const auto deadline = std::chrono::steady_clock::now() + k_deadline;

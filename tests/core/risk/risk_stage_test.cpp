@@ -90,10 +90,10 @@ TEST_F(risk_stage_test, rejected_places_and_unknown_cancels_go_back_as_feedback_
   core::ring<core::order_request> orders{16, 1};
   core::risk_stage<record_sink> stage(input_, 0, orders, *engine_, record_sink{&records_}, nullptr, &feedback);
   push(place(k_perp, side::buy, 1, 99900, 1));
-  push(place(k_perp, side::buy, 101, 99900, 2, 7));         // over max_order_qty
-  push(replace(k_perp, side::buy, 101, 99900, 1));          // rejected edit: the order still works
-  push(cancel(k_perp, 99));                                 // not an order risk knows
-  push(place(k_perp, side::buy, 101, 99900, 3));            // feedback ring full: counted
+  push(place(k_perp, side::buy, 101, 99900, 2, 7));  // over max_order_qty
+  push(replace(k_perp, side::buy, 101, 99900, 1));   // rejected edit: the order still works
+  push(cancel(k_perp, 99));                          // not an order risk knows
+  push(place(k_perp, side::buy, 101, 99900, 3));     // feedback ring full: counted
   for (int i = 0; i < 100 && stage.poll() > 0; ++i) {
   }
   std::vector<core::event> back;

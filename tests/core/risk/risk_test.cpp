@@ -223,7 +223,8 @@ TEST_F(risk_test, order_rate_bucket_refills_with_time_and_exempts_cancels) {
   engine_->set_limits(&limits_);  // the bucket's rate and burst are taken when limits are set
   with_references();
   std::uint64_t id = 1;
-  for (int i = 0; i < 10; ++i) ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900 + i, id++, 1000)), risk_reason::accepted);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900 + i, id++, 1000)), risk_reason::accepted);
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99910, id++, 1000)), risk_reason::rate_limited);
   EXPECT_EQ(submit(cancel(k_perp, 1, 1000)), risk_reason::accepted);
   // 199.999 ms later: not yet one token; at 200 ms exactly one.
@@ -366,7 +367,7 @@ TEST_F(risk_test, equity_drawdown_from_the_high_water_mark_kills_at_exactly_kill
 
 TEST_F(risk_test, daily_loss_limit_turns_reduce_only_until_the_next_reset) {
   with_references();
-  const std::int64_t midnight = 1'700'006'400'000'000'000;  // 2023-11-15 00:00 UTC
+  const std::int64_t midnight = 1'700'006'400'000'000'000;        // 2023-11-15 00:00 UTC
   feed(portfolio(0, 100'000'000, midnight + 3'600'000'000'000));  // 01:00, day start 1.0
   ASSERT_EQ(submit(place(k_perp, side::buy, 10, 100000, 1)), risk_reason::accepted);
   feed(fill(k_perp, 1, side::buy, 10, 100000));
@@ -386,10 +387,10 @@ TEST_F(risk_test, daily_loss_limit_turns_reduce_only_until_the_next_reset) {
 TEST_F(risk_test, circuit_breaker_on_a_fast_drop_forces_black) {
   const std::int64_t s = 1'000'000'000;
   feed(ticker_mark(k_perp, 100000, s));
-  feed(reference(k_perp, 99999, 100001, s));            // mid 100000
-  feed(reference(k_perp, 95500, 95502, 30 * s));         // -4.5 % in 29 s
+  feed(reference(k_perp, 99999, 100001, s));      // mid 100000
+  feed(reference(k_perp, 95500, 95502, 30 * s));  // -4.5 % in 29 s
   EXPECT_EQ(engine_->effective_regime(), core::regime::calm);
-  feed(reference(k_perp, 94999, 95001, 40 * s));         // -5 % in 39 s: trips
+  feed(reference(k_perp, 94999, 95001, 40 * s));  // -5 % in 39 s: trips
   EXPECT_EQ(engine_->effective_regime(), core::regime::black);
   EXPECT_EQ(count_records(core::risk_record_kind::circuit_breaker), 1u);
   EXPECT_EQ(submit(place(k_perp, side::sell, 1, 95000, 1, 40 * s)), risk_reason::regime_gated);
@@ -426,7 +427,8 @@ TEST_F(risk_test, runaway_guard_halts_after_k_orders_in_the_window) {
   with_references();
   const std::int64_t ms = 1'000'000;
   std::uint64_t id = 1;
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900 - i, id++, (i + 1) * 100 * ms)), risk_reason::accepted);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(submit(place(k_perp, side::buy, 1, 99900 - i, id++, (i + 1) * 100 * ms)), risk_reason::accepted);
   // Sixth within one second of the first: runaway, and HALTED from then on.
   EXPECT_EQ(submit(place(k_perp, side::buy, 1, 99800, id++, 1000 * ms)), risk_reason::runaway);
   EXPECT_EQ(engine_->state(), core::trading_state::halted);
@@ -614,9 +616,11 @@ TEST(risk_limits, parse_errors_name_file_line_and_key) {
        "max_order_notional': missing"},
       {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = 10\nmax_position = 100\nmax_order_notional = 100\n",
        "collar_pct': missing"},
-      {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = 5\nmax_position = 100\nmax_order_notional = 100\ncollar_pct = 1\n",
+      {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = 5\nmax_position = 100\nmax_order_notional = "
+       "100\ncollar_pct = 1\n",
        "smaller than one lot"},
-      {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = 1000\nmax_position = 100\nmax_order_notional = 100\ncollar_pct = 1\n",
+      {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = 1000\nmax_position = 100\nmax_order_notional = "
+       "100\ncollar_pct = 1\n",
        "larger than max_position"},
       {"[risk.instruments.\"BTC-PERPETUAL\"]\nmax_order_qty = \"1e\"\n", "not a decimal number"},
       {"[risk.venues.kraken]\norders_per_second = 1\n", "unknown venue"},

@@ -58,11 +58,11 @@ namespace tickrail::strategies {
 
 struct bot_counters {
   std::uint64_t signals_run = 0;
-  std::uint64_t signals_refused = 0;    // unconfigured component, or nothing to act on (no book, no option)
-  std::uint64_t commands_refused = 0;   // malformed signal commands
-  std::uint64_t cancel_timeouts = 0;    // cancel_all not confirmed in time: rest of the request dropped
-  std::uint64_t untracked_orders = 0;   // registry full: sent, but out of cancel_all's reach
-                                        //   (risk's max_open_orders keeps this at 0)
+  std::uint64_t signals_refused = 0;   // unconfigured component, or nothing to act on (no book, no option)
+  std::uint64_t commands_refused = 0;  // malformed signal commands
+  std::uint64_t cancel_timeouts = 0;   // cancel_all not confirmed in time: rest of the request dropped
+  std::uint64_t untracked_orders = 0;  // registry full: sent, but out of cancel_all's reach
+                                       //   (risk's max_open_orders keeps this at 0)
   std::uint64_t regime_changes = 0;
 };
 

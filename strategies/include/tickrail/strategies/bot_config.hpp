@@ -108,6 +108,7 @@ inline constexpr std::size_t k_max_bots = 64;
 // Reads every `[[bots]]` table of a config (none is an empty list).
 absl::StatusOr<std::vector<bot_config>> parse_bots_toml(std::string_view toml_text, std::string_view source_name,
                                                         const core::instrument_catalog& catalog);
-absl::StatusOr<std::vector<bot_config>> load_bots_file(const std::string& path, const core::instrument_catalog& catalog);
+absl::StatusOr<std::vector<bot_config>> load_bots_file(const std::string& path,
+                                                       const core::instrument_catalog& catalog);
 
 }  // namespace tickrail::strategies

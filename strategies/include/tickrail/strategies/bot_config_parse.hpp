@@ -31,7 +31,7 @@ namespace ts = core::toml_support;
 using core::to_absl;
 inline constexpr std::int64_t k_ns_per_ms = 1'000'000;
 inline constexpr std::int64_t k_max_interval_ms = 7LL * 24 * 3600 * 1000;  // a week
-inline constexpr std::int64_t k_max_pct_ppm = 100'000'000;                // 10 000 %
+inline constexpr std::int64_t k_max_pct_ppm = 100'000'000;                 // 10 000 %
 }  // namespace config_detail
 
 // Reads one component table's keys in the bot's instrument units. `prefix`
@@ -56,7 +56,8 @@ struct config_reader {
   absl::StatusOr<std::int64_t> fraction_permille(const toml::node& n, std::string_view k) const {
     TR_ASSIGN_OR_RETURN(const core::decimal d, core::toml_support::read_decimal(source, n, key(k)));
     const std::int64_t permille = core::decimal_ratio_floor(d, core::decimal{1, 3});
-    if (d.mantissa < 0 || permille > 10'000) return core::toml_support::key_error(source, n, key(k), "must be within 0..10");
+    if (d.mantissa < 0 || permille > 10'000)
+      return core::toml_support::key_error(source, n, key(k), "must be within 0..10");
     return permille;
   }
   absl::StatusOr<core::lots> size(const toml::node& n, std::string_view k) const {
@@ -70,7 +71,8 @@ struct config_reader {
     if (d.mantissa <= 0) return core::toml_support::key_error(source, n, key(k), "must be positive");
     const core::fp_error e = inst.tick.to_units(d, core::rounding::exact, out);
     if (e == core::fp_error::inexact) {
-      return core::toml_support::key_error(source, n, key(k), absl::StrCat("not a multiple of the tick size of ", inst.symbol));
+      return core::toml_support::key_error(source, n, key(k),
+                                           absl::StrCat("not a multiple of the tick size of ", inst.symbol));
     }
     if (e != core::fp_error::ok || out <= 0) return core::toml_support::key_error(source, n, key(k), "out of range");
     return out;
@@ -96,7 +98,8 @@ struct config_reader {
     } else {
       return core::toml_support::key_error(source, n, key(k), "expected a number");
     }
-    if (!(x >= min && x <= max)) return core::toml_support::key_error(source, n, key(k), absl::StrCat("out of range (", min, "..", max, ")"));
+    if (!(x >= min && x <= max))
+      return core::toml_support::key_error(source, n, key(k), absl::StrCat("out of range (", min, "..", max, ")"));
     return x;
   }
   [[nodiscard]] absl::Status unknown(const toml::node& n, std::string_view k) const {
@@ -158,7 +161,7 @@ std::string_view not_in_start(component_id c) noexcept {
 
 template <typename List>
 absl::StatusOr<basic_bot_config<List>> parse_bot(std::string_view source, const toml::table& t, std::size_t index,
-                                     const core::instrument_catalog& catalog) {
+                                                 const core::instrument_catalog& catalog) {
   const std::string at = absl::StrCat("bots[", index, "]");
   basic_bot_config<List> b;
   b.id = static_cast<std::uint16_t>(index + 1);
@@ -242,12 +245,12 @@ absl::StatusOr<basic_bot_config<List>> parse_bot(std::string_view source, const 
   return b;
 }
 
-
 }  // namespace config_detail
 
 template <typename List>
-absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_toml_for(std::string_view toml_text, std::string_view source_name,
-                                                        const core::instrument_catalog& catalog) {
+absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_toml_for(std::string_view toml_text,
+                                                                        std::string_view source_name,
+                                                                        const core::instrument_catalog& catalog) {
   namespace ts = core::toml_support;
   TR_ASSIGN_OR_RETURN(const toml::table root, ts::parse_toml(toml_text, source_name));
   std::vector<basic_bot_config<List>> out;
@@ -261,7 +264,8 @@ absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_toml_for(std::str
     return ts::key_error(source_name, *bots, "bots", absl::StrCat("at most ", k_max_bots, " bots"));
   }
   for (std::size_t i = 0; i < arr->size(); ++i) {
-    TR_ASSIGN_OR_RETURN(basic_bot_config<List> b, config_detail::parse_bot<List>(source_name, *arr->get(i)->as_table(), i, catalog));
+    TR_ASSIGN_OR_RETURN(basic_bot_config<List> b,
+                        config_detail::parse_bot<List>(source_name, *arr->get(i)->as_table(), i, catalog));
     for (const basic_bot_config<List>& other : out) {
       if (other.name == b.name) {
         return ts::key_error(source_name, *arr->get(i), absl::StrCat("bots.", b.name, ".name"), "duplicate bot name");

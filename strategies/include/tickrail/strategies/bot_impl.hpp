@@ -10,7 +10,6 @@
 
 #include "tickrail/strategies/bot.hpp"
 
-
 namespace tickrail::strategies {
 namespace bot_detail {
 
@@ -23,7 +22,7 @@ inline constexpr std::uint32_t k_live_cancel_sent = 1u << 1;
 
 template <typename List>
 basic_bot<List>::basic_bot(const config_type& config, const core::instrument_catalog& catalog,
-                          std::uint64_t first_order_counter)
+                           std::uint64_t first_order_counter)
     : config_(config),
       catalog_(catalog),
       ids_(config.id, first_order_counter),
@@ -260,7 +259,8 @@ void basic_bot<List>::on_command(const core::event& e, intent_sink& sink) noexce
 }
 
 template <typename List>
-void basic_bot<List>::run_signals(const core::event_header& h, const core::book_builder& books, intent_sink& sink) noexcept {
+void basic_bot<List>::run_signals(const core::event_header& h, const core::book_builder& books,
+                                  intent_sink& sink) noexcept {
   const bool was_waiting = sequencer_.waiting_on_cancels();
   while (const std::optional<signal> s = sequencer_.next(open_orders(), h.local_ts_ns)) run(*s, h, books, sink);
   if (was_waiting && sequencer_.timed_out() && !sequencer_.busy()) {
@@ -308,7 +308,7 @@ void basic_bot<List>::run_options(std::uint8_t action, const core::event_header&
 
 template <typename List>
 void basic_bot<List>::start(component_id c, const core::event_header& h, const core::book_builder& books,
-                intent_sink& sink) noexcept {
+                            intent_sink& sink) noexcept {
   if (!config_.configured(c)) {
     ++counters_.signals_refused;
     return;
@@ -407,7 +407,8 @@ void basic_bot<List>::cancel_everything(const core::event_header& h, intent_sink
   track(sink, first);
   live_.for_each([&](std::uint64_t id, std::uint32_t& state) {
     if ((state & bot_detail::k_live_cancel_sent) != 0) return;
-    core::order_intent in = make_intent(core::intent_kind::cancel, config_.instrument, config_.id, static_cast<std::uint16_t>(component_id::bot), h);
+    core::order_intent in = make_intent(core::intent_kind::cancel, config_.instrument, config_.id,
+                                        static_cast<std::uint16_t>(component_id::bot), h);
     in.cl_ord_id = id;
     in.order_side = (state & bot_detail::k_live_sell) != 0 ? core::side::sell : core::side::buy;
     if (sink.push(in)) state |= bot_detail::k_live_cancel_sent;

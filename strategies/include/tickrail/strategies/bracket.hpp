@@ -85,7 +85,8 @@ struct bracket_component : component_hooks {
   }
   bool start(const bot_view&, const core::event_header& h, sizing z, intent_sink& sink) noexcept {
     const bracket_state s = impl->state();
-    if (s == bracket_state::entry_working || s == bracket_state::protected_ || s == bracket_state::closing) return false;
+    if (s == bracket_state::entry_working || s == bracket_state::protected_ || s == bracket_state::closing)
+      return false;
     impl.emplace(params_, instrument_, component_, ids_);
     return impl->start(h, z, sink);
   }

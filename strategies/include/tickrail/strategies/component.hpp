@@ -81,7 +81,7 @@ class order_ids {
 enum class option_exposure : std::uint8_t { none, put, call };
 struct options_multipliers {
   core::regime_multipliers none{1000, 1000};
-  core::regime_multipliers put{1000, 1000};   // e.g. hedged by puts: buy more freely
+  core::regime_multipliers put{1000, 1000};  // e.g. hedged by puts: buy more freely
   core::regime_multipliers call{1000, 1000};
 };
 
@@ -90,7 +90,7 @@ struct options_multipliers {
 // plain multipliers) so a component can be driven by either.
 struct sizing {
   constexpr sizing(core::regime r) noexcept : m(core::multipliers(r)) {}  // NOLINT(google-explicit-constructor)
-  constexpr sizing(core::regime_multipliers mm) noexcept : m(mm) {}      // NOLINT(google-explicit-constructor)
+  constexpr sizing(core::regime_multipliers mm) noexcept : m(mm) {}       // NOLINT(google-explicit-constructor)
   core::regime_multipliers m;
 };
 
@@ -112,7 +112,9 @@ struct sizing {
 [[nodiscard]] constexpr core::lots scaled(core::lots size, core::regime r, core::side s) noexcept {
   return scaled(size, core::multipliers(r), s);
 }
-[[nodiscard]] constexpr core::lots scaled(core::lots size, sizing z, core::side s) noexcept { return scaled(size, z.m, s); }
+[[nodiscard]] constexpr core::lots scaled(core::lots size, sizing z, core::side s) noexcept {
+  return scaled(size, z.m, s);
+}
 
 // The orders one component has working, by client order id: what it asked
 // for and what the venue has told it since. Fixed capacity; linear scans

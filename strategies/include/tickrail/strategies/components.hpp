@@ -31,8 +31,8 @@ using production_components = detail::drop_void<void TICKRAIL_STRATEGY_COMPONENT
 #undef TICKRAIL_X
 
 static_assert(production_components::count == k_component_count, "the enum and the list come from one X-macro");
-#define TICKRAIL_X(name, type)                                                              \
-  static_assert(production_components::id_of<type> == component_id::name &&                 \
+#define TICKRAIL_X(name, type)                                                                           \
+  static_assert(production_components::id_of<type> == component_id::name &&                              \
                     production_components::names[static_cast<std::size_t>(component_id::name)] == #name, \
                 "component " #name ": descriptor name or position disagrees with the list");
 TICKRAIL_STRATEGY_COMPONENTS(TICKRAIL_X)

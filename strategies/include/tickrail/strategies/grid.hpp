@@ -22,9 +22,9 @@ namespace tickrail::strategies {
 struct grid_params {
   std::uint32_t levels = 5;  // per side
   core::ticks spacing_ticks = 0;
-  core::lots size_lots = 0;  // per level, before the regime multiplier
-  core::ticks anchor_ticks = 0;                // 0 = the first valid mid
-  std::int64_t drift_threshold_ppm = 20'000;   // 2 %
+  core::lots size_lots = 0;                   // per level, before the regime multiplier
+  core::ticks anchor_ticks = 0;               // 0 = the first valid mid
+  std::int64_t drift_threshold_ppm = 20'000;  // 2 %
   bool post_only = true;
 };
 

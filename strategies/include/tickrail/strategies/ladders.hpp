@@ -54,7 +54,8 @@ struct sell_ladder_params {
 
 class sell_ladder {
  public:
-  sell_ladder(const sell_ladder_params& params, core::instrument_id instrument, std::uint16_t component, order_ids& ids);
+  sell_ladder(const sell_ladder_params& params, core::instrument_id instrument, std::uint16_t component,
+              order_ids& ids);
   void on_book(const core::order_book& book, const position_view& pos, const core::event_header& h, sizing r,
                intent_sink& sink) noexcept;
   void on_exec(const core::exec_report& x) noexcept;

@@ -54,7 +54,7 @@ class ma_crossover {
   core::fifo<core::ticks> samples_;  // the last `slow` mids
   std::int64_t next_sample_ns_ = 0;
   bool sampled_ = false;
-  int last_sign_ = 0;  // sign of fast − slow at the previous full sample
+  int last_sign_ = 0;        // sign of fast − slow at the previous full sample
   core::ticks extreme_ = 0;  // high (long) or low (short) since entry
 };
 

@@ -35,7 +35,7 @@ namespace tickrail::strategies {
 struct options_params {
   std::int32_t min_days = 7;
   std::array<std::int64_t, 3> otm_ppm{0, 50'000, 100'000};  // strength 1, 2, 3
-  std::int64_t allocation_ppm = 10'000;                       // 1 % of equity in premium
+  std::int64_t allocation_ppm = 10'000;                     // 1 % of equity in premium
 };
 
 // Friday 08:00 UTC, as Deribit's weekly expiries are.
@@ -50,13 +50,13 @@ struct options_params {
 
 // Contracts (lots of the option) that `allocation_ppm` of `equity_e8` buys
 // at `mark_ticks`; 0 when less than one lot.
-[[nodiscard]] core::lots option_size_lots(const core::instrument& option, std::int64_t equity_e8, core::ticks mark_ticks,
-                                          std::int64_t allocation_ppm) noexcept;
+[[nodiscard]] core::lots option_size_lots(const core::instrument& option, std::int64_t equity_e8,
+                                          core::ticks mark_ticks, std::int64_t allocation_ppm) noexcept;
 
 // A limit buy (or sell) of `qty` at the mark snapped to the tick step on the
 // passive side.
-[[nodiscard]] std::optional<core::order_intent> option_order(const core::instrument& option, core::side s, core::lots qty,
-                                                             core::ticks mark_ticks, std::uint16_t bot,
+[[nodiscard]] std::optional<core::order_intent> option_order(const core::instrument& option, core::side s,
+                                                             core::lots qty, core::ticks mark_ticks, std::uint16_t bot,
                                                              std::uint16_t component, order_ids& ids,
                                                              const core::event_header& h) noexcept;
 
@@ -108,8 +108,8 @@ struct option_market {
 // The `[bots.options]` table.
 struct options_config {
   options_params params{};
-  std::string currency;  // underlying base currency ("BTC"); default the instrument's base
-  int strength = 2;      // 1 ATM, 2 slightly OTM, 3 OTM
+  std::string currency;                 // underlying base currency ("BTC"); default the instrument's base
+  int strength = 2;                     // 1 ATM, 2 slightly OTM, 3 OTM
   core::decimal trim_contracts{0, 0};   // coin; 0 = use trim_pct
   std::int64_t trim_pct_ppm = 500'000;  // 50 %
 };
@@ -125,10 +125,9 @@ struct options_component : component_hooks {
   static constexpr bool run_by_bot = true;
   static constexpr std::string_view not_in_start =
       "options run on their signals (hedge, options_long_call, options_long_put, options_trim)";
-  static constexpr std::array signals{signal_name{"hedge", k_options_hedge},
-                                      signal_name{"options_long_call", k_options_long_call},
-                                      signal_name{"options_long_put", k_options_long_put},
-                                      signal_name{"options_trim", k_options_trim}};
+  static constexpr std::array signals{
+      signal_name{"hedge", k_options_hedge}, signal_name{"options_long_call", k_options_long_call},
+      signal_name{"options_long_put", k_options_long_put}, signal_name{"options_trim", k_options_trim}};
   static absl::StatusOr<params> parse(const config_table& t);
 
   options_component(const params&, core::instrument_id, std::uint16_t, order_ids&) noexcept {}

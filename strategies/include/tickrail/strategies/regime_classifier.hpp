@@ -54,7 +54,7 @@ namespace tickrail::strategies {
 }
 
 struct classifier_params {
-  double transition_vol = 0.60;         // annualised, e.g. 0.60 = 60 %
+  double transition_vol = 0.60;  // annualised, e.g. 0.60 = 60 %
   double stress_vol = 1.00;
   double black_vol = 1.50;
   double black_drawdown = 0.15;         // fraction below the 24 h high
@@ -71,18 +71,19 @@ struct regime_inputs {
   core::ticks price_ticks = 0;
 };
 
-#define TR_REGIME_SOURCES(X) \
+#define TR_REGIME_SOURCES(X)  \
   X(classifier, "classifier") \
   X(manual, "manual")
 TR_DEFINE_ENUM(regime_source, std::uint8_t, TR_REGIME_SOURCES)
-#define TR_REGIME_REASONS(X) \
-  X(escalate_vol, "volatility")  /* volatility crossed a threshold upward */ \
-  X(escalate_black, "volatility and drawdown")  /* vol and drawdown both past the BLACK thresholds */ \
-  X(escalate_funding, "extreme funding")  /* extreme funding forced STRESS */ \
-  X(deescalate, "calmer for the hysteresis window")  /* calmer for deescalate_after_polls polls */ \
-  X(manual_set, "set by operator") \
-  X(manual_cleared, "operator regime cleared") \
-  X(override_escalate, "classifier more severe than the operator regime")  /* classifier more severe than the manual regime (override_priority) */
+#define TR_REGIME_REASONS(X)                                                                                        \
+  X(escalate_vol, "volatility")                     /* volatility crossed a threshold upward */                     \
+  X(escalate_black, "volatility and drawdown")      /* vol and drawdown both past the BLACK thresholds */           \
+  X(escalate_funding, "extreme funding")            /* extreme funding forced STRESS */                             \
+  X(deescalate, "calmer for the hysteresis window") /* calmer for deescalate_after_polls polls */                   \
+  X(manual_set, "set by operator")                                                                                  \
+  X(manual_cleared, "operator regime cleared")                                                                      \
+  X(override_escalate, "classifier more severe than the operator regime") /* classifier more severe than the manual \
+                                                                             regime (override_priority) */
 TR_DEFINE_ENUM(regime_reason, std::uint8_t, TR_REGIME_REASONS)
 
 struct regime_change {

@@ -112,22 +112,27 @@ struct anchored_loop : component_hooks {
 };
 
 template <typename C>
-concept strategy_component =
-    std::convertible_to<decltype(C::name), std::string_view> && std::same_as<decltype(C::loop), const bool> &&
-    std::convertible_to<decltype(C::not_in_start), std::string_view> &&
+concept strategy_component = std::convertible_to<decltype(C::name), std::string_view> &&
+    std::same_as<decltype(C::loop), const bool> && std::convertible_to<decltype(C::not_in_start), std::string_view> &&
     std::same_as<decltype(C::run_by_bot), const bool> &&
     std::constructible_from<C, const typename C::params&, core::instrument_id, std::uint16_t, order_ids&> &&
     requires(C& c, const bot_view& v, const core::event_header& h, const core::exec_report& x, sizing z,
              intent_sink& sink, const config_table& t, core::ticks anchor) {
-      { C::parse(t) } -> std::same_as<absl::StatusOr<typename C::params>>;
-      { C::signals.size() } -> std::convertible_to<std::size_t>;
-      { c.on_book(v, h, z, sink) } noexcept;
-      { c.on_exec(x, h, z, sink) } noexcept;
-      { c.on_timer(h, z, sink) } noexcept;
-      { c.on_anchor(anchor, h, z, sink) } noexcept;
-      { c.start(v, h, z, sink) } noexcept -> std::same_as<bool>;
-      { c.stop(h, sink) } noexcept;
-    };
+  { C::parse(t) } -> std::same_as<absl::StatusOr<typename C::params>>;
+  { C::signals.size() } -> std::convertible_to<std::size_t>;
+  { c.on_book(v, h, z, sink) }
+  noexcept;
+  { c.on_exec(x, h, z, sink) }
+  noexcept;
+  { c.on_timer(h, z, sink) }
+  noexcept;
+  { c.on_anchor(anchor, h, z, sink) }
+  noexcept;
+  { c.start(v, h, z, sink) }
+  noexcept->std::same_as<bool>;
+  { c.stop(h, sink) }
+  noexcept;
+};
 
 // The components of a bot, in dispatch order. Everything here is constexpr
 // or a type: the cost of the list is paid by the compiler.
@@ -215,7 +220,8 @@ struct component_list {
   static constexpr void for_each(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (f(std::type_identity<C>{}, std::integral_constant<std::size_t, I>{}), ...);
-    }(std::index_sequence_for<C...>{});
+    }
+    (std::index_sequence_for<C...>{});
   }
 };
 

@@ -39,12 +39,11 @@ struct signal {
   std::uint8_t action = 0;
   friend constexpr bool operator==(signal, signal) noexcept = default;
 
-  static const signal start_bot, cancel_all, grid, main_mm, fast_mm, slow_mm, dip_buyer, min_order, hedge, ladder,
-      tp, threshold_tp, options_long_call, options_long_put, options_trim;
+  static const signal start_bot, cancel_all, grid, main_mm, fast_mm, slow_mm, dip_buyer, min_order, hedge, ladder, tp,
+      threshold_tp, options_long_call, options_long_put, options_trim;
 };
 inline constexpr std::uint8_t k_bot_start = 0, k_bot_cancel_all = 1;  // the bot's own signal actions
-inline constexpr std::uint8_t k_options_hedge = 0, k_options_long_call = 1, k_options_long_put = 2,
-                              k_options_trim = 3;
+inline constexpr std::uint8_t k_options_hedge = 0, k_options_long_call = 1, k_options_long_put = 2, k_options_trim = 3;
 inline constexpr signal signal::start_bot{component_id::bot, k_bot_start};
 inline constexpr signal signal::cancel_all{component_id::bot, k_bot_cancel_all};
 inline constexpr signal signal::grid{component_id::grid, 0};
@@ -83,8 +82,7 @@ struct signal_request {
 // component_list<...>::parse_signal for another list).
 using signal_parser = std::optional<signal> (*)(std::string_view) noexcept;
 absl::StatusOr<signal_request> parse_signal_request(std::string_view signals, std::string_view regime,
-                                                    std::string_view anchor_price,
-                                                    signal_parser parse = &parse_signal);
+                                                    std::string_view anchor_price, signal_parser parse = &parse_signal);
 
 // A request travels the command ring as a `command_kind::signal` command,
 // parsed and converted on the control thread so the hot path never reads

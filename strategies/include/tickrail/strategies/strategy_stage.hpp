@@ -58,8 +58,8 @@ class strategy_stage {
   static constexpr std::size_t k_max_batch = 64;
   static constexpr std::size_t k_max_outputs = 2 + k_max_bots + intent_sink::k_capacity;
 
-  strategy_stage(Ring<core::event>& input, std::size_t consumer, Ring<core::event>& output,
-                 core::book_builder& books, std::vector<std::unique_ptr<bot>>& bots, Sink sink)
+  strategy_stage(Ring<core::event>& input, std::size_t consumer, Ring<core::event>& output, core::book_builder& books,
+                 std::vector<std::unique_ptr<bot>>& bots, Sink sink)
       : input_(input), consumer_(consumer), output_(output), books_(books), bots_(bots), sink_(std::move(sink)) {}
 
   // One batch. Returns the number of input events consumed.

@@ -49,7 +49,7 @@ class feed_parser {
  public:
   struct options {
     std::size_t max_frame_bytes = 4u << 20;
-    std::size_t max_events = 8192;          // events one frame may produce
+    std::size_t max_events = 8192;           // events one frame may produce
     std::size_t max_buffered_events = 8192;  // pre-snapshot depth buffer
   };
 

@@ -55,17 +55,17 @@ enum class frame_kind : std::uint8_t {
 
 struct rpc_frame {
   frame_kind kind = frame_kind::other;
-  std::int64_t id = -1;             // replies and errors; -1 when absent
-  std::int32_t error_code = 0;      // frame_kind::error
-  std::string_view error_message;   // frame_kind::error
-  std::string_view channel;         // frame_kind::subscription
-  bool market_data = false;         // a subscription that is not user.*
-  bool has_more = false;            // a trades reply with more pages
-  std::int64_t count = -1;          // a numeric result (orders cancelled)
-  std::string_view access_token;    // public/auth reply
+  std::int64_t id = -1;            // replies and errors; -1 when absent
+  std::int32_t error_code = 0;     // frame_kind::error
+  std::string_view error_message;  // frame_kind::error
+  std::string_view channel;        // frame_kind::subscription
+  bool market_data = false;        // a subscription that is not user.*
+  bool has_more = false;           // a trades reply with more pages
+  std::int64_t count = -1;         // a numeric result (orders cancelled)
+  std::string_view access_token;   // public/auth reply
   std::string_view refresh_token;
   std::int64_t expires_in_s = 0;
-  std::uint32_t skipped = 0;        // elements for instruments we do not know
+  std::uint32_t skipped = 0;  // elements for instruments we do not know
 };
 
 class exec_parser {

@@ -52,11 +52,11 @@ namespace tickrail::deribit {
 struct gateway_config {
   session_config session;
   std::string label_prefix = "tr";
-  core::credit_config credits;                     // mirror of the account's matching-engine pool
+  core::credit_config credits;  // mirror of the account's matching-engine pool
   std::int64_t credits_per_request = 1;
   std::chrono::milliseconds max_send_wait{2000};  // for credits or a ready session
-  std::size_t max_orders = 65536;                  // tracked at once
-  std::size_t overflow_events = 65536;             // exec reports held while the exec ring is full
+  std::size_t max_orders = 65536;                 // tracked at once
+  std::size_t overflow_events = 65536;            // exec reports held while the exec ring is full
   // Orders with our label prefix that this gateway does not track are
   // cancelled at reconciliation. Off for tools that only look (a check
   // against an account where the engine is trading).
@@ -70,7 +70,8 @@ struct gateway_config {
 class gateway final : private session_listener {
  public:
   struct counters {
-    std::uint64_t sent = 0, rate_limited = 0, unsent_disconnected = 0, venue_rate_limited = 0, unencodable = 0, rejected = 0;
+    std::uint64_t sent = 0, rate_limited = 0, unsent_disconnected = 0, venue_rate_limited = 0, unencodable = 0,
+                  rejected = 0;
     std::uint64_t published = 0, overflowed = 0, lost = 0, orphans = 0, orphans_cancelled = 0, closed_missing = 0;
     std::uint64_t position_alerts = 0, timeouts = 0, market_data_frames = 0;
   };

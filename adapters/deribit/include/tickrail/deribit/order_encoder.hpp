@@ -36,24 +36,24 @@
 
 namespace tickrail::deribit {
 
-#define TR_RPC_METHODS(X) \
-  X(buy, "private/buy") \
-  X(sell, "private/sell") \
-  X(edit, "private/edit") \
-  X(cancel, "private/cancel") \
-  X(cancel_by_label, "private/cancel_by_label") \
+#define TR_RPC_METHODS(X)                                         \
+  X(buy, "private/buy")                                           \
+  X(sell, "private/sell")                                         \
+  X(edit, "private/edit")                                         \
+  X(cancel, "private/cancel")                                     \
+  X(cancel_by_label, "private/cancel_by_label")                   \
   X(cancel_all_by_instrument, "private/cancel_all_by_instrument") \
   X(cancel_all, "private/cancel_all")
 TR_DEFINE_ENUM(rpc_method, std::uint8_t, TR_RPC_METHODS)
 // Matching-engine methods cost matching credits at the venue (all of these do).
 [[nodiscard]] constexpr bool is_matching(rpc_method) noexcept { return true; }
 
-#define TR_ENCODE_ERRORS(X) \
-  X(ok, "ok") \
-  X(unknown_instrument, "unknown_instrument")  /* the request names an instrument the catalog lacks */ \
-  X(no_venue_order_id, "no_venue_order_id")  /* an edit before the venue acknowledged the order */ \
-  X(invalid_client_id, "invalid_client_id")  /* client order id 0 where a label is needed */ \
-  X(unrepresentable, "unrepresentable")  /* a price or amount that does not fit as text */ \
+#define TR_ENCODE_ERRORS(X)                                                                           \
+  X(ok, "ok")                                                                                         \
+  X(unknown_instrument, "unknown_instrument") /* the request names an instrument the catalog lacks */ \
+  X(no_venue_order_id, "no_venue_order_id")   /* an edit before the venue acknowledged the order */   \
+  X(invalid_client_id, "invalid_client_id")   /* client order id 0 where a label is needed */         \
+  X(unrepresentable, "unrepresentable")       /* a price or amount that does not fit as text */       \
   X(buffer_too_small, "buffer_too_small")
 TR_DEFINE_ENUM(encode_error, std::uint8_t, TR_ENCODE_ERRORS)
 
@@ -64,8 +64,8 @@ struct encoded_order {
 
 class order_encoder {
  public:
-  static constexpr std::size_t k_max_frame = 640;   // any request fits (see above)
-  static constexpr std::size_t k_max_label = 64;    // Deribit's label limit
+  static constexpr std::size_t k_max_frame = 640;  // any request fits (see above)
+  static constexpr std::size_t k_max_label = 64;   // Deribit's label limit
   static constexpr std::size_t k_max_prefix = 24;
 
   // `label_prefix`: letters, digits and '_' only, 1..k_max_prefix characters

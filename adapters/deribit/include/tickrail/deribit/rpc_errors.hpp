@@ -9,20 +9,20 @@
 
 namespace tickrail::deribit {
 
-#define TR_RPC_REASONS(X) \
-  X(ok, "ok") \
-  X(not_enough_funds, "not_enough_funds")  /* 10009 */ \
-  X(too_many_requests, "too_many_requests")  /* 10028: back off */ \
-  X(order_not_found, "order_not_found")  /* 11044 (and 10004): a cancel or edit that came too late */ \
-  X(post_only_reject, "post_only_reject")  /* 11054 */ \
-  X(price_out_of_bounds, "price_out_of_bounds")  /* 10007 / 11050 / 10044 style price checks */ \
-  X(invalid_amount, "invalid_amount")  /* 11029 / 10043 */ \
-  X(unauthorized, "unauthorized")  /* 13009 / 13004: re-authenticate */ \
-  X(invalid_params, "invalid_params")  /* -32602 */ \
-  X(method_not_found, "method_not_found")  /* -32601 */ \
-  X(not_open, "not_open")  /* 11030 / 10010: not open / already closed */ \
-  X(timeout, "timeout")  /* no reply before the deadline (ours) */ \
-  X(disconnected, "disconnected")  /* the connection dropped with the request in flight (ours) */ \
+#define TR_RPC_REASONS(X)                                                                                      \
+  X(ok, "ok")                                                                                                  \
+  X(not_enough_funds, "not_enough_funds")       /* 10009 */                                                    \
+  X(too_many_requests, "too_many_requests")     /* 10028: back off */                                          \
+  X(order_not_found, "order_not_found")         /* 11044 (and 10004): a cancel or edit that came too late */   \
+  X(post_only_reject, "post_only_reject")       /* 11054 */                                                    \
+  X(price_out_of_bounds, "price_out_of_bounds") /* 10007 / 11050 / 10044 style price checks */                 \
+  X(invalid_amount, "invalid_amount")           /* 11029 / 10043 */                                            \
+  X(unauthorized, "unauthorized")               /* 13009 / 13004: re-authenticate */                           \
+  X(invalid_params, "invalid_params")           /* -32602 */                                                   \
+  X(method_not_found, "method_not_found")       /* -32601 */                                                   \
+  X(not_open, "not_open")                       /* 11030 / 10010: not open / already closed */                 \
+  X(timeout, "timeout")                         /* no reply before the deadline (ours) */                      \
+  X(disconnected, "disconnected")               /* the connection dropped with the request in flight (ours) */ \
   X(other, "other")
 TR_DEFINE_ENUM(rpc_reason, std::uint8_t, TR_RPC_REASONS)
 

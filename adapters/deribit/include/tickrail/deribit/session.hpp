@@ -46,14 +46,14 @@ namespace tickrail::deribit {
 
 class order_encoder;
 
-#define TR_SESSION_STATES(X) \
-  X(disconnected, "disconnected")  /* waiting to reconnect */ \
-  X(connecting, "connecting") \
-  X(authenticating, "authenticating") \
-  X(configuring, "configuring") \
-  X(reconciling, "reconciling") \
-  X(ready, "ready") \
-  X(stopping, "stopping") \
+#define TR_SESSION_STATES(X)                                 \
+  X(disconnected, "disconnected") /* waiting to reconnect */ \
+  X(connecting, "connecting")                                \
+  X(authenticating, "authenticating")                        \
+  X(configuring, "configuring")                              \
+  X(reconciling, "reconciling")                              \
+  X(ready, "ready")                                          \
+  X(stopping, "stopping")                                    \
   X(stopped, "stopped")
 TR_DEFINE_ENUM(session_state, std::uint8_t, TR_SESSION_STATES)
 
@@ -69,10 +69,10 @@ struct session_config {
   net::ws_endpoint endpoint;
   std::string client_id;
   std::string client_secret;
-  std::int32_t heartbeat_s = 10;       // Deribit's minimum is 10
-  bool cancel_on_disconnect = true;    // a trading session
-  std::vector<std::string> channels;   // restored exactly after a reconnect
-  std::vector<std::string> currencies; // reconciled (open orders, trades, positions); empty = no reconciliation
+  std::int32_t heartbeat_s = 10;        // Deribit's minimum is 10
+  bool cancel_on_disconnect = true;     // a trading session
+  std::vector<std::string> channels;    // restored exactly after a reconnect
+  std::vector<std::string> currencies;  // reconciled (open orders, trades, positions); empty = no reconciliation
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds reconnect_min{250};
   std::chrono::milliseconds reconnect_max{10000};
@@ -140,8 +140,20 @@ class session {
 
  private:
   enum class purpose : std::uint8_t {
-    none, order, auth, refresh, heartbeat, cancel_on_disconnect, subscribe, test,
-    open_orders, user_trades, positions, orphan_cancel, cancel_all, logout,
+    none,
+    order,
+    auth,
+    refresh,
+    heartbeat,
+    cancel_on_disconnect,
+    subscribe,
+    test,
+    open_orders,
+    user_trades,
+    positions,
+    orphan_cancel,
+    cancel_all,
+    logout,
   };
   struct pending {
     std::int64_t id = 0;

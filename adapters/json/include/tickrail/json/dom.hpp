@@ -32,8 +32,7 @@ absl::Status for_each_listed_object(std::string_view json, std::string_view what
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (const auto err = parser.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(core::to_absl(what), ": not JSON: ", simdjson::error_message(err)));
+    return absl::InvalidArgumentError(absl::StrCat(core::to_absl(what), ": not JSON: ", simdjson::error_message(err)));
   }
   simdjson::dom::array list;
   if (!select(root, list)) {

@@ -15,7 +15,8 @@ namespace tickrail::json {
 
 // raw_json_token() keeps the whitespace up to the next token.
 [[nodiscard]] inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 

@@ -11,10 +11,10 @@ namespace tickrail::core::detail {
 [[noreturn]] void check_failed(const char* file, int line, const char* expr, const char* msg) noexcept;
 }  // namespace tickrail::core::detail
 
-#define TR_CHECK(cond, msg)                                                        \
-  do {                                                                             \
-    if (!(cond)) [[unlikely]]                                                      \
-      ::tickrail::core::detail::check_failed(__FILE__, __LINE__, #cond, (msg));    \
+#define TR_CHECK(cond, msg)                                                     \
+  do {                                                                          \
+    if (!(cond)) [[unlikely]]                                                   \
+      ::tickrail::core::detail::check_failed(__FILE__, __LINE__, #cond, (msg)); \
   } while (false)
 
 #if defined(TICKRAIL_DCHECK_ENABLED)

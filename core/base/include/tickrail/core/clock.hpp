@@ -30,7 +30,8 @@ namespace tickrail::core {
 
 template <typename C>
 concept timestamp_source = requires(const C& c) {
-  { c.now_ns() } noexcept -> std::same_as<std::int64_t>;
+  { c.now_ns() }
+  noexcept->std::same_as<std::int64_t>;
 };
 
 // steady_clock in integer nanoseconds.
@@ -83,7 +84,8 @@ class tsc_clock {
   // Raw stamp: TSC ticks, or steady_clock ns in fallback mode. Cheapest read;
   // convert later with to_ns() (e.g. on the slow path).
   [[nodiscard]] std::uint64_t ticks() const noexcept {
-    if (uses_tsc_) [[likely]] return read_tsc();
+    if (uses_tsc_) [[likely]]
+      return read_tsc();
     return static_cast<std::uint64_t>(steady_clock_source{}.now_ns());
   }
   // Nanoseconds on steady_clock's epoch.

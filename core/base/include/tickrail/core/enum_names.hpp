@@ -51,15 +51,15 @@ template <typename Enum, std::size_t N>
 #define TR_ENUM_ENUMERATOR_(name, text) name,
 #define TR_ENUM_TEXT_(name, text) std::string_view{text},
 
-#define TR_DEFINE_ENUM_WITH_(attributes, Enum, Underlying, LIST)                                  \
-  enum class attributes Enum : Underlying { LIST(TR_ENUM_ENUMERATOR_) };                           \
-  inline constexpr std::string_view k_##Enum##_names[] = {LIST(TR_ENUM_TEXT_)};                    \
-  inline constexpr std::size_t k_##Enum##_count = std::size(k_##Enum##_names);                     \
-  [[nodiscard]] constexpr std::string_view to_string(Enum v) noexcept {                             \
-    return ::tickrail::core::enum_text(k_##Enum##_names, v);                                       \
-  }                                                                                                \
-  [[nodiscard]] constexpr std::optional<Enum> parse_##Enum(std::string_view text) noexcept {        \
-    return ::tickrail::core::enum_from_text<Enum>(k_##Enum##_names, text);                          \
+#define TR_DEFINE_ENUM_WITH_(attributes, Enum, Underlying, LIST)                             \
+  enum class attributes Enum : Underlying { LIST(TR_ENUM_ENUMERATOR_) };                     \
+  inline constexpr std::string_view k_##Enum##_names[] = {LIST(TR_ENUM_TEXT_)};              \
+  inline constexpr std::size_t k_##Enum##_count = std::size(k_##Enum##_names);               \
+  [[nodiscard]] constexpr std::string_view to_string(Enum v) noexcept {                      \
+    return ::tickrail::core::enum_text(k_##Enum##_names, v);                                 \
+  }                                                                                          \
+  [[nodiscard]] constexpr std::optional<Enum> parse_##Enum(std::string_view text) noexcept { \
+    return ::tickrail::core::enum_from_text<Enum>(k_##Enum##_names, text);                   \
   }
 
 #define TR_DEFINE_ENUM(Enum, Underlying, LIST) TR_DEFINE_ENUM_WITH_(, Enum, Underlying, LIST)

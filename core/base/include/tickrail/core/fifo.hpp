@@ -23,7 +23,9 @@ class fifo {
  public:
   // `capacity` >= 1 elements.
   explicit fifo(std::size_t capacity)
-      : slots_(std::bit_ceil(capacity == 0 ? std::size_t{1} : capacity)), mask_(slots_.size() - 1), capacity_(capacity) {
+      : slots_(std::bit_ceil(capacity == 0 ? std::size_t{1} : capacity)),
+        mask_(slots_.size() - 1),
+        capacity_(capacity) {
     TR_CHECK(capacity >= 1, "a fifo holds at least one element");
   }
 

@@ -39,14 +39,14 @@
 
 namespace tickrail::core {
 
-#define TR_FP_ERRORS(X) \
-  X(ok, "ok") \
-  X(empty, "empty")  /* no text */ \
-  X(syntax, "syntax")  /* not a decimal number */ \
-  X(overflow, "overflow")  /* more than 18 significant digits, or the result does not fit int64 */ \
-  X(inexact, "inexact")  /* rounding::exact and the value is not a whole number of units */ \
-  X(invalid_increment, "invalid_increment")  /* increment must be > 0 */ \
-  X(not_finite, "not_finite")  /* NaN or infinity */ \
+#define TR_FP_ERRORS(X)                                                                                             \
+  X(ok, "ok")                                                                                                       \
+  X(empty, "empty")                         /* no text */                                                           \
+  X(syntax, "syntax")                       /* not a decimal number */                                              \
+  X(overflow, "overflow")                   /* more than 18 significant digits, or the result does not fit int64 */ \
+  X(inexact, "inexact")                     /* rounding::exact and the value is not a whole number of units */      \
+  X(invalid_increment, "invalid_increment") /* increment must be > 0 */                                             \
+  X(not_finite, "not_finite")               /* NaN or infinity */                                                   \
   X(buffer_too_small, "buffer_too_small")
 TR_DEFINE_NODISCARD_ENUM(fp_error, std::uint8_t, TR_FP_ERRORS)
 
@@ -103,7 +103,8 @@ namespace detail {
   std::int32_t scale = 0;
   if (p != end && *p == '.') {
     const char* const frac = ++p;
-    for (; p != end && static_cast<unsigned char>(*p - '0') <= 9; ++p) m = m * 10 + static_cast<unsigned char>(*p - '0');
+    for (; p != end && static_cast<unsigned char>(*p - '0') <= 9; ++p)
+      m = m * 10 + static_cast<unsigned char>(*p - '0');
     scale = static_cast<std::int32_t>(p - frac);
   }
   const std::int32_t digits = int_digits + scale;
@@ -238,7 +239,7 @@ namespace detail {
     negative = text[i] == '-';
     ++i;
   }
-  std::int64_t mantissa = 0;   // significant digits up to the last non-zero one
+  std::int64_t mantissa = 0;       // significant digits up to the last non-zero one
   std::int64_t pending_zeros = 0;  // zeros after it, folded in only if a non-zero digit follows
   std::int64_t fraction_digits = 0;
   int digits = 0;
@@ -362,9 +363,10 @@ class increment {
     strip_trailing_zeros(value.mantissa, value.scale, value_.scale);
     std::int64_t numerator = value.mantissa;
     std::int64_t denominator = value_.mantissa;
-    const bool narrow = value_.scale >= value.scale
-                            ? !__builtin_mul_overflow(numerator, detail::k_pow10[value_.scale - value.scale], &numerator)
-                            : !__builtin_mul_overflow(denominator, detail::k_pow10[value.scale - value_.scale], &denominator);
+    const bool narrow =
+        value_.scale >= value.scale
+            ? !__builtin_mul_overflow(numerator, detail::k_pow10[value_.scale - value.scale], &numerator)
+            : !__builtin_mul_overflow(denominator, detail::k_pow10[value.scale - value_.scale], &denominator);
     if (narrow) {
       if (denominator == 1) {
         units = numerator;
@@ -458,7 +460,8 @@ class increment {
     int n = 0;
     const bool negative = d.mantissa < 0;
     // Work in unsigned so that INT64_MIN negates safely.
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(d.mantissa) : static_cast<std::uint64_t>(d.mantissa);
+    std::uint64_t magnitude =
+        negative ? 0 - static_cast<std::uint64_t>(d.mantissa) : static_cast<std::uint64_t>(d.mantissa);
     do {
       digits[n++] = static_cast<char>('0' + magnitude % 10);
       magnitude /= 10;
@@ -539,7 +542,7 @@ class increment {
     }
   };
 
-  std::uint64_t reciprocal_ = 0;  // floor((2^64 - 1) / mantissa), for division by the increment
+  std::uint64_t reciprocal_ = 0;          // floor((2^64 - 1) / mantissa), for division by the increment
   std::array<exact_divisor, 4> exact_{};  // mantissa × 10^k, k = 0..3
 };
 

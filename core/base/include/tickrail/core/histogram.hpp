@@ -28,9 +28,9 @@ namespace tickrail::core {
 
 class latency_histogram {
  public:
-  static constexpr unsigned k_sub_bits = 7;                       // 128 sub-buckets per octave
+  static constexpr unsigned k_sub_bits = 7;  // 128 sub-buckets per octave
   static constexpr std::uint64_t k_sub_count = 1u << k_sub_bits;
-  static constexpr unsigned k_max_bits = 34;                      // 2^34 ns ≈ 17.2 s
+  static constexpr unsigned k_max_bits = 34;  // 2^34 ns ≈ 17.2 s
   static constexpr std::size_t k_bucket_count = k_sub_count + (k_max_bits - k_sub_bits) * k_sub_count;
   static constexpr std::uint64_t k_max_trackable = (std::uint64_t{1} << k_max_bits) - 1;
 
@@ -60,7 +60,9 @@ class latency_histogram {
   [[nodiscard]] std::uint64_t overflow() const noexcept { return overflow_; }
   [[nodiscard]] std::uint64_t min() const noexcept { return count_ ? min_ : 0; }
   [[nodiscard]] std::uint64_t max() const noexcept { return max_; }
-  [[nodiscard]] double mean() const noexcept { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0; }
+  [[nodiscard]] double mean() const noexcept {
+    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0;
+  }
   // q in [0, 1]; 0 when empty.
   [[nodiscard]] std::uint64_t percentile(double q) const noexcept;
 
@@ -98,7 +100,8 @@ class latency_histogram {
   std::uint64_t max_ = 0;
 };
 
-static_assert(latency_histogram::bucket_of(latency_histogram::k_max_trackable) == latency_histogram::k_bucket_count - 1);
+static_assert(latency_histogram::bucket_of(latency_histogram::k_max_trackable) ==
+              latency_histogram::k_bucket_count - 1);
 static_assert(latency_histogram::bucket_of(127) == 127 && latency_histogram::bucket_of(128) == 128);
 static_assert(latency_histogram::bucket_low(latency_histogram::bucket_of(1'000'000)) <= 1'000'000);
 

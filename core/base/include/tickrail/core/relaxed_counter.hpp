@@ -16,7 +16,9 @@ namespace tickrail::core {
 class relaxed_counter {
  public:
   // Writer thread only.
-  void add(std::uint64_t n = 1) noexcept { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  void add(std::uint64_t n = 1) noexcept {
+    v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
   // Any thread.
   [[nodiscard]] std::uint64_t get() const noexcept { return v_.load(std::memory_order_relaxed); }
 

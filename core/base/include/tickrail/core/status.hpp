@@ -22,14 +22,13 @@ namespace tickrail::core {
 #define TR_STATUS_CONCAT_INNER(a, b) a##b
 #define TR_STATUS_CONCAT(a, b) TR_STATUS_CONCAT_INNER(a, b)
 
-#define TR_RETURN_IF_ERROR(expr)                                          \
-  do {                                                                    \
+#define TR_RETURN_IF_ERROR(expr)                                           \
+  do {                                                                     \
     if (::absl::Status tr_status_ = (expr); !tr_status_.ok()) [[unlikely]] \
-      return tr_status_;                                                  \
+      return tr_status_;                                                   \
   } while (false)
 
-#define TR_ASSIGN_OR_RETURN(lhs, expr) \
-  TR_ASSIGN_OR_RETURN_IMPL(TR_STATUS_CONCAT(tr_statusor_, __LINE__), lhs, expr)
+#define TR_ASSIGN_OR_RETURN(lhs, expr) TR_ASSIGN_OR_RETURN_IMPL(TR_STATUS_CONCAT(tr_statusor_, __LINE__), lhs, expr)
 
 #define TR_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \

@@ -41,12 +41,12 @@ struct book_counters {
 };
 
 enum class book_outcome : std::uint8_t {
-  applied,         // a complete frame was applied and the book is valid
-  partial,         // a fragment with more to follow
-  crossed,         // applied; the book is crossed (not valid)
-  gap,             // chain broken: book stale, resync requested
-  dropped,         // ignored (stale, not yet synced, or rest of a gapped frame)
-  not_book,        // ticker, trade, quote: nothing to apply
+  applied,   // a complete frame was applied and the book is valid
+  partial,   // a fragment with more to follow
+  crossed,   // applied; the book is crossed (not valid)
+  gap,       // chain broken: book stale, resync requested
+  dropped,   // ignored (stale, not yet synced, or rest of a gapped frame)
+  not_book,  // ticker, trade, quote: nothing to apply
 };
 
 class book_builder {

@@ -45,21 +45,20 @@ struct book_level {
 // reference prices and the strategies all use it.
 [[nodiscard]] constexpr ticks midpoint(ticks bid, ticks ask) noexcept { return bid + (ask - bid) / 2; }
 
-enum class [[nodiscard]] book_result : std::uint8_t {
-  ok = 0,
-  negative_quantity,  // rejected: a level cannot hold less than nothing
-  truncated,          // applied, but the side was full and its worst level was dropped
-  dropped,            // not applied: side full and the level is worse than all held
+enum class [[nodiscard]] book_result : std::uint8_t{
+    ok = 0,
+    negative_quantity,  // rejected: a level cannot hold less than nothing
+    truncated,          // applied, but the side was full and its worst level was dropped
+    dropped,            // not applied: side full and the level is worse than all held
 };
 
 class order_book {
  public:
-  static constexpr std::size_t k_default_max_levels = 4096;   // overflow levels per side
+  static constexpr std::size_t k_default_max_levels = 4096;  // overflow levels per side
   static constexpr std::size_t k_default_window_ticks = 1u << 14;
 
   // `window_ticks` is rounded up to a multiple of 4096.
-  explicit order_book(std::size_t max_levels = k_default_max_levels,
-                      std::size_t window_ticks = k_default_window_ticks);
+  explicit order_book(std::size_t max_levels = k_default_max_levels, std::size_t window_ticks = k_default_window_ticks);
 
   // Sets the quantity at `price` on `s`; 0 deletes the level (a delete of an
   // absent level is a no-op, as venues resend deletes). O(1) at the top of
@@ -113,8 +112,8 @@ class order_book {
 
  private:
   struct side_book {
-    std::unique_ptr<lots[]> qty;             // ladder: quantity by price - base_
-    std::unique_ptr<std::uint64_t[]> bits;   // ladder: non-empty levels
+    std::unique_ptr<lots[]> qty;               // ladder: quantity by price - base_
+    std::unique_ptr<std::uint64_t[]> bits;     // ladder: non-empty levels
     std::unique_ptr<std::uint64_t[]> summary;  // one bit per non-zero word of `bits`
     std::size_t ladder_count = 0;
     std::int64_t best_index = -1;            // ladder index of the best level, -1 if none
@@ -134,8 +133,8 @@ class order_book {
   void walk(side s, Visit&& visit) const noexcept;
 
   side_book sides_[2];
-  ticks base_ = 0;        // price of ladder index 0
-  bool placed_ = false;   // base_ chosen for the current contents
+  ticks base_ = 0;       // price of ladder index 0
+  bool placed_ = false;  // base_ chosen for the current contents
   std::size_t window_;
   std::size_t words_;
   std::size_t max_levels_;

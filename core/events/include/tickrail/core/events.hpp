@@ -23,9 +23,9 @@
 
 namespace tickrail::core {
 
-using ticks = std::int64_t;            // a price in integer ticks of its instrument
-using lots = std::int64_t;             // a quantity in integer lots of its instrument
-using instrument_id = std::uint16_t;   // dense id for array indexing (instrument catalog)
+using ticks = std::int64_t;           // a price in integer ticks of its instrument
+using lots = std::int64_t;            // a quantity in integer lots of its instrument
+using instrument_id = std::uint16_t;  // dense id for array indexing (instrument catalog)
 // Ours; encoded into the venue order `label`. The top 16 bits are the bot,
 // the low 48 a counter the strategy stage keeps strictly increasing per bot
 // (seeded from time at start-up, so a restart never reuses an id): risk
@@ -36,7 +36,8 @@ inline constexpr int k_client_order_bot_shift = 48;
   return static_cast<std::uint16_t>(id >> k_client_order_bot_shift);
 }
 [[nodiscard]] constexpr client_order_id make_client_order_id(std::uint16_t bot, std::uint64_t counter) noexcept {
-  return (static_cast<client_order_id>(bot) << k_client_order_bot_shift) | (counter & ((1ull << k_client_order_bot_shift) - 1));
+  return (static_cast<client_order_id>(bot) << k_client_order_bot_shift) |
+         (counter & ((1ull << k_client_order_bot_shift) - 1));
 }
 
 inline constexpr instrument_id no_instrument = 0xFFFF;
@@ -66,9 +67,9 @@ struct event_header {
   std::int64_t exchange_ts_ns;  // venue timestamp, ns since the Unix epoch; 0 if none
   std::int64_t local_ts_ns;     // receipt on our side, tsc_clock ns (steady_clock epoch)
   event_type type;
-  std::uint8_t venue;           // venue index in the running configuration
-  instrument_id instrument;     // no_instrument for events about no instrument
-  std::uint32_t flags;          // type-specific
+  std::uint8_t venue;        // venue index in the running configuration
+  instrument_id instrument;  // no_instrument for events about no instrument
+  std::uint32_t flags;       // type-specific
 };
 
 // The sequence of an event that has not been through the sequencer yet.
@@ -90,7 +91,7 @@ enum class book_action : std::uint8_t { new_level, change_level, delete_level };
 
 struct level_update {  // 24 bytes
   ticks price_ticks;
-  lots qty_lots;       // new total at this price; 0 with delete_level
+  lots qty_lots;  // new total at this price; 0 with delete_level
   side book_side;
   book_action action;
   std::uint8_t pad[6];
@@ -178,12 +179,12 @@ enum class order_state : std::uint8_t {
 }
 
 enum class exec_kind : std::uint8_t {
-  order_ack,      // RPC response to buy/sell/edit/cancel
-  order_update,   // user.orders notification
-  fill,           // user.trades notification or reconciliation
-  reject,         // RPC error for an order request
-  position,       // position snapshot (reconciliation / portfolio)
-  portfolio,      // equity / margin update
+  order_ack,     // RPC response to buy/sell/edit/cancel
+  order_update,  // user.orders notification
+  fill,          // user.trades notification or reconciliation
+  reject,        // RPC error for an order request
+  position,      // position snapshot (reconciliation / portfolio)
+  portfolio,     // equity / margin update
 };
 
 enum class order_type : std::uint8_t { limit, market, stop_limit, stop_market, take_limit, take_market };
@@ -203,13 +204,13 @@ struct exec_report {
   std::uint8_t order_flags;
   std::uint8_t risk_reason;  // exec_kind::reject from pre-trade risk: its risk_reason (risk.hpp); else 0
   std::uint8_t pad[2];
-  std::int32_t venue_error;  // JSON-RPC error code (10009, 11054, ...) or 0
-  client_order_id cl_ord_id; // 0 when the order is not ours (no/foreign label)
-  std::int64_t request_id;   // JSON-RPC id of the request this answers; 0 for notifications
+  std::int32_t venue_error;                    // JSON-RPC error code (10009, 11054, ...) or 0
+  client_order_id cl_ord_id;                   // 0 when the order is not ours (no/foreign label)
+  std::int64_t request_id;                     // JSON-RPC id of the request this answers; 0 for notifications
   char venue_order_id[k_venue_order_id_size];  // NUL-padded
   ticks price_ticks;
-  lots qty_lots;         // order amount (position size for exec_kind::position)
-  lots filled_lots;      // cumulative
+  lots qty_lots;           // order amount (position size for exec_kind::position)
+  lots filled_lots;        // cumulative
   ticks last_price_ticks;  // fill price (exec_kind::fill)
   lots last_qty_lots;      // fill quantity (exec_kind::fill)
   std::int64_t fee_e8;     // fee in settlement currency × 1e8 (negative = rebate)
@@ -269,21 +270,21 @@ enum class intent_kind : std::uint8_t { place, cancel, replace, cancel_all, canc
 
 // What a strategy wants; risk decides whether it becomes an order_request.
 struct order_intent {
-  sequence_t trigger_sequence;     // the sequenced event that caused it
+  sequence_t trigger_sequence;       // the sequenced event that caused it
   std::int64_t trigger_local_ts_ns;  // that event's receipt time (tick-to-order)
-  client_order_id cl_ord_id;       // new order's id, or the order to cancel/replace
+  client_order_id cl_ord_id;         // new order's id, or the order to cancel/replace
   ticks price_ticks;
-  ticks trigger_price_ticks;       // stop/take trigger; 0 otherwise
+  ticks trigger_price_ticks;  // stop/take trigger; 0 otherwise
   lots qty_lots;
   intent_kind kind;
   side order_side;
   order_type type;
   time_in_force tif;
-  std::uint8_t flags;              // k_order_*
+  std::uint8_t flags;  // k_order_*
   std::uint8_t pad;
   instrument_id instrument;
   std::uint16_t bot;
-  std::uint16_t component;         // which strategy component of the bot
+  std::uint16_t component;  // which strategy component of the bot
   std::uint32_t pad2;
 };
 
@@ -315,7 +316,7 @@ struct event {
 // An intent that passed pre-trade risk, ready to encode.
 struct order_request {
   order_intent intent;
-  sequence_t risk_sequence;  // position in the risk stage's output
+  sequence_t risk_sequence;                    // position in the risk stage's output
   char venue_order_id[k_venue_order_id_size];  // for cancel/edit; NUL-padded
 };
 

@@ -16,21 +16,20 @@
 
 namespace tickrail::core {
 
-#define TR_FEED_ERRORS(X) \
-  X(ok, "ok") \
-  X(ignored, "ignored")  /* valid, but not market data we consume */ \
-  X(not_json, "not_json")  /* malformed JSON */ \
-  X(frame_too_large, "frame_too_large")  /* larger than the parser's buffer, or too many levels */ \
-  X(unexpected_shape, "unexpected_shape")  /* valid JSON, but not an object/array where one must be */ \
-  X(unknown_channel, "unknown_channel")  /* a channel or event type we do not handle */ \
-  X(unknown_instrument, "unknown_instrument")  /* a name the instrument catalog does not know */ \
-  X(missing_field, "missing_field")  /* a required field is absent or null */ \
-  X(bad_number, "bad_number")  /* a number field is not a number, or does not fit */ \
-  X(off_tick, "off_tick")  /* a price or quantity not on its instrument's grid */ \
-  X(bad_level, "bad_level")  /* a book level that is not [action?, price, amount] */ \
-  X(unsynced_snapshot, "unsynced_snapshot")  /* a depth snapshot nobody is waiting for */
+#define TR_FEED_ERRORS(X)                                                                                 \
+  X(ok, "ok")                                                                                             \
+  X(ignored, "ignored")                       /* valid, but not market data we consume */                 \
+  X(not_json, "not_json")                     /* malformed JSON */                                        \
+  X(frame_too_large, "frame_too_large")       /* larger than the parser's buffer, or too many levels */   \
+  X(unexpected_shape, "unexpected_shape")     /* valid JSON, but not an object/array where one must be */ \
+  X(unknown_channel, "unknown_channel")       /* a channel or event type we do not handle */              \
+  X(unknown_instrument, "unknown_instrument") /* a name the instrument catalog does not know */           \
+  X(missing_field, "missing_field")           /* a required field is absent or null */                    \
+  X(bad_number, "bad_number")                 /* a number field is not a number, or does not fit */       \
+  X(off_tick, "off_tick")                     /* a price or quantity not on its instrument's grid */      \
+  X(bad_level, "bad_level")                   /* a book level that is not [action?, price, amount] */     \
+  X(unsynced_snapshot, "unsynced_snapshot")   /* a depth snapshot nobody is waiting for */
 TR_DEFINE_NODISCARD_ENUM(feed_error, std::uint8_t, TR_FEED_ERRORS)
-
 
 // Frames by outcome. One writer (the feed thread); read on the slow path.
 struct feed_counters {

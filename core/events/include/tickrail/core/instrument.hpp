@@ -31,16 +31,16 @@
 
 namespace tickrail::core {
 
-#define TR_VENUES(X) \
+#define TR_VENUES(X)    \
   X(deribit, "deribit") \
   X(binance_usdm, "binance_usdm")
 TR_DEFINE_ENUM(venue, std::uint8_t, TR_VENUES)
 
-#define TR_INSTRUMENT_KINDS(X) \
-  X(perpetual, "perpetual") \
-  X(future, "future") \
-  X(option, "option") \
-  X(spot, "spot") \
+#define TR_INSTRUMENT_KINDS(X)    \
+  X(perpetual, "perpetual")       \
+  X(future, "future")             \
+  X(option, "option")             \
+  X(spot, "spot")                 \
   X(future_combo, "future_combo") \
   X(option_combo, "option_combo")
 TR_DEFINE_ENUM(instrument_kind, std::uint8_t, TR_INSTRUMENT_KINDS)
@@ -61,13 +61,13 @@ struct instrument {
   option_kind option = option_kind::none;
   std::string symbol;  // the venue's name, e.g. "BTC-PERPETUAL", "BTCUSDT"
   std::string base_currency, quote_currency, settlement_currency;
-  increment tick;          // smallest price increment
-  increment lot;           // quantity increment (Deribit: min_trade_amount; Binance: stepSize)
-  lots min_qty_lots = 1;   // smallest order quantity
+  increment tick;         // smallest price increment
+  increment lot;          // quantity increment (Deribit: min_trade_amount; Binance: stepSize)
+  lots min_qty_lots = 1;  // smallest order quantity
   decimal contract_size{1, 0};
-  decimal min_notional{0, 0};  // in quote currency; 0 = none
-  decimal strike{0, 0};        // options
-  std::int64_t expiry_ms = 0;  // 0 = perpetual / spot
+  decimal min_notional{0, 0};         // in quote currency; 0 = none
+  decimal strike{0, 0};               // options
+  std::int64_t expiry_ms = 0;         // 0 = perpetual / spot
   std::vector<tick_step> tick_steps;  // ascending by above_ticks; empty = uniform tick
   // How the venue writes numbers, for display: a fixed number of decimals
   // (Binance: "61659.70"), or -1 for a JSON double (Deribit: "37317.0").

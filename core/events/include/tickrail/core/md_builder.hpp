@@ -88,7 +88,9 @@ class md_builder {
   [[nodiscard]] std::span<const event> events() const noexcept { return {events_.get(), size_}; }
   // For a parser that learns an event's kind or ids only after its levels
   // (venues do not promise key order): patch events [first, size()).
-  [[nodiscard]] std::span<event> events_from(std::size_t first) noexcept { return {events_.get() + first, size_ - first}; }
+  [[nodiscard]] std::span<event> events_from(std::size_t first) noexcept {
+    return {events_.get() + first, size_ - first};
+  }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 

@@ -24,11 +24,11 @@
 
 namespace tickrail::core {
 
-#define TR_REGIMES(X) \
-  X(calm, "CALM") \
+#define TR_REGIMES(X)         \
+  X(calm, "CALM")             \
   X(transition, "TRANSITION") \
-  X(stress, "STRESS") \
-  X(black, "BLACK") \
+  X(stress, "STRESS")         \
+  X(black, "BLACK")           \
   X(aftermath, "AFTERMATH")
 TR_DEFINE_ENUM(regime, std::uint8_t, TR_REGIMES)
 

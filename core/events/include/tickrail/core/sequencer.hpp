@@ -56,8 +56,8 @@ class sequencer {
   static constexpr std::size_t k_max_run = 32;
   using input = basic_sequencer_input<Ring>;
 
-  sequencer(std::vector<input> inputs, Ring<event>& output, const Clock& clock,
-            std::int64_t timer_interval_ns, sequence_t first_sequence = 0)
+  sequencer(std::vector<input> inputs, Ring<event>& output, const Clock& clock, std::int64_t timer_interval_ns,
+            sequence_t first_sequence = 0)
       : inputs_(std::move(inputs)),
         output_(output),
         clock_(clock),

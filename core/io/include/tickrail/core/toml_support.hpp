@@ -40,7 +40,7 @@ absl::StatusOr<std::int64_t> to_ppm(std::string_view source, const toml::node& n
                                     std::int64_t per_unit, std::int64_t max_ppm);
 // A positive quantity in venue units → whole lots of `lot` (an instrument's
 // lot increment), rounded down; an error when smaller than one lot.
-absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key,
-                                     decimal d, const increment& lot);
+absl::StatusOr<std::int64_t> to_lots(std::string_view source, const toml::node& node, std::string_view key, decimal d,
+                                     const increment& lot);
 
 }  // namespace tickrail::core::toml_support

@@ -22,8 +22,8 @@
 namespace tickrail::core {
 
 struct credit_config {
-  std::int64_t burst_credits = 20;      // pool size
-  std::int64_t refill_per_s = 5;        // credits per second
+  std::int64_t burst_credits = 20;  // pool size
+  std::int64_t refill_per_s = 5;    // credits per second
   std::int64_t min_backoff_ns = 100'000'000;
   std::int64_t max_backoff_ns = 5'000'000'000;
 };

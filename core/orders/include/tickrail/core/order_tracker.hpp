@@ -69,7 +69,7 @@ class order_tracker {
     lots qty_lots = 0;
     lots filled_lots = 0;
     ticks price_ticks = 0;
-    lots replace_qty_lots = 0;      // terms of an edit in flight
+    lots replace_qty_lots = 0;  // terms of an edit in flight
     ticks replace_price_ticks = 0;
     char venue_order_id[k_venue_order_id_size] = {};
     [[nodiscard]] order_state visible_state() const noexcept {

@@ -166,7 +166,8 @@ class ring {
     consumer_local& local = locals_[c];
     if (local.cached_published < local.next) {
       sequence_t seq = local.next;
-      const sequence_t limit = local.next + static_cast<sequence_t>(std::min<std::size_t>(max_scan, static_cast<std::size_t>(capacity_)));
+      const sequence_t limit =
+          local.next + static_cast<sequence_t>(std::min<std::size_t>(max_scan, static_cast<std::size_t>(capacity_)));
       while (seq < limit && slots_[index(seq)].published.load(std::memory_order_acquire) == seq) ++seq;
       local.cached_published = seq - 1;
     }
@@ -191,10 +192,12 @@ class ring {
   // of events handled (0 when nothing was available).
   template <typename Handler>
   std::size_t poll(std::size_t c, Handler&& handler,
-                   std::size_t max_batch = std::numeric_limits<std::size_t>::max()) noexcept(
-      noexcept(handler(std::declval<const Event&>(), sequence_t{}, bool{}))) {
+                   std::size_t max_batch =
+                       std::numeric_limits<std::size_t>::max()) noexcept(noexcept(handler(std::declval<const Event&>(),
+                                                                                          sequence_t{}, bool{}))) {
     const sequence_t first = next(c);
-    const std::size_t budget = std::min<std::size_t>(std::max<std::size_t>(max_batch, 1), static_cast<std::size_t>(capacity_));
+    const std::size_t budget =
+        std::min<std::size_t>(std::max<std::size_t>(max_batch, 1), static_cast<std::size_t>(capacity_));
     sequence_t last = available(c, budget);
     if (last < first) return 0;
     last = std::min(last, first + static_cast<sequence_t>(budget) - 1);
@@ -259,7 +262,7 @@ class ring {
   };
   std::unique_ptr<slot_type[], aligned_array_delete> slots_;
   std::unique_ptr<cache_padded<std::atomic<sequence_t>>[]> cursors_;  // one line per consumer
-  std::unique_ptr<consumer_local[]> locals_;                           // one line per consumer
+  std::unique_ptr<consumer_local[]> locals_;                          // one line per consumer
 
   // Producer-private: the last claimed and last published sequences, and its
   // cache of the slowest consumer cursor. Each on its own line (STYLE §3).

@@ -37,7 +37,8 @@ struct sequence_range {
 // The events consumer `c` may read now, at most `max` (>= 1) of them,
 // starting at next(c). Nothing is released.
 template <typename Ring>
-[[nodiscard, gnu::always_inline]] inline sequence_range read_batch(Ring& ring, std::size_t c, std::size_t max) noexcept {
+[[nodiscard, gnu::always_inline]] inline sequence_range read_batch(Ring& ring, std::size_t c,
+                                                                   std::size_t max) noexcept {
   const sequence_t first = ring.next(c);
   const sequence_t last = ring.available(c, max);
   if (last < first) return {first, first - 1};
@@ -50,7 +51,8 @@ template <typename Ring>
 // consumed, what follows stays in the ring). Releases once, up to the last
 // event handled. Returns how many were consumed.
 template <typename Ring, typename Handler>
-[[gnu::always_inline]] inline std::size_t consume(Ring& ring, std::size_t c, std::size_t max, Handler&& handler) noexcept {
+[[gnu::always_inline]] inline std::size_t consume(Ring& ring, std::size_t c, std::size_t max,
+                                                  Handler&& handler) noexcept {
   const sequence_range batch = read_batch(ring, c, max);
   if (batch.empty()) return 0;
   sequence_t seq = batch.first;

@@ -27,16 +27,18 @@
 
 namespace tickrail::core {
 
-#define TR_WAIT_KINDS(X) \
+#define TR_WAIT_KINDS(X)    \
   X(busy_spin, "busy_spin") \
-  X(yield, "yield") \
+  X(yield, "yield")         \
   X(backoff, "backoff")
 TR_DEFINE_ENUM(wait_kind, std::uint8_t, TR_WAIT_KINDS)
 
 template <typename W>
 concept wait_strategy = requires(W& w) {
-  { w.idle() } noexcept;
-  { w.reset() } noexcept;
+  { w.idle() }
+  noexcept;
+  { w.reset() }
+  noexcept;
 };
 
 class busy_spin_wait {
@@ -64,9 +66,9 @@ class yield_wait {
 };
 
 struct backoff_params {
-  std::uint32_t spins = 1000;      // empty rounds spent spinning
-  std::uint32_t yields = 100;      // then empty rounds spent yielding
-  std::uint32_t min_sleep_us = 1;  // then sleeps, doubling from here...
+  std::uint32_t spins = 1000;         // empty rounds spent spinning
+  std::uint32_t yields = 100;         // then empty rounds spent yielding
+  std::uint32_t min_sleep_us = 1;     // then sleeps, doubling from here...
   std::uint32_t max_sleep_us = 1000;  // ...up to this cap
 };
 

@@ -33,7 +33,8 @@ namespace tickrail::core {
 
 template <typename S>
 concept stage = requires(S& s) {
-  { s.poll() } noexcept -> std::convertible_to<std::size_t>;
+  { s.poll() }
+  noexcept->std::convertible_to<std::size_t>;
 };
 
 // A non-owning, named handle to a stage. The stage must outlive every worker

@@ -80,43 +80,43 @@
 
 namespace tickrail::core {
 
-#define TR_RISK_REASONS(X) \
-  X(accepted, "accepted") \
-  X(kill_switch, "kill_switch") \
-  X(halted, "halted") \
-  X(unknown_instrument, "unknown_instrument")  /* not in the catalog, or no [risk.instruments] limits */ \
-  X(invalid_quantity, "invalid_quantity") \
-  X(invalid_price, "invalid_price") \
-  X(below_min_qty, "below_min_qty") \
-  X(max_order_qty, "max_order_qty") \
-  X(regime_gated, "regime_gated") \
-  X(reduce_only, "reduce_only") \
-  X(daily_loss, "daily_loss")  /* reduce-only because the daily loss limit is breached */ \
-  X(off_tick, "off_tick") \
-  X(no_reference_price, "no_reference_price") \
-  X(price_collar, "price_collar") \
-  X(max_order_notional, "max_order_notional") \
-  X(min_notional, "min_notional") \
-  X(max_position, "max_position") \
-  X(max_open_orders, "max_open_orders") \
-  X(self_trade, "self_trade") \
-  X(invalid_client_id, "invalid_client_id")  /* 0, or not of the intent's bot (events.hpp: client_order_id) */ \
-  X(duplicate_client_id, "duplicate_client_id")  /* not above the last id the bot had passed */ \
-  X(rate_limited, "rate_limited") \
-  X(runaway, "runaway") \
-  X(unknown_order, "unknown_order")  /* cancel / replace of an order risk does not know */ \
-  X(capacity, "capacity")  /* the order table is full (risk_limits::k_max_open_orders) */
+#define TR_RISK_REASONS(X)                                                                                        \
+  X(accepted, "accepted")                                                                                         \
+  X(kill_switch, "kill_switch")                                                                                   \
+  X(halted, "halted")                                                                                             \
+  X(unknown_instrument, "unknown_instrument") /* not in the catalog, or no [risk.instruments] limits */           \
+  X(invalid_quantity, "invalid_quantity")                                                                         \
+  X(invalid_price, "invalid_price")                                                                               \
+  X(below_min_qty, "below_min_qty")                                                                               \
+  X(max_order_qty, "max_order_qty")                                                                               \
+  X(regime_gated, "regime_gated")                                                                                 \
+  X(reduce_only, "reduce_only")                                                                                   \
+  X(daily_loss, "daily_loss") /* reduce-only because the daily loss limit is breached */                          \
+  X(off_tick, "off_tick")                                                                                         \
+  X(no_reference_price, "no_reference_price")                                                                     \
+  X(price_collar, "price_collar")                                                                                 \
+  X(max_order_notional, "max_order_notional")                                                                     \
+  X(min_notional, "min_notional")                                                                                 \
+  X(max_position, "max_position")                                                                                 \
+  X(max_open_orders, "max_open_orders")                                                                           \
+  X(self_trade, "self_trade")                                                                                     \
+  X(invalid_client_id, "invalid_client_id")     /* 0, or not of the intent's bot (events.hpp: client_order_id) */ \
+  X(duplicate_client_id, "duplicate_client_id") /* not above the last id the bot had passed */                    \
+  X(rate_limited, "rate_limited")                                                                                 \
+  X(runaway, "runaway")                                                                                           \
+  X(unknown_order, "unknown_order") /* cancel / replace of an order risk does not know */                         \
+  X(capacity, "capacity")           /* the order table is full (risk_limits::k_max_open_orders) */
 TR_DEFINE_ENUM(risk_reason, std::uint8_t, TR_RISK_REASONS)
 
 #define TR_TRADING_STATES(X) \
-  X(active, "ACTIVE") \
-  X(reducing, "REDUCING") \
+  X(active, "ACTIVE")        \
+  X(reducing, "REDUCING")    \
   X(halted, "HALTED")
 TR_DEFINE_ENUM(trading_state, std::uint8_t, TR_TRADING_STATES)
 
 #define TR_HEALTH_STATES(X) \
-  X(ok, "OK") \
-  X(degraded, "DEGRADED") \
+  X(ok, "OK")               \
+  X(degraded, "DEGRADED")   \
   X(halted, "HALTED")
 TR_DEFINE_ENUM(health, std::uint8_t, TR_HEALTH_STATES)
 // ACTIVE → OK, REDUCING → DEGRADED, HALTED → HALTED; a latched kill is HALTED.
@@ -125,15 +125,15 @@ TR_DEFINE_ENUM(health, std::uint8_t, TR_HEALTH_STATES)
   return s == trading_state::reducing ? health::degraded : health::ok;
 }
 
-#define TR_KILL_CAUSES(X) \
-  X(none, "none") \
+#define TR_KILL_CAUSES(X)                 \
+  X(none, "none")                         \
   X(operator_command, "operator_command") \
   X(equity_drawdown, "equity_drawdown")
 TR_DEFINE_ENUM(kill_cause, std::uint8_t, TR_KILL_CAUSES)
 
 #define TR_HALT_CAUSES(X) \
-  X(none, "none") \
-  X(runaway, "runaway") \
+  X(none, "none")         \
+  X(runaway, "runaway")   \
   X(divergence, "divergence")
 TR_DEFINE_ENUM(halt_cause, std::uint8_t, TR_HALT_CAUSES)
 
@@ -147,18 +147,18 @@ struct risk_persisted_state {
 
 // Records for the slow path: persistence (kill, kill_reset, hwm) and alerts
 // (everything else). POD, no strings: formatting happens on the slow path.
-#define TR_RISK_RECORD_KINDS(X) \
-  X(rejected, "rejected")  /* reason, cl_ord_id, instrument */ \
-  X(kill, "kill")  /* cause (kill_cause), value0 = equity_e8, value1 = hwm_e8 */ \
-  X(kill_reset, "kill_reset") \
-  X(hwm, "hwm")  /* venue, value0 = new high-water mark e8 */ \
-  X(halted, "halted")  /* cause (halt_cause), value0 = count that tripped it */ \
-  X(trading_state, "trading_state")  /* cause (trading_state) */ \
-  X(circuit_breaker, "circuit_breaker")  /* instrument, value0 = window high (ticks), value1 = mid now (ticks) */ \
-  X(funding_warn, "funding_warn")  /* instrument, value0 = funding e9 */ \
-  X(funding_extreme, "funding_extreme")  /* instrument, value0 = funding e9 */ \
-  X(daily_loss, "daily_loss")  /* venue, value0 = equity at reset e8, value1 = equity now e8 */ \
-  X(day_rolled, "day_rolled")  /* venue, value0 = equity at reset e8 */ \
+#define TR_RISK_RECORD_KINDS(X)                                                                                  \
+  X(rejected, "rejected") /* reason, cl_ord_id, instrument */                                                    \
+  X(kill, "kill")         /* cause (kill_cause), value0 = equity_e8, value1 = hwm_e8 */                          \
+  X(kill_reset, "kill_reset")                                                                                    \
+  X(hwm, "hwm")                         /* venue, value0 = new high-water mark e8 */                             \
+  X(halted, "halted")                   /* cause (halt_cause), value0 = count that tripped it */                 \
+  X(trading_state, "trading_state")     /* cause (trading_state) */                                              \
+  X(circuit_breaker, "circuit_breaker") /* instrument, value0 = window high (ticks), value1 = mid now (ticks) */ \
+  X(funding_warn, "funding_warn")       /* instrument, value0 = funding e9 */                                    \
+  X(funding_extreme, "funding_extreme") /* instrument, value0 = funding e9 */                                    \
+  X(daily_loss, "daily_loss")           /* venue, value0 = equity at reset e8, value1 = equity now e8 */         \
+  X(day_rolled, "day_rolled")           /* venue, value0 = equity at reset e8 */                                 \
   X(limits_reloaded, "limits_reloaded")
 TR_DEFINE_ENUM(risk_record_kind, std::uint8_t, TR_RISK_RECORD_KINDS)
 
@@ -177,15 +177,14 @@ struct risk_record {
 };
 static_assert(std::is_trivially_copyable_v<risk_record> && sizeof(risk_record) == 48);
 
-
 // What the control socket and /metrics read, from any thread (relaxed: each
 // value is individually current, not a consistent snapshot).
 struct alignas(cache_line) risk_metrics {
   std::array<relaxed_counter, k_risk_reason_count> decisions;  // [accepted] = passed orders
   relaxed_counter cancels_passed;
   relaxed_counter divergences;
-  relaxed_counter records_dropped;  // outbox full
-  std::atomic<std::uint8_t> state{0};   // trading_state
+  relaxed_counter records_dropped;     // outbox full
+  std::atomic<std::uint8_t> state{0};  // trading_state
   std::atomic<std::uint8_t> killed{0};
   std::atomic<std::uint8_t> regime{0};  // effective regime
   std::atomic<std::uint32_t> open_orders{0};
@@ -240,9 +239,9 @@ class risk_engine {
   struct alignas(cache_line) tracked_order {
     client_order_id cl_ord_id = 0;
     ticks price_ticks = 0;
-    lots amount_lots = 0;     // order amount as last known
-    lots remaining_lots = 0;  // what may still fill (counted as resting)
-    lots fills_lots = 0;      // from fill reports (overfill check)
+    lots amount_lots = 0;                      // order amount as last known
+    lots remaining_lots = 0;                   // what may still fill (counted as resting)
+    lots fills_lots = 0;                       // from fill reports (overfill check)
     std::uint32_t prev = k_nil, next = k_nil;  // per-instrument list
     instrument_id instrument = no_instrument;
     side order_side = side::buy;
@@ -305,8 +304,8 @@ class risk_engine {
   // step; `track_price` is the price the order is tracked at (the notional
   // reference for market orders). `replaced_lots` is the resting quantity of
   // the order a replace supersedes (0 for a new order).
-  risk_reason check_new_risk(const order_intent& in, const instrument_state& st, ticks& price_ticks,
-                             ticks& track_price, lots replaced_lots) noexcept;
+  risk_reason check_new_risk(const order_intent& in, const instrument_state& st, ticks& price_ticks, ticks& track_price,
+                             lots replaced_lots) noexcept;
   bool take_token(std::size_t venue) noexcept;
   bool runaway_trips() noexcept;
 
@@ -352,7 +351,7 @@ class risk_engine {
   std::vector<tracked_order> pool_;
   std::vector<venue_order_id_text> venue_ids_;  // by pool index
   std::vector<std::uint32_t> free_;
-  id_table orders_;  // live orders: cl_ord_id → pool index
+  id_table orders_;                       // live orders: cl_ord_id → pool index
   std::vector<client_order_id> last_id_;  // per bot: the highest id passed or reported
   std::vector<std::int64_t> runaway_times_;
   std::uint64_t runaway_total_ = 0;

@@ -88,10 +88,10 @@ struct risk_limits {
   std::uint32_t runaway_max_orders = 300;
   std::int64_t runaway_window_ns = 1'000'000'000;
   std::uint32_t max_divergence = 3;
-  std::int64_t kill_loss_ppm = 0;          // 0 = no drawdown kill
-  std::int64_t daily_loss_limit_e8 = 0;    // 0 = none
+  std::int64_t kill_loss_ppm = 0;        // 0 = no drawdown kill
+  std::int64_t daily_loss_limit_e8 = 0;  // 0 = none
   std::int32_t daily_reset_hour_utc = 0;
-  std::int64_t funding_warn_e9 = 0;        // 0 = no alert
+  std::int64_t funding_warn_e9 = 0;  // 0 = no alert
   std::int64_t funding_extreme_e9 = 0;
   off_tick_policy off_tick = off_tick_policy::reject;
   std::array<venue_rate_limit, k_venue_count> rates{};
@@ -111,6 +111,5 @@ absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, s
                                                    const instrument_catalog& catalog);
 // Reads a file and parses its `[risk]` section.
 absl::StatusOr<risk_limits> load_risk_limits_file(const std::string& path, const instrument_catalog& catalog);
-
 
 }  // namespace tickrail::core
