@@ -1,3 +1,4 @@
+#include "tickrail/core/clock.hpp"
 #include "support/venue_harness.hpp"
 
 #include <boost/asio.hpp>
@@ -30,7 +31,7 @@ venue::venue_config test_venue_config() {
 }
 
 venue_process::venue_process(venue::venue_config config, std::string cert, std::string key)
-    : core_(std::make_unique<venue::venue_core>(config, venue::wall_ms())) {
+    : core_(std::make_unique<venue::venue_core>(config, core::wall_clock_ms())) {
   venue::server_config sc;
   sc.port = 0;
   sc.tls_cert = std::move(cert);
@@ -45,7 +46,7 @@ venue_process::~venue_process() {
   thread_.join();
 }
 
-std::int64_t venue_process::venue_now_ms() const { return core_->sim_ms(venue::wall_ms()); }
+std::int64_t venue_process::venue_now_ms() const { return core_->sim_ms(core::wall_clock_ms()); }
 
 std::uint16_t venue_process::port() const { return server_->port(); }
 

@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "tickrail/core/clock.hpp"
 #include "support/venue_harness.hpp"
 
 namespace tickrail::test {
@@ -72,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(transport, venue_methods_test, ::testing::Values(false,
 
 TEST_P(venue_methods_test, market_data_methods) {
   const auto time = client_->call("public/get_time");
-  EXPECT_NEAR(static_cast<double>(result(time).as_int64()), static_cast<double>(venue::wall_ms()), 5000);
+  EXPECT_NEAR(static_cast<double>(result(time).as_int64()), static_cast<double>(core::wall_clock_ms()), 5000);
   const auto currencies = client_->call("public/get_currencies");
   EXPECT_EQ(result(currencies).as_array().size(), 2u);
   const auto inst = client_->call("public/get_instrument", {{"instrument_name", "ETH-PERPETUAL"}});

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "tickrail/core/clock.hpp"
 #include "support/venue_harness.hpp"
 #include "tickrail/deribit/instruments.hpp"
 
@@ -389,7 +390,7 @@ TEST_P(venue_test, http_get_post_and_private_auth_by_bearer_basic_and_hmac) {
     const std::string sig = hmac_hex(secret, std::to_string(ts) + "\n" + nonce + "\nGET\n" + uri + "\n\n");
     return "deri-hmac-sha256 id=" + std::string(k_id) + ",ts=" + std::to_string(ts) + ",sig=" + sig + ",nonce=" + nonce;
   };
-  const std::int64_t now = venue::wall_ms();
+  const std::int64_t now = core::wall_clock_ms();
   const auto ok = http("GET", uri, {}, sign(now, "abc123", k_secret));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(str(parse_object(ok.body).at("result").as_object().at("currency")), "BTC");

@@ -28,6 +28,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "simdjson.h"
+#include "tickrail/core/clock.hpp"
 #include "tickrail/deribit/gateway_config.hpp"
 #include "tickrail/deribit/session.hpp"
 #include "tickrail/net/ws_client.hpp"
@@ -159,9 +160,7 @@ class recorder {
 
   void on_text(std::string_view text) {
     if (closing_) return;
-    const auto received =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    const std::int64_t received = tr::core::wall_clock_ns();
     simdjson::padded_string copy(text);
     simdjson::ondemand::document doc;
     if (parser_.iterate(copy).get(doc) != simdjson::SUCCESS) return finish(2, "unparsable frame from the venue");

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <thread>
 
+#include "tickrail/core/clock.hpp"
 #include "venue/core.hpp"
 #include "venue/server.hpp"
 
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
   venue_config config;
   server_config net;
   net.port = 8787;
-  config.market.start_ms = wall_ms();
+  config.market.start_ms = tickrail::core::wall_clock_ms();
   fault_state faults;
   std::int64_t stall_ms = 0;
   for (int i = 1; i < argc; ++i) {
@@ -165,9 +166,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  venue_core core(config, wall_ms());
+  venue_core core(config, tickrail::core::wall_clock_ms());
   core.faults() = faults;
-  if (stall_ms > 0) core.faults().stall_until_ms = wall_ms() + stall_ms;
+  if (stall_ms > 0) core.faults().stall_until_ms = tickrail::core::wall_clock_ms() + stall_ms;
   server srv(core, net);
   try {
     srv.listen();

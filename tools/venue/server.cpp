@@ -1,3 +1,4 @@
+#include "tickrail/core/clock.hpp"
 #include "venue/server.hpp"
 
 #include <boost/asio.hpp>
@@ -71,7 +72,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    if (session* s = core_.find_session(sid_)) core_.on_message(*s, text, wall_ms());
+    if (session* s = core_.find_session(sid_)) core_.on_message(*s, text, core::wall_clock_ms());
     if (!aborted_) do_read();
   }
 
@@ -170,7 +171,7 @@ http_reply admin(venue_core& core, std::string_view target) {
   if (kind == "drop") {
     core.drop_connections();
   } else if (kind == "stall") {
-    f.stall_until_ms = wall_ms() + num("ms", 1000);
+    f.stall_until_ms = core::wall_clock_ms() + num("ms", 1000);
   } else if (kind == "gap") {
     f.skip_book_changes = static_cast<int>(num("count", 1));
   } else if (kind == "reject") {
@@ -230,7 +231,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       reply = core_.on_http(
           std::string_view(req.method_string().data(), req.method_string().size()), target, req.body(),
           auth != req.end() ? std::string_view(auth->value().data(), auth->value().size()) : std::string_view(),
-          wall_ms());
+          core::wall_clock_ms());
     }
     respond(req, reply);
   }
@@ -262,11 +263,6 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
 }  // namespace
 
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct server::impl {
   impl(venue_core& c, const server_config& cfg) : core(c), config(cfg), acceptor(io), timer(io) {}
 
@@ -297,7 +293,7 @@ struct server::impl {
     timer.expires_after(std::chrono::milliseconds(10));
     timer.async_wait([this](beast::error_code ec) {
       if (ec) return;
-      core.tick(wall_ms());
+      core.tick(core::wall_clock_ms());
       schedule_tick();
     });
   }

@@ -42,7 +42,4 @@ class server {
   std::unique_ptr<impl> impl_;
 };
 
-// Wall clock in ms since the epoch (HMAC timestamps, token expiry).
-[[nodiscard]] std::int64_t wall_ms();
-
 }  // namespace tickrail::venue

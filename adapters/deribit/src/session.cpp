@@ -15,11 +15,6 @@ constexpr std::int64_t k_ns_per_ms = 1'000'000;
 
 }  // namespace
 
-std::int64_t system_wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (const char c : s) {

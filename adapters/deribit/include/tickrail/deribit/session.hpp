@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "tickrail/core/enum_names.hpp"
+#include "tickrail/core/clock.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/deribit/exec_parser.hpp"
@@ -62,9 +63,6 @@ TR_DEFINE_ENUM(session_state, std::uint8_t, TR_SESSION_STATES)
 // those of tools that speak to the venue directly (tickrail-record).
 void append_json_string(std::string& out, std::string_view s);
 
-// Milliseconds since the Unix epoch from the system clock.
-[[nodiscard]] std::int64_t system_wall_clock_ms();
-
 struct session_config {
   net::ws_endpoint endpoint;
   std::string client_id;
@@ -80,7 +78,7 @@ struct session_config {
   // The venue's wall clock, ms since the Unix epoch: reconciliation's trade
   // lookback counts back from it. The system clock in production; tests and
   // replays inject the (simulated) venue's time. Cold path only.
-  std::function<std::int64_t()> wall_clock_ms = system_wall_clock_ms;
+  std::function<std::int64_t()> wall_clock_ms = core::wall_clock_ms;
   double refresh_fraction = 0.8;
   std::chrono::milliseconds stop_timeout{3000};
 };

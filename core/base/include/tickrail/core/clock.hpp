@@ -42,6 +42,16 @@ struct steady_clock_source {
   }
 };
 
+// The system (wall) clock, ns and ms since the Unix epoch: the one place
+// that reads it, for the cold path (reconciliation windows, captures, the
+// simulator). It steps with NTP; hot stages never call it. Components take
+// it as an injected seam (e.g. deribit::session_config::wall_clock_ms).
+[[nodiscard]] inline std::int64_t wall_clock_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+[[nodiscard]] inline std::int64_t wall_clock_ms() noexcept { return wall_clock_ns() / 1'000'000; }
+
 // Time that moves only when a test says so. set/advance/now_ns are safe from
 // any thread (relaxed atomics: it orders nothing else).
 class manual_clock {
