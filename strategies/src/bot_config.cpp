@@ -406,6 +406,11 @@ absl::StatusOr<std::vector<bot_config>> parse_bots_toml(std::string_view toml_te
   return parse_bots_toml_for<production_components>(toml_text, source_name, catalog);
 }
 
+absl::StatusOr<std::vector<bot_config>> parse_bots(const toml::table& root, std::string_view source_name,
+                                                   const core::instrument_catalog& catalog) {
+  return parse_bots_table_for<production_components>(root, source_name, catalog);
+}
+
 absl::StatusOr<std::vector<bot_config>> load_bots_file(const std::string& path,
                                                        const core::instrument_catalog& catalog) {
   TR_ASSIGN_OR_RETURN(const std::string text, core::read_file(path));

@@ -15,13 +15,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <string>
 #include <thread>
 
 #include "tickrail/core/clock.hpp"
 #include "tickrail/deribit/gateway_config.hpp"
-#include "tickrail/deribit/instruments.hpp"
+#include "tickrail/deribit/instrument_fetch.hpp"
 
 namespace {
 
@@ -79,57 +78,6 @@ bool parse_args(int argc, char** argv, options& o) {
     }
   }
   return !o.config.empty() && !(o.cancel_all && o.flatten_orphans);
-}
-
-// public/get_instruments for every configured currency over a plain
-// connection of its own, into the catalog (cold path, before the gateway).
-bool load_instruments(const tr::deribit::gateway_config& config, tr::core::instrument_catalog& catalog,
-                      std::string& error) {
-  boost::asio::io_context io;
-  std::map<std::int64_t, std::string> replies;
-  bool open = false, closed = false;
-  tr::net::ws_client client(io, {[&] { open = true; },
-                                 [&](std::string_view text) {
-                                   const std::size_t at = text.find("\"id\":");
-                                   if (at != std::string_view::npos) {
-                                     replies[std::strtoll(std::string(text.substr(at + 5, 20)).c_str(), nullptr, 10)] =
-                                         std::string(text);
-                                   }
-                                 },
-                                 [&](std::string_view why) {
-                                   closed = true;
-                                   error = why;
-                                 }});
-  client.open(config.session.endpoint);
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  std::size_t sent = 0;
-  while (std::chrono::steady_clock::now() < deadline && !closed) {
-    io.restart();
-    io.run_for(20ms);
-    if (open && sent == 0) {
-      for (const std::string& ccy : config.session.currencies) {
-        ++sent;
-        client.send(R"({"jsonrpc":"2.0","id":)" + std::to_string(sent) +
-                    R"(,"method":"public/get_instruments","params":{"currency":")" + ccy + R"("}})");
-      }
-    }
-    if (sent > 0 && replies.size() == sent) break;
-  }
-  if (sent == 0 || replies.size() != sent) {
-    if (error.empty()) error = sent == 0 ? "no connection" : "no reply to public/get_instruments";
-    return false;
-  }
-  for (const auto& [id, text] : replies) {
-    const absl::Status s = tr::deribit::load_instruments(text, catalog);
-    if (!s.ok()) {
-      error = std::string(s.message());
-      return false;
-    }
-  }
-  client.close();
-  io.restart();
-  io.run_for(200ms);
-  return true;
 }
 
 void report(const tr::deribit::gateway& gw, const tr::core::instrument_catalog& catalog, bool json) {
@@ -192,9 +140,9 @@ int main(int argc, char** argv) {
   config->session.reconnect_max = std::min(config->session.reconnect_max, std::chrono::milliseconds(2000));
 
   tr::core::instrument_catalog catalog;
-  std::string error;
-  if (!load_instruments(*config, catalog, error)) {
-    std::fprintf(stderr, "tickrail-gateway: instruments: %s\n", error.c_str());
+  if (const absl::Status s = tr::deribit::fetch_instruments(config->session.endpoint, config->session.currencies, catalog);
+      !s.ok()) {
+    std::fprintf(stderr, "tickrail-gateway: instruments: %s\n", std::string(s.message()).c_str());
     return 2;
   }
   std::signal(SIGINT, on_signal);

@@ -107,6 +107,9 @@ bool gateway::send(core::order_request r) {
     return false;
   }
   ++counters_.sent;
+  if (latency_ != nullptr && r.intent.trigger_local_ts_ns > 0) {
+    latency_->record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, clock_->now_ns() - r.intent.trigger_local_ts_ns)));
+  }
   return true;
 }
 
@@ -132,6 +135,10 @@ void gateway::reject_unsent(const core::order_request& r, std::int32_t code) {
 // ---- reports in ------------------------------------------------------------------------
 
 void gateway::publish(const core::event& e) {
+  if (e.header.type == core::event_type::exec_report && e.exec.kind == core::exec_kind::order_ack &&
+      (e.header.flags & core::k_exec_reconciled) == 0 && !core::is_terminal(e.exec.state)) {
+    ++counters_.acks;
+  }
   if (overflow_.empty() && exec_out_.try_push(e)) {
     ++counters_.published;
     return;

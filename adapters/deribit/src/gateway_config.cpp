@@ -76,6 +76,11 @@ absl::StatusOr<std::vector<std::string>> read_strings(std::string_view source, c
 absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, std::string_view source,
                                                     const char* (*env)(const char*)) {
   TR_ASSIGN_OR_RETURN(const toml::table root, core::toml_support::parse_toml(toml_text, source));
+  return parse_gateway_config(root, source, env);
+}
+
+absl::StatusOr<gateway_config> parse_gateway_config(const toml::table& root, std::string_view source,
+                                                    const char* (*env)(const char*)) {
   TR_ASSIGN_OR_RETURN(const toml::table* venues, core::toml_support::section(root, "venues", source));
   const toml::node* node = venues->get("deribit");
   if (node == nullptr || !node->is_table()) {
@@ -84,7 +89,7 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
   const toml::table& t = *node->as_table();
   gateway_config c;
   session_config& s = c.session;
-  std::string url, secret, secret_env;
+  std::string url, secret, secret_env, secret_file;
   bool have_id = false;
   for (const auto& [k, value] : t) {
     const std::string key = absl::StrCat("venues.deribit.", to_absl(k.str()));
@@ -107,6 +112,8 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
       TR_ASSIGN_OR_RETURN(secret, read_string(source, value, key));
     } else if (k == "client_secret_env") {
       TR_ASSIGN_OR_RETURN(secret_env, read_string(source, value, key));
+    } else if (k == "client_secret_file") {
+      TR_ASSIGN_OR_RETURN(secret_file, read_string(source, value, key));
     } else if (k == "currencies") {
       TR_ASSIGN_OR_RETURN(s.currencies, read_strings(source, value, key));
     } else if (k == "channels") {
@@ -145,8 +152,21 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
   }
   if (url.empty()) return key_error(source, t, "venues.deribit.url", "required");
   if (!have_id) return key_error(source, t, "venues.deribit.client_id", "required");
-  if (!secret.empty() && !secret_env.empty()) {
-    return key_error(source, t, "venues.deribit.client_secret", "give client_secret or client_secret_env, not both");
+  if (int{!secret.empty()} + int{!secret_env.empty()} + int{!secret_file.empty()} > 1) {
+    return key_error(source, t, "venues.deribit.client_secret",
+                     "give one of client_secret, client_secret_env and client_secret_file");
+  }
+  if (!secret_file.empty()) {
+    auto text = core::read_file(secret_file);
+    if (!text.ok()) {
+      return key_error(source, t, "venues.deribit.client_secret_file",
+                       absl::StrCat("cannot read the secret file ", secret_file));
+    }
+    secret = std::move(*text);
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    if (secret.empty()) {
+      return key_error(source, t, "venues.deribit.client_secret_file", absl::StrCat("the secret file ", secret_file, " is empty"));
+    }
   }
   if (!secret_env.empty()) {
     const char* v = env != nullptr ? env(secret_env.c_str()) : std::getenv(secret_env.c_str());
@@ -156,7 +176,9 @@ absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, 
     }
     secret = v;
   }
-  if (secret.empty()) return key_error(source, t, "venues.deribit.client_secret", "required (or client_secret_env)");
+  if (secret.empty()) {
+    return key_error(source, t, "venues.deribit.client_secret", "required (or client_secret_env / client_secret_file)");
+  }
   s.client_secret = std::move(secret);
   if (s.reconnect_max < s.reconnect_min) {
     return key_error(source, t, "venues.deribit.reconnect_max_ms", "must be >= reconnect_min_ms");

@@ -66,6 +66,11 @@ void session::stop(std::int64_t now_ns, bool cancel_all) {
   now_ns_ = now_ns;
   if (state_ == session_state::stopped || state_ == session_state::stopping) return;
   stop_deadline_ns_ = now_ns + std::chrono::nanoseconds(config_.stop_timeout).count();
+  if (client_.is_open() && !config_.authenticate) {
+    client_.close();  // nothing of ours rests on a public session
+    set_state(session_state::stopping, "stop requested");
+    return;
+  }
   if (client_.is_open() && !access_token_.empty()) {
     set_state(session_state::stopping, "stop requested");
     if (cancel_all) {
@@ -171,7 +176,22 @@ void session::subscribe(std::span<const std::string> channels, std::int64_t now_
     any = true;
   }
   params += "]}";
-  if (any && state_ == session_state::ready) request(purpose::subscribe, "private/subscribe", params);
+  if (any && state_ == session_state::ready) request(purpose::subscribe, subscribe_method(), params);
+}
+
+bool session::resubscribe(std::string_view channel, std::int64_t now_ns) {
+  now_ns_ = now_ns;
+  if (state_ != session_state::ready) return false;
+  std::string params = R"({"channels":[)";
+  append_json_string(params, channel);
+  params += "]}";
+  const std::string_view unsubscribe = config_.authenticate ? "private/unsubscribe" : "public/unsubscribe";
+  return request(purpose::resubscribe, unsubscribe, params) != 0 &&
+         request(purpose::resubscribe, subscribe_method(), params) != 0;
+}
+
+std::string_view session::subscribe_method() const noexcept {
+  return config_.authenticate ? "private/subscribe" : "public/subscribe";
 }
 
 void session::reconcile(std::int64_t now_ns) {
@@ -184,6 +204,7 @@ void session::reconcile(std::int64_t now_ns) {
 void session::on_open() {
   last_frame_ns_ = now_ns_;
   if (state_ == session_state::stopping || state_ == session_state::stopped) return client_.abort();
+  if (!config_.authenticate) return configure();
   authenticate(false);
 }
 
@@ -205,11 +226,11 @@ void session::authenticate(bool refresh) {
 }
 
 void session::configure() {
-  set_state(session_state::configuring, "authenticated");
+  set_state(session_state::configuring, config_.authenticate ? "authenticated" : "connected (public)");
   configure_waiting_ = 0;
   request(purpose::heartbeat, "public/set_heartbeat", R"({"interval":)" + std::to_string(config_.heartbeat_s) + "}");
   ++configure_waiting_;
-  if (config_.cancel_on_disconnect) {
+  if (config_.cancel_on_disconnect && config_.authenticate) {
     request(purpose::cancel_on_disconnect, "private/enable_cancel_on_disconnect", R"({"scope":"connection"})");
     ++configure_waiting_;
   }
@@ -220,14 +241,14 @@ void session::configure() {
       append_json_string(params, config_.channels[i]);
     }
     params += "]}";
-    request(purpose::subscribe, "private/subscribe", params);
+    request(purpose::subscribe, subscribe_method(), params);
     ++configure_waiting_;
   }
 }
 
 void session::maybe_configured() {
   if (state_ != session_state::configuring || configure_waiting_ > 0) return;
-  if (config_.currencies.empty()) {
+  if (config_.currencies.empty() || !config_.authenticate) {
     backoff_ = std::chrono::nanoseconds(0);
     return set_state(session_state::ready, "configured");
   }
@@ -349,13 +370,14 @@ void session::on_reply(const rpc_frame& f, const pending& p) {
       return;
     case purpose::logout: client_.close(); return;
     case purpose::test:
+    case purpose::resubscribe:
     case purpose::none: return;
   }
 }
 
 void session::on_error_reply(const rpc_frame& f, const pending& p) {
   const rpc_reason reason = to_reason(f.error_code);
-  if (reason == rpc_reason::unauthorized && p.what != purpose::auth) {
+  if (reason == rpc_reason::unauthorized && p.what != purpose::auth && config_.authenticate) {
     ++counters_.reauths;
     refreshing_ = false;
     authenticate(false);  // the token expired or was revoked
@@ -363,6 +385,7 @@ void session::on_error_reply(const rpc_frame& f, const pending& p) {
   switch (p.what) {
     case purpose::order: return listener_.on_request_failed(p.id, f.error_code, reason);
     case purpose::orphan_cancel:
+    case purpose::resubscribe:
     case purpose::test: return;
     case purpose::refresh: refreshing_ = false; return authenticate(false);
     case purpose::cancel_all:
@@ -388,7 +411,7 @@ void session::check_deadlines() {
       listener_.on_request_failed(req.id, k_error_timeout, rpc_reason::timeout);
     } else if (req.what == purpose::logout || req.what == purpose::cancel_all) {
       client_.abort();
-    } else if (req.what != purpose::orphan_cancel && req.what != purpose::test) {
+    } else if (req.what != purpose::orphan_cancel && req.what != purpose::test && req.what != purpose::resubscribe) {
       return fail("request timed out");
     }
   }

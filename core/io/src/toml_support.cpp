@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "tickrail/core/file.hpp"
 #include "tickrail/core/status.hpp"
 
 namespace tickrail::core::toml_support {
@@ -26,9 +27,75 @@ absl::StatusOr<const toml::table*> section(const toml::table& root, std::string_
   return table;
 }
 
+std::string_view origin_of(const toml::node& node, std::string_view fallback) {
+  const auto& path = node.source().path;
+  return path != nullptr && !path->empty() ? std::string_view(*path) : fallback;
+}
+
 absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(to_absl(source), ":", node.source().begin.line, ": key '", to_absl(key), "': ", to_absl(what)));
+  return absl::InvalidArgumentError(absl::StrCat(to_absl(origin_of(node, source)), ":", node.source().begin.line,
+                                                 ": key '", to_absl(key), "': ", to_absl(what)));
+}
+
+namespace {
+
+// An array whose elements are all tables with a string `name`: merged by
+// name ([[bots]], [[placement.workers]]).
+bool named_tables(const toml::array& a) {
+  if (a.empty() || !a.is_array_of_tables()) return false;
+  for (const toml::node& n : a) {
+    const toml::node* name = n.as_table()->get("name");
+    if (name == nullptr || !name->is_string()) return false;
+  }
+  return true;
+}
+
+// Moves `value` into `into[key]`, keeping its source region (toml++ keeps a
+// node's source on move, not on copy).
+void move_into(toml::table& into, const toml::key& key, toml::node&& value) {
+  std::move(value).visit([&](auto&& v) { into.insert_or_assign(key, std::move(v)); });
+}
+
+}  // namespace
+
+void merge_toml(toml::table& base, toml::table&& overlay) {
+  for (auto&& [key, value] : overlay) {
+    toml::node* existing = base.get(key.str());
+    if (existing != nullptr && existing->is_table() && value.is_table()) {
+      merge_toml(*existing->as_table(), std::move(*value.as_table()));
+      continue;
+    }
+    if (existing != nullptr && existing->is_array() && value.is_array() && named_tables(*existing->as_array()) &&
+        named_tables(*value.as_array())) {
+      toml::array& into = *existing->as_array();
+      for (toml::node& item : *value.as_array()) {
+        toml::table& t = *item.as_table();
+        const std::string& name = t.get("name")->as_string()->get();
+        toml::table* same = nullptr;
+        for (toml::node& mine : into) {
+          if (mine.as_table()->get("name")->as_string()->get() == name) same = mine.as_table();
+        }
+        if (same != nullptr) {
+          merge_toml(*same, std::move(t));
+        } else {
+          into.push_back(std::move(t));
+        }
+      }
+      continue;
+    }
+    move_into(base, key, std::move(value));
+  }
+}
+
+absl::StatusOr<toml::table> load_toml_layers(std::span<const std::string> paths) {
+  if (paths.empty()) return absl::InvalidArgumentError("no config file given");
+  toml::table merged;
+  for (const std::string& path : paths) {
+    TR_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+    TR_ASSIGN_OR_RETURN(toml::table layer, parse_toml(text, path));
+    merge_toml(merged, std::move(layer));
+  }
+  return merged;
 }
 
 absl::StatusOr<std::int64_t> read_int(std::string_view source, const toml::node& node, std::string_view key,

@@ -92,6 +92,10 @@ absl::StatusOr<worker_spec> parse_worker(std::string_view source, const toml::ta
 
 absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::string_view source_name) {
   TR_ASSIGN_OR_RETURN(const toml::table root, toml_support::parse_toml(toml_text, source_name));
+  return parse_placement(root, source_name);
+}
+
+absl::StatusOr<placement> parse_placement(const toml::table& root, std::string_view source_name) {
   TR_ASSIGN_OR_RETURN(const toml::table* pt, toml_support::section(root, "placement", source_name));
 
   placement result;

@@ -138,6 +138,11 @@ absl::Status parse_venue_rate(std::string_view source, const toml::table& t, con
 absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, std::string_view source_name,
                                                    const instrument_catalog& catalog) {
   TR_ASSIGN_OR_RETURN(const toml::table root, toml_support::parse_toml(toml_text, source_name));
+  return parse_risk_limits(root, source_name, catalog);
+}
+
+absl::StatusOr<risk_limits> parse_risk_limits(const toml::table& root, std::string_view source_name,
+                                              const instrument_catalog& catalog) {
   TR_ASSIGN_OR_RETURN(const toml::table* rt, toml_support::section(root, "risk", source_name));
 
   risk_limits out;

@@ -47,6 +47,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tickrail/core/toml_fwd.hpp"
 #include "absl/status/statusor.h"
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/core/regime.hpp"
@@ -108,6 +109,9 @@ inline constexpr std::size_t k_max_bots = 64;
 // Reads every `[[bots]]` table of a config (none is an empty list).
 absl::StatusOr<std::vector<bot_config>> parse_bots_toml(std::string_view toml_text, std::string_view source_name,
                                                         const core::instrument_catalog& catalog);
+// The same, from a parsed (possibly layered) config.
+absl::StatusOr<std::vector<bot_config>> parse_bots(const toml::table& root, std::string_view source_name,
+                                                   const core::instrument_catalog& catalog);
 absl::StatusOr<std::vector<bot_config>> load_bots_file(const std::string& path,
                                                        const core::instrument_catalog& catalog);
 

@@ -248,11 +248,23 @@ absl::StatusOr<basic_bot_config<List>> parse_bot(std::string_view source, const 
 }  // namespace config_detail
 
 template <typename List>
+absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_table_for(const toml::table& root,
+                                                                         std::string_view source_name,
+                                                                         const core::instrument_catalog& catalog);
+
+template <typename List>
 absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_toml_for(std::string_view toml_text,
                                                                         std::string_view source_name,
                                                                         const core::instrument_catalog& catalog) {
+  TR_ASSIGN_OR_RETURN(const toml::table root, core::toml_support::parse_toml(toml_text, source_name));
+  return parse_bots_table_for<List>(root, source_name, catalog);
+}
+
+template <typename List>
+absl::StatusOr<std::vector<basic_bot_config<List>>> parse_bots_table_for(const toml::table& root,
+                                                                         std::string_view source_name,
+                                                                         const core::instrument_catalog& catalog) {
   namespace ts = core::toml_support;
-  TR_ASSIGN_OR_RETURN(const toml::table root, ts::parse_toml(toml_text, source_name));
   std::vector<basic_bot_config<List>> out;
   const toml::node* bots = root.get("bots");
   if (bots == nullptr) return out;

@@ -42,6 +42,7 @@
 #include "tickrail/core/credit_limiter.hpp"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/fifo.hpp"
+#include "tickrail/core/histogram.hpp"
 #include "tickrail/core/order_tracker.hpp"
 #include "tickrail/core/ring.hpp"
 #include "tickrail/deribit/order_encoder.hpp"
@@ -74,6 +75,7 @@ class gateway final : private session_listener {
                   rejected = 0;
     std::uint64_t published = 0, overflowed = 0, lost = 0, orphans = 0, orphans_cancelled = 0, closed_missing = 0;
     std::uint64_t position_alerts = 0, timeouts = 0, market_data_frames = 0;
+    std::uint64_t acks = 0;  // orders the venue acknowledged as live (not reconciliation)
   };
 
   gateway(boost::asio::io_context& io, gateway_config config, const core::instrument_catalog& catalog,
@@ -87,6 +89,14 @@ class gateway final : private session_listener {
   void stop(std::int64_t now_ns, bool cancel_all = true);
   // One turn of the I/O thread; the amount of work done (0 = idle).
   std::size_t poll(std::int64_t now_ns);
+
+  // Records, for every order handed to the socket, `clock` now minus the
+  // receipt time of the event that caused it (tick-to-order). Owning thread;
+  // nullptr stops recording. The caller swaps histograms to read them.
+  void set_latency_sink(core::latency_histogram* sink, const core::tsc_clock* clock) noexcept {
+    latency_ = sink;
+    clock_ = clock;
+  }
 
   [[nodiscard]] const session& connection() const noexcept { return session_; }
   [[nodiscard]] session& connection() noexcept { return session_; }
@@ -129,6 +139,8 @@ class gateway final : private session_listener {
   std::vector<core::client_order_id> listed_;  // live orders the venue listed in this reconciliation
   std::string last_state_change_;
   counters counters_;
+  core::latency_histogram* latency_ = nullptr;
+  const core::tsc_clock* clock_ = nullptr;
 };
 
 }  // namespace tickrail::deribit

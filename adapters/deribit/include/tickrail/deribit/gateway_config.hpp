@@ -7,6 +7,7 @@
 //   server_name = "www.deribit.com"           # optional SNI/verification name; default: the host
 //   client_id = "..."                         # required
 //   client_secret_env = "TICKRAIL_DERIBIT_SECRET"  # the secret is read from this variable...
+//   client_secret_file = "/etc/tickrail/deribit.secret"  # ...or read from this file (trailing newline dropped)...
 //   client_secret = "..."                     # ...or given here (demo and tests only)
 //   currencies = ["BTC"]                      # reconciled at start-up and after reconnects
 //   channels = ["book.BTC-PERPETUAL.raw"]     # extra subscriptions (user.orders/trades/portfolio
@@ -28,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "tickrail/core/toml_fwd.hpp"
 #include "absl/status/statusor.h"
 #include "tickrail/deribit/gateway.hpp"
 
@@ -39,6 +41,9 @@ absl::StatusOr<net::ws_endpoint> parse_ws_url(std::string_view url);
 // From config text (`source` names it in errors); `env` looks up
 // client_secret_env (getenv by default).
 absl::StatusOr<gateway_config> parse_gateway_config(std::string_view toml_text, std::string_view source,
+                                                    const char* (*env)(const char*) = nullptr);
+// The same, from a parsed (possibly layered) config.
+absl::StatusOr<gateway_config> parse_gateway_config(const toml::table& root, std::string_view source,
                                                     const char* (*env)(const char*) = nullptr);
 absl::StatusOr<gateway_config> load_gateway_config_file(const std::string& path);
 

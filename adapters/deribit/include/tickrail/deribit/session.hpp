@@ -69,6 +69,10 @@ struct session_config {
   std::string client_secret;
   std::int32_t heartbeat_s = 10;        // Deribit's minimum is 10
   bool cancel_on_disconnect = true;     // a trading session
+  // false: a public market-data session (the feed in --dry-run): no
+  // public/auth, subscriptions through public/subscribe, nothing private is
+  // ever sent (cancel_on_disconnect and reconciliation are skipped).
+  bool authenticate = true;
   std::vector<std::string> channels;    // restored exactly after a reconnect
   std::vector<std::string> currencies;  // reconciled (open orders, trades, positions); empty = no reconciliation
   std::chrono::milliseconds request_timeout{5000};
@@ -125,6 +129,10 @@ class session {
   void reconcile(std::int64_t now_ns);
   // Adds channels (kept for reconnects).
   void subscribe(std::span<const std::string> channels, std::int64_t now_ns);
+  // Unsubscribes and subscribes `channel` again on the live connection: a
+  // book channel answers with a fresh snapshot (the feed's answer to a gap).
+  // False when the session is not ready (a reconnect resubscribes anyway).
+  bool resubscribe(std::string_view channel, std::int64_t now_ns);
 
   [[nodiscard]] session_state state() const noexcept { return state_; }
   [[nodiscard]] bool ready() const noexcept { return state_ == session_state::ready; }
@@ -152,6 +160,7 @@ class session {
     orphan_cancel,
     cancel_all,
     logout,
+    resubscribe,
   };
   struct pending {
     std::int64_t id = 0;
@@ -170,6 +179,7 @@ class session {
   bool track_and_send(std::int64_t id, purpose what, std::uint16_t currency, std::string_view text);
   [[nodiscard]] std::string currency_params(std::uint16_t currency) const;
   void authenticate(bool refresh);
+  [[nodiscard]] std::string_view subscribe_method() const noexcept;
   void configure();
   void start_reconciliation();
   void request_trades(std::uint16_t currency, std::int64_t start_ms);

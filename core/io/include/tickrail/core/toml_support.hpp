@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,21 @@ absl::StatusOr<toml::table> parse_toml(std::string_view text, std::string_view s
 // naming the line when it is not a table.
 absl::StatusOr<const toml::table*> section(const toml::table& root, std::string_view name, std::string_view source);
 
+// "FILE:LINE: key 'KEY': WHAT". FILE is the file `node` was parsed from
+// (layered configs: the layer that set it), else `source`.
 absl::Status key_error(std::string_view source, const toml::node& node, std::string_view key, std::string_view what);
+// The file a node was parsed from, or `fallback` (a node built in code).
+std::string_view origin_of(const toml::node& node, std::string_view fallback);
+
+// Layered configs: `overlay` into `base`, key by key, later wins. Tables
+// merge recursively; arrays of tables that all have a `name` ([[bots]],
+// [[placement.workers]]) merge element by element on that name (new names
+// are appended); any other value replaces the base's. Every node keeps the
+// file and line it came from, so errors name the layer that set the key.
+void merge_toml(toml::table& base, toml::table&& overlay);
+// Reads and merges `paths` in order (the first is the base). Errors name the
+// file, line and column.
+absl::StatusOr<toml::table> load_toml_layers(std::span<const std::string> paths);
 
 // An integer in [min, max].
 absl::StatusOr<std::int64_t> read_int(std::string_view source, const toml::node& node, std::string_view key,

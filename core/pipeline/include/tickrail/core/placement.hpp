@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/toml_fwd.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "tickrail/core/worker.hpp"
@@ -42,6 +43,8 @@ struct placement {
 // Parses the `[placement]` section of TOML text. `source_name` (usually the
 // file path) prefixes every error, with the line of the offending key.
 absl::StatusOr<placement> parse_placement_toml(std::string_view toml_text, std::string_view source_name);
+// The same, from a parsed (possibly layered) config.
+absl::StatusOr<placement> parse_placement(const toml::table& root, std::string_view source_name);
 // Reads a file and parses its `[placement]` section.
 absl::StatusOr<placement> load_placement_file(const std::string& path);
 

@@ -47,6 +47,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tickrail/core/toml_fwd.hpp"
 #include "absl/status/statusor.h"
 #include "tickrail/core/events.hpp"
 #include "tickrail/core/instrument.hpp"
@@ -109,6 +110,10 @@ struct risk_limits {
 // Parses the `[risk]` section of TOML text. `source_name` prefixes errors.
 absl::StatusOr<risk_limits> parse_risk_limits_toml(std::string_view toml_text, std::string_view source_name,
                                                    const instrument_catalog& catalog);
+// The same, from a parsed (possibly layered) config: errors name the file
+// each key came from (toml_support::key_error).
+absl::StatusOr<risk_limits> parse_risk_limits(const toml::table& root, std::string_view source_name,
+                                              const instrument_catalog& catalog);
 // Reads a file and parses its `[risk]` section.
 absl::StatusOr<risk_limits> load_risk_limits_file(const std::string& path, const instrument_catalog& catalog);
 

@@ -1,0 +1,500 @@
+#include "engine/engine.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "engine/feed_stage.hpp"
+#include "engine/slow_path.hpp"
+#include "tickrail/core/book_builder.hpp"
+#include "tickrail/core/clock.hpp"
+#include "tickrail/core/placement.hpp"
+#include "tickrail/core/ring.hpp"
+#include "tickrail/core/ring_batch.hpp"
+#include "tickrail/core/risk_stage.hpp"
+#include "tickrail/core/sequencer.hpp"
+#include "tickrail/core/status.hpp"
+#include "tickrail/deribit/gateway.hpp"
+#include "tickrail/sim/paper_gateway.hpp"
+#include "tickrail/strategies/signals.hpp"
+#include "tickrail/strategies/strategy_stage.hpp"
+
+namespace tickrail::engine {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t k_cmd_capacity = 256;
+constexpr std::size_t k_resync_capacity = 64;
+constexpr std::size_t k_risk_order_capacity = 16384;
+constexpr std::int64_t k_publish_interval_ns = 50'000'000;
+
+struct strategy_sink {
+  slow_path::producer* out;
+  bool operator()(const strategies::strategy_record& r) noexcept {
+    slow_record s;
+    s.kind = slow_kind::regime;
+    s.regime = r;
+    return out->push(s);
+  }
+};
+
+struct risk_sink {
+  slow_path::producer* out;
+  bool operator()(const core::risk_record& r) noexcept {
+    slow_record s;
+    s.kind = slow_kind::risk;
+    s.risk = r;
+    return out->push(s);
+  }
+};
+
+// The strategy stage, plus what only its thread may do with the books it
+// owns: hand gap resync requests to the feed.
+struct strategy_with_resync {
+  strategies::strategy_stage<strategy_sink>& stage;
+  core::book_builder& books;
+  core::ring<core::instrument_id>& resync;
+  core::instrument_id pending = core::no_instrument;
+
+  std::size_t poll() noexcept {
+    const std::size_t n = stage.poll();
+    if (pending != core::no_instrument) {
+      if (!resync.try_push(pending)) return n;
+      pending = core::no_instrument;
+    }
+    core::instrument_id id;
+    while (books.take_resync_request(id)) {
+      if (!resync.try_push(id)) {
+        pending = id;  // the feed is behind: ask again next poll
+        break;
+      }
+    }
+    return n;
+  }
+};
+
+// What the venue stage publishes for status lines (relaxed atomics; each
+// value individually current).
+struct instrument_board {
+  std::atomic<core::lots> position{0};
+  std::atomic<core::ticks> avg_entry{0};
+};
+
+struct status_board {
+  explicit status_board(std::size_t instruments) : by_instrument(instruments) {}
+  std::vector<instrument_board> by_instrument;
+  std::atomic<std::uint64_t> live_orders{0}, acks{0}, sent{0}, fills{0};
+  std::atomic<std::int64_t> realized_e8{0}, fees_e8{0};
+  std::atomic<std::uint8_t> venue_state{static_cast<std::uint8_t>(deribit::session_state::stopped)};
+  std::atomic<std::uint8_t> feed_state{static_cast<std::uint8_t>(deribit::session_state::stopped)};
+};
+
+bool inverse(const core::instrument& inst) {
+  return inst.settlement_currency == inst.base_currency && inst.quote_currency != inst.settlement_currency;
+}
+
+double price_of(const core::instrument& inst, core::ticks t) {
+  return static_cast<double>(t) * static_cast<double>(inst.tick.value().mantissa) /
+         std::pow(10.0, inst.tick.value().scale);
+}
+
+double qty_of(const core::instrument& inst, core::lots l) {
+  return static_cast<double>(l) * static_cast<double>(inst.lot.value().mantissa) / std::pow(10.0, inst.lot.value().scale);
+}
+
+// P&L of closing `qty` (venue units) opened at `entry` at `exit`, for a long
+// (negate for a short), in the settlement currency. Status display only:
+// doubles never reach risk or the strategies.
+double close_pnl(const core::instrument& inst, double qty, double entry, double exit) {
+  if (entry <= 0 || exit <= 0) return 0;
+  return inverse(inst) ? qty * (1.0 / entry - 1.0 / exit) : qty * (exit - entry);
+}
+
+}  // namespace
+
+struct engine::parts {
+  parts(const engine_config& c, trading_config t, const core::instrument_catalog& cat,
+        const core::risk_persisted_state& restored, store::bot_state_store* store, engine_options o)
+      : config(c),
+        catalog(cat),
+        trading(std::move(t)),
+        options(o),
+        clock(core::tsc_clock::calibrate()),
+        md(c.ring_capacity, o.dry_run ? 2 : 1),
+        exec(c.ring_capacity, 2),
+        cmd(k_cmd_capacity, 1),
+        feedback(c.ring_capacity, 1),
+        sequenced(c.ring_capacity, 1),
+        risk_in(c.ring_capacity, 1),
+        orders(c.ring_capacity, 1),
+        resync(k_resync_capacity, 1),
+        books(cat.size()),
+        risk_engine(cat, &trading.limits, restored, k_risk_order_capacity),
+        slow(cat, store, o.log, bot_names(trading)),
+        strategy_producer(slow),
+        risk_producer(slow),
+        tap_producer(slow),
+        seq({{&md, 0}, {&exec, 0}, {&cmd, 0}, {&feedback, 0}}, sequenced, clock, c.timer_interval_ms * 1'000'000),
+        strategy(sequenced, 0, risk_in, books, bots, strategy_sink{&strategy_producer}),
+        strategy_wrap{strategy, books, resync},
+        risk(risk_in, 0, orders, risk_engine, risk_sink{&risk_producer}, nullptr, &feedback),
+        quotes(cat.size()),
+        board(cat.size()),
+        tap_positions(cat.size()) {}
+
+  static std::vector<std::string> bot_names(const trading_config& t) {
+    std::vector<std::string> out;
+    for (const auto& b : t.bots) out.push_back(b.name);
+    return out;
+  }
+
+  // ---- the venue stage: gateway (or paper), exec tap, status ----
+  struct venue_stage {
+    parts& p;
+    std::int64_t next_publish_ns = 0;
+    std::size_t poll() noexcept {
+      const std::int64_t now = p.clock.now_ns();
+      std::size_t n = p.gateway ? p.gateway->poll(now) : p.paper->poll(now);
+      n += p.tap();
+      if (p.swap_requested.load(std::memory_order_acquire)) {
+        p.active_hist ^= 1;
+        if (p.gateway) p.gateway->set_latency_sink(&p.hist[p.active_hist], &p.clock);
+        p.swap_requested.store(false, std::memory_order_release);
+      }
+      if (now >= next_publish_ns) {
+        next_publish_ns = now + k_publish_interval_ns;
+        p.publish();
+      }
+      return n;
+    }
+  };
+
+  // Second consumer of the exec ring, on the venue stage's thread: fills
+  // for the slow path and P&L for status. Never gates the hot path — it
+  // runs right after the producer, on the same thread.
+  std::size_t tap() noexcept {
+    return core::consume(exec, 1, 256, [this](const core::event& e) noexcept {
+      if (e.header.type != core::event_type::exec_report || e.header.instrument >= catalog.size()) return true;
+      const core::exec_report& x = e.exec;
+      core::position& pos = tap_positions[e.header.instrument];
+      if (x.kind == core::exec_kind::fill && x.last_qty_lots > 0) {
+        const core::instrument& inst = catalog[e.header.instrument];
+        const core::lots before = pos.qty_lots;
+        const core::ticks entry = pos.avg_entry_ticks;
+        (void)pos.apply_fill(x.order_side, x.last_qty_lots, x.last_price_ticks);
+        const bool reduces = before != 0 && ((before > 0) != (x.order_side == core::side::buy));
+        if (reduces) {
+          const core::lots closed = std::min<core::lots>(std::abs(before), x.last_qty_lots);
+          const double pnl = close_pnl(inst, qty_of(inst, closed), price_of(inst, entry),
+                                       price_of(inst, x.last_price_ticks)) *
+                             (before > 0 ? 1.0 : -1.0);
+          realized_e8 += static_cast<std::int64_t>(pnl * 1e8);
+        }
+        fees_e8 += x.fee_e8;
+        ++fills;
+        slow_record r;
+        r.kind = slow_kind::fill;
+        r.fill = x;
+        r.instrument = e.header.instrument;
+        r.flags = e.header.flags;
+        (void)tap_producer.push(r);
+      } else if (x.kind == core::exec_kind::position) {
+        pos.reset(x.qty_lots, x.price_ticks);  // the venue's snapshot wins
+      }
+      return true;
+    });
+  }
+
+  void publish() noexcept {
+    board.fills.store(fills, std::memory_order_relaxed);
+    board.realized_e8.store(realized_e8, std::memory_order_relaxed);
+    board.fees_e8.store(fees_e8, std::memory_order_relaxed);
+    const core::order_tracker& tracker = gateway ? gateway->tracker() : paper->tracker();
+    board.live_orders.store(tracker.live_orders(), std::memory_order_relaxed);
+    for (const core::instrument_id id : trading.instruments) {
+      const core::position& pos = tracker.position_of(id);
+      board.by_instrument[id].position.store(pos.qty_lots, std::memory_order_relaxed);
+      board.by_instrument[id].avg_entry.store(pos.avg_entry_ticks, std::memory_order_relaxed);
+    }
+    if (gateway) {
+      board.acks.store(gateway->stats().acks, std::memory_order_relaxed);
+      board.sent.store(gateway->stats().sent, std::memory_order_relaxed);
+      board.venue_state.store(static_cast<std::uint8_t>(gateway->connection().state()), std::memory_order_relaxed);
+    } else {
+      board.acks.store(paper->stats().acks, std::memory_order_relaxed);
+      board.sent.store(paper->stats().placed, std::memory_order_relaxed);
+      board.venue_state.store(static_cast<std::uint8_t>(deribit::session_state::ready), std::memory_order_relaxed);
+    }
+    if (feed) board.feed_state.store(static_cast<std::uint8_t>(feed->connection().state()), std::memory_order_relaxed);
+  }
+
+  // The feed's own stage wrapper publishes its state too (it may run on
+  // another worker than the venue stage).
+  struct feed_wrap {
+    parts& p;
+    std::size_t poll() noexcept {
+      const std::size_t n = p.feed->poll();
+      p.board.feed_state.store(static_cast<std::uint8_t>(p.feed->connection().state()), std::memory_order_relaxed);
+      return n;
+    }
+  };
+
+  // Polls the I/O stages on the calling thread (start-up and shutdown,
+  // while no worker runs them) until `done` or the deadline.
+  template <typename Done>
+  bool poll_until(Done done, std::chrono::steady_clock::time_point deadline) {
+    while (!done()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      const std::size_t n = venue.poll() + (feed ? feed_stage_ref.poll() : 0);
+      if (n == 0) std::this_thread::sleep_for(1ms);
+    }
+    return true;
+  }
+
+  const engine_config& config;
+  const core::instrument_catalog& catalog;
+  trading_config trading;
+  engine_options options;
+  core::tsc_clock clock;
+  core::ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
+  core::ring<core::order_request> orders;
+  core::ring<core::instrument_id> resync;
+  core::book_builder books;
+  std::vector<std::unique_ptr<strategies::bot>> bots;
+  core::risk_engine risk_engine;
+  slow_path slow;
+  slow_path::producer strategy_producer, risk_producer, tap_producer;
+  core::sequencer<core::tsc_clock> seq;
+  strategies::strategy_stage<strategy_sink> strategy;
+  strategy_with_resync strategy_wrap;
+  core::risk_stage<risk_sink> risk;
+  std::vector<feed_quote> quotes;
+  status_board board;
+  std::unique_ptr<feed_stage> feed;
+  boost::asio::io_context io;
+  std::unique_ptr<deribit::gateway> gateway;
+  std::unique_ptr<sim::paper_gateway> paper;
+  venue_stage venue{*this};
+  feed_wrap feed_stage_ref{*this};
+  std::unique_ptr<core::worker_group> workers;
+  // tap state (venue stage's thread)
+  std::vector<core::position> tap_positions;
+  std::int64_t realized_e8 = 0, fees_e8 = 0;
+  std::uint64_t fills = 0;
+  // tick-to-order: the venue stage records into hist[active_hist]; status()
+  // asks for a swap and reads the other
+  core::latency_histogram hist[2];
+  int active_hist = 0;
+  std::atomic<bool> swap_requested{false};
+  bool running = false;
+  std::uint32_t next_reply_id = 1;
+};
+
+absl::StatusOr<std::unique_ptr<engine>> engine::create(const engine_config& config, trading_config trading,
+                                                       const core::instrument_catalog& catalog,
+                                                       const core::risk_persisted_state& restored,
+                                                       store::bot_state_store* store, engine_options options) {
+  if (trading.instruments.empty()) return absl::InvalidArgumentError("no instrument to trade: configure [[bots]]");
+  auto p = std::make_unique<parts>(config, std::move(trading), catalog, restored, store, options);
+  p->slow.set_initial(restored.killed);
+  // Client order ids start from the wall clock (µs), so a restart never
+  // reuses one; the clock is read here, at start-up, never downstream.
+  const auto first_counter = static_cast<std::uint64_t>(core::wall_clock_ms()) * 1000;
+  for (const strategies::bot_config& b : p->trading.bots) {
+    p->bots.push_back(std::make_unique<strategies::bot>(b, catalog, first_counter));
+  }
+
+  // The feed: its own connection for the instruments' book, ticker and trades.
+  deribit::session_config feed_session = config.gateway.session;
+  feed_session.authenticate = !options.dry_run;
+  feed_session.cancel_on_disconnect = false;
+  feed_session.currencies.clear();  // nothing to reconcile on a market-data connection
+  feed_session.channels.clear();
+  const std::string interval = options.dry_run ? "100ms" : config.book_interval;
+  for (const core::instrument_id id : p->trading.instruments) {
+    const core::instrument& inst = catalog[id];
+    feed_session.channels.push_back(book_channel(inst, interval));
+    feed_session.channels.push_back(absl::StrCat("ticker.", inst.symbol, ".100ms"));
+    feed_session.channels.push_back(absl::StrCat("trades.", inst.symbol, ".", interval));
+  }
+  p->feed = std::make_unique<feed_stage>(std::move(feed_session), catalog, config.gateway.label_prefix, interval, p->md,
+                                         p->resync, p->clock, p->quotes);
+
+  if (options.dry_run) {
+    sim::paper_config pc;
+    pc.label_prefix = config.gateway.label_prefix;
+    pc.start_equity = config.paper_equity;
+    p->paper = std::make_unique<sim::paper_gateway>(catalog, pc, p->orders, 0, p->md, 1, p->exec);
+  } else {
+    p->gateway = std::make_unique<deribit::gateway>(p->io, config.gateway, catalog, p->orders, 0, p->exec);
+    p->gateway->set_latency_sink(&p->hist[0], &p->clock);
+  }
+  return std::unique_ptr<engine>(new engine(std::move(p)));
+}
+
+engine::engine(std::unique_ptr<parts> p) : p_(std::move(p)) {}
+
+engine::~engine() {
+  if (p_->workers) p_->workers->stop();
+  p_->slow.stop();
+}
+
+absl::Status engine::connect_venue(std::chrono::steady_clock::time_point deadline) {
+  parts& p = *p_;
+  p.slow.start();
+  if (p.paper) {
+    p.paper->start(p.clock.now_ns());
+    return absl::OkStatus();
+  }
+  p.gateway->start(p.clock.now_ns());
+  if (!p.poll_until([&] { return p.gateway->connection().ready(); }, deadline)) {
+    return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_state_change()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status engine::subscribe(std::chrono::steady_clock::time_point deadline) {
+  parts& p = *p_;
+  p.feed->start();
+  if (!p.poll_until([&] { return p.feed->connection().ready(); }, deadline)) {
+    return absl::UnavailableError(absl::StrCat("market data not subscribed: ", p.feed->last_state_change()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status engine::start_workers() {
+  parts& p = *p_;
+  const std::vector<core::stage_ref> stages = {
+      core::stage_ref("sequencer", p.seq), core::stage_ref("strategy", p.strategy_wrap),
+      core::stage_ref("risk", p.risk), core::stage_ref("feed", p.feed_stage_ref), core::stage_ref("gateway", p.venue)};
+  const std::vector<int> cpus = core::allowed_cpus();
+  auto group = core::worker_group::create(p.config.layout, stages, cpus);
+  if (!group.ok()) return group.status();
+  p.workers = std::move(*group);
+  TR_RETURN_IF_ERROR(p.workers->start());
+  p.running = true;
+  return absl::OkStatus();
+}
+
+absl::Status engine::start_bots(const std::vector<std::string>& names) {
+  parts& p = *p_;
+  for (const std::string& name : names) {
+    const auto it = std::find_if(p.trading.bots.begin(), p.trading.bots.end(),
+                                 [&](const strategies::bot_config& b) { return b.name == name; });
+    if (it == p.trading.bots.end()) return absl::NotFoundError(absl::StrCat("no bot named ", name));
+    TR_ASSIGN_OR_RETURN(const strategies::signal_request request,
+                        strategies::parse_signal_request("start_bot", "", ""));
+    TR_ASSIGN_OR_RETURN(const core::command c,
+                        strategies::to_signal_command(request, p.catalog[it->instrument], it->id, p.next_reply_id++));
+    core::event e{};
+    e.header = core::make_header(core::event_type::command, core::no_instrument, p.clock.now_ns());
+    e.cmd = c;
+    if (!p.cmd.try_push(e)) return absl::ResourceExhaustedError("command ring full");
+  }
+  return absl::OkStatus();
+}
+
+void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
+  parts& p = *p_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (p.running) {
+    // Stop the strategies through the stream: every bot stops its loops and
+    // cancels its orders; risk passes the cancels; the gateway sends them.
+    core::event e{};
+    e.header = core::make_header(core::event_type::command, core::no_instrument, p.clock.now_ns());
+    e.cmd = core::command{};
+    e.cmd.kind = core::command_kind::stop;
+    e.cmd.bot = 0xFFFF;
+    const auto half = std::chrono::steady_clock::now() + timeout / 2;
+    while (!p.cmd.try_push(e) && std::chrono::steady_clock::now() < half) std::this_thread::sleep_for(1ms);
+    // Until the stop has gone through and the venue lists none of ours.
+    std::this_thread::sleep_for(50ms);
+    while (std::chrono::steady_clock::now() < half) {
+      const bool drained = p.cmd.occupancy() == 0 && p.sequenced.occupancy() == 0 && p.risk_in.occupancy() == 0 &&
+                           p.orders.occupancy() == 0;
+      if (drained && (!cancel_orders || p.board.live_orders.load(std::memory_order_relaxed) == 0)) break;
+      std::this_thread::sleep_for(5ms);
+    }
+    p.workers->stop();
+    p.running = false;
+  }
+  // Backstop on the venue: cancel_all (everything of the account), logout
+  // (so cancel-on-disconnect does not need to fire), close.
+  if (p.gateway && p.gateway->connection().state() != deribit::session_state::stopped) {
+    p.gateway->stop(p.clock.now_ns(), cancel_orders);
+    (void)p.poll_until([&] { return p.gateway->connection().state() == deribit::session_state::stopped; }, deadline);
+  }
+  if (p.feed && p.feed->connection().state() != deribit::session_state::stopped) {
+    p.feed->stop();
+    (void)p.poll_until([&] { return p.feed->connection().state() == deribit::session_state::stopped; },
+                       std::min(deadline, std::chrono::steady_clock::now() + 2s));
+  }
+  p.publish();
+  p.slow.stop();
+}
+
+std::uint64_t engine::acks() const noexcept { return p_->board.acks.load(std::memory_order_relaxed); }
+
+engine_status engine::status() {
+  parts& p = *p_;
+  engine_status s;
+  s.mode = p.paper ? "PAPER" : "LIVE";
+  s.venue_state = std::string(deribit::to_string(
+      static_cast<deribit::session_state>(p.board.venue_state.load(std::memory_order_relaxed))));
+  s.feed_state = std::string(
+      deribit::to_string(static_cast<deribit::session_state>(p.board.feed_state.load(std::memory_order_relaxed))));
+  const core::instrument_id id = p.trading.instruments.front();
+  const core::instrument& inst = p.catalog[id];
+  s.symbol = inst.symbol;
+  s.settlement = inst.settlement_currency;
+  const core::ticks bid = p.quotes[id].best_bid.load(std::memory_order_relaxed);
+  const core::ticks ask = p.quotes[id].best_ask.load(std::memory_order_relaxed);
+  const core::ticks mark = p.quotes[id].mark.load(std::memory_order_relaxed);
+  s.mid = bid > 0 && ask > 0 ? inst.format_price(core::midpoint(bid, ask)) : "-";
+  s.mark = mark > 0 ? inst.format_price(mark) : "-";
+  const core::lots qty = p.board.by_instrument[id].position.load(std::memory_order_relaxed);
+  const core::ticks avg = p.board.by_instrument[id].avg_entry.load(std::memory_order_relaxed);
+  s.position = qty == 0 ? "0" : (qty > 0 ? "" : "-") + inst.format_qty(qty > 0 ? qty : -qty);
+  s.avg_entry = qty == 0 ? "-" : inst.format_price(avg);
+  s.open_orders = p.board.live_orders.load(std::memory_order_relaxed);
+  s.fills = p.board.fills.load(std::memory_order_relaxed);
+  s.acks = p.board.acks.load(std::memory_order_relaxed);
+  s.orders_sent = p.board.sent.load(std::memory_order_relaxed);
+  s.realized = static_cast<double>(p.board.realized_e8.load(std::memory_order_relaxed)) / 1e8;
+  s.fees = static_cast<double>(p.board.fees_e8.load(std::memory_order_relaxed)) / 1e8;
+  if (qty != 0 && mark > 0) {
+    s.unrealized = close_pnl(inst, qty_of(inst, qty > 0 ? qty : -qty), price_of(inst, avg), price_of(inst, mark)) *
+                   (qty > 0 ? 1.0 : -1.0);
+  }
+  const slow_status& slow = p.slow.status();
+  s.regime = std::string(core::to_string(static_cast<core::regime>(slow.regime.load(std::memory_order_relaxed))));
+  s.trading_state =
+      std::string(core::to_string(static_cast<core::trading_state>(slow.state.load(std::memory_order_relaxed))));
+  s.killed = slow.killed.load(std::memory_order_relaxed);
+  s.slow_dropped = p.slow.dropped();
+  s.feed_dropped = p.feed->counters().dropped_frames.get();
+  s.resyncs = p.feed->counters().resyncs.get();
+  if (p.running) {
+    // Ask the venue stage to record into the other histogram, then read
+    // the one it left (acquire pairs with its release after the swap).
+    p.swap_requested.store(true, std::memory_order_release);
+    const auto until = std::chrono::steady_clock::now() + 1s;
+    while (p.swap_requested.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(100us);
+    }
+    if (!p.swap_requested.load(std::memory_order_acquire)) {
+      const int idle = p.active_hist ^ 1;
+      s.tick_to_order = p.hist[idle];
+      p.hist[idle].reset();
+    }
+  }
+  return s;
+}
+
+}  // namespace tickrail::engine
