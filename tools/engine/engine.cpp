@@ -227,8 +227,8 @@ struct engine::parts {
       board.sent.store(gateway->stats().sent, std::memory_order_relaxed);
       board.venue_state.store(static_cast<std::uint8_t>(gateway->connection().state()), std::memory_order_relaxed);
     } else {
-      board.acks.store(paper->stats().acks, std::memory_order_relaxed);
-      board.sent.store(paper->stats().placed, std::memory_order_relaxed);
+      board.acks.store(paper->stats().placed, std::memory_order_relaxed);
+      board.sent.store(paper->stats().requests, std::memory_order_relaxed);
       board.venue_state.store(static_cast<std::uint8_t>(deribit::session_state::ready), std::memory_order_relaxed);
     }
     if (feed) board.feed_state.store(static_cast<std::uint8_t>(feed->connection().state()), std::memory_order_relaxed);
