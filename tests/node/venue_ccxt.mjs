@@ -94,6 +94,43 @@ async function main() {
     const trades = await exchange.fetchMyTrades(symbol);
     assert.ok(trades.length >= 1, 'my trades');
 
+    // What a perpetual trader asks next: status, balances, tickers, the
+    // public tape, order history, an order's fills, funding history.
+    const status = await exchange.fetchStatus();
+    assert.equal(status.status, 'ok');
+    const balance = await exchange.fetchBalance();  // private/get_account_summaries
+    assert.ok(balance.BTC && balance.BTC.total > 0 && balance.BTC.free > 0, 'BTC balance');
+    assert.equal(balance.ETH.total, 100, 'ETH untouched: its equity is the deposit');
+    assert.equal(balance.info.summaries.length, 2);
+    const btcOnly = await exchange.fetchBalance({ code: 'BTC' });  // private/get_account_summary
+    assert.ok(Math.abs(btcOnly.BTC.total - balance.BTC.total) < 0.01, 'the two balance calls agree');
+    const tickers = await exchange.fetchTickers([symbol]);  // public/get_book_summary_by_currency
+    assert.ok(tickers[symbol] && tickers[symbol].bid > 0 && tickers[symbol].ask > tickers[symbol].bid, 'tickers');
+    const tape = await exchange.fetchTrades(symbol);  // public/get_last_trades_by_instrument
+    assert.ok(tape.length >= 1, 'our fill is on the public tape');
+    const closed = await exchange.fetchClosedOrders(symbol);
+    assert.ok(closed.some((o) => o.id === market.id && o.status === 'closed'), 'filled order in history');
+    assert.ok(!closed.some((o) => o.id === limit.id), 'unfilled cancels only with include_unfilled');
+    const withUnfilled = await exchange.fetchClosedOrders(symbol, undefined, undefined, { include_unfilled: true });
+    assert.ok(withUnfilled.some((o) => o.id === limit.id && o.status === 'canceled'), 'cancelled order in history');
+    const byCurrency = await exchange.fetchClosedOrders();  // private/get_order_history_by_currency
+    assert.ok(byCurrency.some((o) => o.id === market.id));
+    const orderTrades = await exchange.fetchOrderTrades(market.id, symbol);
+    assert.ok(orderTrades.length >= 1 && orderTrades.every((t) => t.order === market.id), 'the order\'s fills');
+    const since = trades[0].timestamp - 1;
+    const tradesSince = await exchange.fetchMyTrades(symbol, since);  // ..._by_instrument_and_time
+    assert.ok(tradesSince.length >= 1, 'my trades since');
+    const funding = await exchange.fetchFundingRateHistory(symbol);
+    assert.ok(funding.length > 0 && funding.every((f) => f.fundingRate === 0.0001), 'funding history');
+
+    // Closing the position: one reduce-only order for the whole size.
+    const close = await exchange.privateGetClosePosition({ instrument_name: 'BTC-PERPETUAL', type: 'market' });
+    assert.equal(close.result.order.reduce_only, true);
+    assert.equal(close.result.order.direction, 'sell');
+    assert.equal(close.result.order.order_state, 'filled');
+    const after = (await exchange.fetchPositions([symbol])).find((p) => p.symbol === symbol);
+    assert.ok(!after || after.contracts === 0, 'flat after close_position');
+
     // Streams over the WebSocket.
     const wsBook = await withTimeout(exchange.watchOrderBook(symbol), 10000, 'watchOrderBook');
     assert.ok(wsBook.bids.length > 0 && wsBook.asks.length > 0);
@@ -101,7 +138,8 @@ async function main() {
     assert.equal(wsTicker.symbol, symbol);
 
     console.log(`ccxt ${ccxt.version} against tickrail-venue: markets ${Object.keys(markets).length}, ` +
-                `book ${book.bids[0][0]}/${book.asks[0][0]}, position ${perp.contracts}, trades ${trades.length}: ok`);
+                `book ${book.bids[0][0]}/${book.asks[0][0]}, position ${perp.contracts}, trades ${trades.length}, ` +
+                `balance ${balance.BTC.total} BTC, closed orders ${withUnfilled.length}, closed the position: ok`);
   } finally {
     if (exchange) await exchange.close().catch(() => {});
     child.kill('SIGTERM');

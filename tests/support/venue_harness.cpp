@@ -50,6 +50,8 @@ std::int64_t venue_process::venue_now_ms() const { return core_->sim_ms(core::wa
 
 std::uint16_t venue_process::port() const { return server_->port(); }
 
+std::uint64_t venue_process::method_calls(std::string_view method) const { return core_->method_calls(method); }
+
 void make_test_certificate(const std::string& cert_path, const std::string& key_path, bool expired) {
   std::string cmd =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "

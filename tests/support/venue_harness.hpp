@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "venue/core.hpp"
@@ -44,6 +45,10 @@ class venue_process {
   // at k_venue_start_ms): what a client of this venue injects as its wall
   // clock.
   [[nodiscard]] std::int64_t venue_now_ms() const;
+  // How many requests named `method` the venue received over WS and HTTP
+  // (venue_core::method_calls): callable from the test thread while the
+  // venue's I/O thread runs.
+  [[nodiscard]] std::uint64_t method_calls(std::string_view method) const;
 
  private:
   std::unique_ptr<venue::venue_core> core_;

@@ -288,19 +288,29 @@ void venue_core::publish_market(std::int64_t now_wall_ms) {
     if (!tr) continue;
     const core::instrument& spec = market_.spec(id);
     const sim_instrument& si = market_.at(id);
+    tape_trade t;
+    t.trade_seq = si.trade_seq;
+    t.trade_id = std::to_string(si.trade_seq) + "-" + std::to_string(id);
+    t.timestamp = market_.now_ms();
+    t.aggressor = tr->aggressor;
+    t.price = tr->price;
+    t.amount = tr->qty;
+    t.mark = si.mark;
+    t.index_price = market_.indexes()[si.underlying].price;
     json_writer a;
-    a.begin_array().begin_object();
-    a.field("trade_seq", si.trade_seq).field("trade_id", std::to_string(si.trade_seq) + "-" + std::to_string(id));
-    a.field("timestamp", market_.now_ms())
-        .field("tick_direction", 0)
-        .field_number("price", spec.format_price(tr->price));
-    a.field_number("mark_price", spec.format_price(si.mark)).field("instrument_name", spec.symbol);
-    a.key("index_price").real(market_.indexes()[si.underlying].price);
-    a.field("direction", tr->aggressor == core::side::buy ? "buy" : "sell");
-    a.field_number("amount", spec.format_qty(tr->qty)).end_object().end_array();
+    a.begin_array();
+    write_tape_trade(a, id, t);
+    a.end_array();
+    record_tape(id, std::move(t));
     send_channel("trades." + spec.symbol + ".raw", a.str());
     send_channel("trades." + spec.symbol + ".100ms", a.str());
   }
+}
+
+void venue_core::record_tape(core::instrument_id id, tape_trade t) {
+  std::deque<tape_trade>& tape = tape_[id];
+  tape.push_back(std::move(t));
+  if (tape.size() > k_tape_length) tape.pop_front();
 }
 
 void venue_core::publish_account_events() {
@@ -323,6 +333,13 @@ void venue_core::publish_account_events() {
       send_to_account(ev.account, "user.portfolio." + ev.currency, w.str());
       send_to_account(ev.account, "user.portfolio." + lower(ev.currency), w.str());
       continue;
+    }
+    if (ev.what == account_event::kind::trade) {
+      // Our clients' fills are public trades too; the aggressor is the taker.
+      const sim_trade& f = exchange_.trades()[ev.trade_index];
+      const core::side other = f.direction == core::side::buy ? core::side::sell : core::side::buy;
+      record_tape(f.instrument, {f.trade_seq, f.trade_id, f.timestamp, f.maker ? other : f.direction, f.price, f.amount,
+                                 f.mark, f.index_price});
     }
     const core::instrument_id id = ev.what == account_event::kind::order
                                        ? exchange_.find_order(ev.order_id)->instrument

@@ -16,7 +16,8 @@ constexpr std::size_t k_max_message = 64 * 1024;
 
 bool is_matching(std::string_view method) {
   return method == "private/buy" || method == "private/sell" || method == "private/edit" ||
-         method == "private/cancel" || method.starts_with("private/cancel_all") || method == "private/cancel_by_label";
+         method == "private/cancel" || method.starts_with("private/cancel_all") ||
+         method == "private/cancel_by_label" || method == "private/close_position";
 }
 
 std::string url_decode(std::string_view s) {
@@ -70,7 +71,7 @@ venue_core::venue_core(const venue_config& config, std::int64_t wall_start_ms)
       last_step_sim_ms_(config.market.start_ms),
       now_wall_ms_(wall_start_ms) {
   (void)exchange_.open_account(config_.client_id, config_.client_secret);
-  methods_ = {
+  const std::pair<const char*, method_fn> methods[] = {
       {"public/auth", &venue_core::m_auth},
       {"public/test", &venue_core::m_test},
       {"public/get_time", &venue_core::m_get_time},
@@ -110,7 +111,45 @@ venue_core::venue_core(const venue_config& config, std::int64_t wall_start_ms)
       {"public/get_index_price", &venue_core::m_index_price},
       {"public/get_tradingview_chart_data", &venue_core::m_chart},
       {"public/get_funding_rate_value", &venue_core::m_funding_rate_value},
+      {"private/get_account_summaries", &venue_core::m_account_summaries},
+      {"private/close_position", &venue_core::m_close_position},
+      {"private/get_order_history_by_currency", &venue_core::m_order_history_by_currency},
+      {"private/get_order_history_by_instrument", &venue_core::m_order_history_by_instrument},
+      {"private/get_user_trades_by_order", &venue_core::m_user_trades_by_order},
+      {"private/get_order_state_by_label", &venue_core::m_order_state_by_label},
+      {"private/get_open_orders", &venue_core::m_open_orders},
+      {"private/get_open_orders_by_label", &venue_core::m_open_orders_by_label},
+      // The _and_time variants take the same parameters here (start_timestamp
+      // and end_timestamp are optional in both).
+      {"private/get_user_trades_by_currency_and_time", &venue_core::m_user_trades_by_currency},
+      {"private/get_user_trades_by_instrument_and_time", &venue_core::m_user_trades_by_instrument},
+      {"public/status", &venue_core::m_status},
+      {"public/get_book_summary_by_currency", &venue_core::m_book_summary_by_currency},
+      {"public/get_book_summary_by_instrument", &venue_core::m_book_summary_by_instrument},
+      {"public/get_last_trades_by_instrument", &venue_core::m_last_trades_by_instrument},
+      {"public/get_last_trades_by_instrument_and_time", &venue_core::m_last_trades_by_instrument},
+      {"public/get_funding_rate_history", &venue_core::m_funding_rate_history},
   };
+  calls_ = std::make_unique<std::atomic<std::uint64_t>[]>(std::size(methods));
+  for (const auto& [name, fn] : methods) {
+    const std::size_t counter = methods_.size();
+    methods_.emplace(name, method_entry{fn, counter});
+  }
+}
+
+std::uint64_t venue_core::method_calls(std::string_view method) const noexcept {
+  const auto it = methods_.find(method);
+  return it == methods_.end() ? 0 : calls_[it->second.counter].load(std::memory_order_acquire);
+}
+
+std::string venue_core::method_stats_json() const {
+  json_writer w;
+  w.begin_object().key("methods").begin_object();
+  for (const auto& [name, entry] : methods_) {
+    w.field(name, static_cast<std::int64_t>(calls_[entry.counter].load(std::memory_order_acquire)));
+  }
+  w.end_object().end_object();
+  return w.take();
 }
 
 // ---- sessions ------------------------------------------------------------------------
@@ -236,6 +275,7 @@ void venue_core::dispatch(session& s, std::string_view text, std::int64_t now_wa
     reply_error(r, {-32601, "Method not found", r.method, ""}, us_in_, reply);
     return;
   }
+  calls_[m->second.counter].fetch_add(1, std::memory_order_release);
   // Credits: per account once authenticated, else per session.
   const bool matching = is_matching(r.method);
   credit_pool* pool = matching ? &s.matching : &s.other;
@@ -268,7 +308,7 @@ void venue_core::dispatch(session& s, std::string_view text, std::int64_t now_wa
   }
 
   json_writer result;
-  const std::optional<rpc_error> err = (this->*(m->second))(s, r, result);
+  const std::optional<rpc_error> err = (this->*(m->second.fn))(s, r, result);
   if (err) {
     reply_error(r, *err, us_in_, reply);
     return;

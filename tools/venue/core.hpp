@@ -2,7 +2,8 @@
 // authentication, credit-based rate limits, the JSON-RPC methods, channel
 // notifications and fault injection. Transport-free (server.hpp moves bytes),
 // single-threaded (the server's one I/O thread calls everything), so tests
-// drive it directly as well as over WS, WSS and HTTP.
+// drive it directly as well as over WS, WSS and HTTP. The one exception is
+// method_calls(), which any thread may read (see there).
 //
 // Protocol (Deribit API v2):
 //   request  {"jsonrpc":"2.0","id":N,"method":"public/test","params":{...}}
@@ -18,7 +19,9 @@
 // `k_rate_strikes` refusals in one second is terminated.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +142,19 @@ class venue_core {
   [[nodiscard]] exchange& sim_exchange() noexcept { return exchange_; }
   [[nodiscard]] std::size_t session_count() const noexcept;
 
+  // How many requests named `method` arrived (over WS and HTTP), whatever
+  // their outcome: refused for credits or authorization, failed, or
+  // answered. Requests lost to the stall fault, unparseable ones and unknown
+  // methods are not counted (an unknown name reads 0). Thread-safe: the I/O
+  // thread increments (release) before it handles the request, any thread
+  // reads (acquire). A count read after a request's reply arrived includes
+  // that request (the reply is written after the increment, and the socket
+  // round trip through the kernel orders the two).
+  [[nodiscard]] std::uint64_t method_calls(std::string_view method) const noexcept;
+  // {"methods":{"private/buy":N,...}}: every registered method and its count
+  // (GET /admin/stats).
+  [[nodiscard]] std::string method_stats_json() const;
+
  private:
   struct token_info {
     std::size_t account;
@@ -151,6 +167,23 @@ class venue_core {
     const void* params = nullptr;  // boost::json::object*, kept opaque to keep Boost out of this header
   };
   using method_fn = std::optional<rpc_error> (venue_core::*)(session&, const request&, json_writer&);
+  struct method_entry {
+    method_fn fn = nullptr;
+    std::size_t counter = 0;  // index into calls_
+  };
+  // One trade on the public tape (public/get_last_trades_by_instrument):
+  // synthetic market trades and our clients' fills, newest last.
+  struct tape_trade {
+    std::int64_t trade_seq = 0;
+    std::string trade_id;
+    std::int64_t timestamp = 0;
+    core::side aggressor = core::side::buy;
+    core::ticks price = 0;
+    core::lots amount = 0;
+    core::ticks mark = 0;
+    double index_price = 0;
+  };
+  static constexpr std::size_t k_tape_length = 1000;  // per instrument
 
   void dispatch(session& s, std::string_view text, std::int64_t now_wall_ms, std::string& reply);
   void reply_error(const request& r, const rpc_error& e, std::int64_t us_in, std::string& out) const;
@@ -191,6 +224,19 @@ class venue_core {
   std::optional<rpc_error> m_user_trades_by_currency(session&, const request&, json_writer&);
   std::optional<rpc_error> m_user_trades_by_instrument(session&, const request&, json_writer&);
   std::optional<rpc_error> m_account_summary(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_account_summaries(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_close_position(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_order_history_by_currency(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_order_history_by_instrument(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_user_trades_by_order(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_order_state_by_label(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_open_orders(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_open_orders_by_label(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_status(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_book_summary_by_currency(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_book_summary_by_instrument(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_last_trades_by_instrument(session&, const request&, json_writer&);
+  std::optional<rpc_error> m_funding_rate_history(session&, const request&, json_writer&);
   std::optional<rpc_error> m_get_instruments(session&, const request&, json_writer&);
   std::optional<rpc_error> m_get_instrument(session&, const request&, json_writer&);
   std::optional<rpc_error> m_get_currencies(session&, const request&, json_writer&);
@@ -214,12 +260,23 @@ class venue_core {
   void write_ticker(json_writer& w, core::instrument_id id) const;
   void write_book(json_writer& w, core::instrument_id id, std::size_t depth) const;
   void write_position(json_writer& w, std::size_t account, core::instrument_id id) const;
-  void write_summary(json_writer& w, std::size_t account, const std::string& currency) const;
+  // `extended`: the account's identity and fee fields as well.
+  void write_summary(json_writer& w, std::size_t account, const std::string& currency, bool extended = false) const;
+  void write_account_identity(json_writer& w, std::size_t account) const;
+  void write_book_summary(json_writer& w, core::instrument_id id) const;
+  void write_tape_trade(json_writer& w, core::instrument_id id, const tape_trade& t) const;
+  void record_tape(core::instrument_id id, tape_trade t);
 
   venue_config config_;
   market market_;
   exchange exchange_;
-  std::map<std::string, method_fn, std::less<>> methods_;
+  // Built by the constructor and never changed after, so method_calls()
+  // may look names up from any thread. The counters are all written by the
+  // one I/O thread (no false sharing between writers to avoid, hence no
+  // per-counter cache-line padding).
+  std::map<std::string, method_entry, std::less<>> methods_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> calls_;
+  std::map<core::instrument_id, std::deque<tape_trade>> tape_;
   std::map<std::uint64_t, std::unique_ptr<session>> sessions_;
   std::map<std::string, token_info, std::less<>> tokens_;
   std::uint64_t next_session_ = 1;

@@ -56,6 +56,16 @@ bool currency_matches(const core::instrument& spec, std::optional<std::string_vi
   return !ccy || *ccy == "any" || spec.base_currency == *ccy;
 }
 
+// `subaccount_id`: the simulator has no subaccounts, so only the caller's
+// own account id (get_account_summaries' `id`) is accepted.
+std::optional<rpc_error> subaccount_param(const json::object& p, std::size_t account) {
+  if (p.if_contains("subaccount_id") == nullptr) return std::nullopt;
+  const auto id = rpc::integer(p, "subaccount_id");
+  if (!id || *id != static_cast<std::int64_t>(account) + 1)
+    return invalid_params("subaccount_id", "no such subaccount");
+  return std::nullopt;
+}
+
 }  // namespace
 
 // ---- session methods ---------------------------------------------------------------------
@@ -329,6 +339,35 @@ std::optional<rpc_error> venue_core::m_cancel_by_label(session& s, const request
   return std::nullopt;
 }
 
+// A reduce-only order for the whole position, opposite its direction:
+// `type` limit (with `price`) or market. {order, trades} like private/buy.
+std::optional<rpc_error> venue_core::m_close_position(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  const core::instrument& spec = market_.spec(id);
+  const auto type = str(p, "type");
+  if (!type || (*type != "limit" && *type != "market")) return invalid_params("type", "limit or market");
+  order_params op;
+  op.instrument = id;
+  op.type = *type == "limit" ? order_type::limit : order_type::market;
+  op.reduce_only = true;
+  if (op.type == order_type::limit) {
+    const auto price = number(p, "price");
+    if (!price) return invalid_params("price", "required for limit");
+    if (auto e = price_param(spec, *price, op.price, {10043, "price_wrong_tick", "price is off the tick", "price"}))
+      return e;
+  }
+  const auto& positions = exchange_.account(*s.account).positions;
+  const auto it = positions.find(id);
+  const core::lots size = it != positions.end() ? it->second.size : 0;
+  if (size == 0) return rpc_error{11029, "invalid_arguments", "no position to close", "instrument_name"};
+  op.direction = size > 0 ? core::side::sell : core::side::buy;
+  op.amount = std::abs(size);
+  return write_placed(w, exchange_.place(*s.account, op));
+}
+
 // ---- account queries ----------------------------------------------------------------------
 
 std::optional<rpc_error> venue_core::m_get_order_state(session& s, const request& r, json_writer& w) {
@@ -436,10 +475,155 @@ std::optional<rpc_error> venue_core::m_user_trades_by_instrument(session& s, con
 }
 
 std::optional<rpc_error> venue_core::m_account_summary(session& s, const request& r, json_writer& w) {
-  const auto ccy = str(object_of(r.params), "currency");
+  const json::object& p = object_of(r.params);
+  const auto ccy = str(p, "currency");
   if (!ccy) return invalid_params("currency", "required");
   if (!market_.currency_index(*ccy)) return invalid_params("currency", "unknown currency");
-  write_summary(w, *s.account, std::string(*ccy));
+  if (auto e = subaccount_param(p, *s.account)) return e;
+  write_summary(w, *s.account, std::string(*ccy), flag(p, "extended").value_or(false));
+  return std::nullopt;
+}
+
+// {id, email, system_name, username, type, ..., summaries: [one
+// get_account_summary object per currency]}.
+std::optional<rpc_error> venue_core::m_account_summaries(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  if (auto e = subaccount_param(p, *s.account)) return e;
+  const bool extended = flag(p, "extended").value_or(false);
+  w.begin_object();
+  write_account_identity(w, *s.account);
+  w.key("summaries").begin_array();
+  for (const index_state& ix : market_.indexes()) write_summary(w, *s.account, ix.currency, extended);
+  w.end_array().end_object();
+  return std::nullopt;
+}
+
+namespace {
+// get_order_history_by_*: the account's closed orders (filled, cancelled,
+// rejected; open and untriggered ones are in get_open_orders_*), the most
+// recently updated first, `offset` skipped, at most `count`. Orders that
+// closed with nothing filled only with `include_unfilled`. Every order is
+// kept for the life of the process, so `include_old` changes nothing.
+template <typename Match>
+std::vector<const sim_order*> order_history(const exchange& ex, std::size_t account, const json::object& p,
+                                            Match&& match) {
+  const std::int64_t count = std::clamp<std::int64_t>(rpc::integer(p, "count").value_or(20), 1, 10'000);
+  const std::int64_t offset = std::max<std::int64_t>(0, rpc::integer(p, "offset").value_or(0));
+  const bool unfilled = flag(p, "include_unfilled").value_or(false);
+  std::vector<const sim_order*> hits;
+  for (auto it = ex.orders().rbegin(); it != ex.orders().rend(); ++it) {
+    const sim_order& o = *it;
+    if (o.account != account || exchange::live(o) || (o.filled == 0 && !unfilled) || !match(o)) continue;
+    hits.push_back(&o);
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const sim_order* a, const sim_order* b) { return a->update_ms > b->update_ms; });
+  hits.erase(hits.begin(), hits.begin() + std::min<std::int64_t>(offset, static_cast<std::int64_t>(hits.size())));
+  if (static_cast<std::int64_t>(hits.size()) > count) hits.resize(static_cast<std::size_t>(count));
+  return hits;
+}
+
+// get_open_orders' `type`.
+bool order_type_matches(const sim_order& o, std::string_view type) {
+  const bool stop = o.type == order_type::stop_limit || o.type == order_type::stop_market;
+  if (type == "all") return true;
+  if (type == "limit") return !stop;
+  if (type == "stop_all" || type == "trigger_all") return stop;
+  if (type == "stop_limit") return o.type == order_type::stop_limit;
+  if (type == "stop_market") return o.type == order_type::stop_market;
+  return false;  // take_*, trailing_*: order types the simulator does not have
+}
+}  // namespace
+
+std::optional<rpc_error> venue_core::m_order_history_by_currency(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto ccy = str(p, "currency");
+  if (!ccy) return invalid_params("currency", "required");
+  const auto kind = str(p, "kind");
+  w.begin_array();
+  for (const sim_order* o : order_history(exchange_, *s.account, p, [&](const sim_order& x) {
+         const core::instrument& spec = market_.spec(x.instrument);
+         return currency_matches(spec, ccy) && kind_matches(spec, kind);
+       })) {
+    write_order(w, *o);
+  }
+  w.end_array();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_order_history_by_instrument(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  w.begin_array();
+  for (const sim_order* o :
+       order_history(exchange_, *s.account, p, [&](const sim_order& x) { return x.instrument == id; })) {
+    write_order(w, *o);
+  }
+  w.end_array();
+  return std::nullopt;
+}
+
+// An array of the order's fills, oldest first (`sorting` "desc" reverses);
+// an order id that is not the caller's has none.
+std::optional<rpc_error> venue_core::m_user_trades_by_order(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto order_id = str(p, "order_id");
+  if (!order_id) return invalid_params("order_id", "required");
+  std::vector<const sim_trade*> hits;
+  for (const sim_trade& t : exchange_.trades()) {
+    if (t.account == *s.account && t.order_id == *order_id) hits.push_back(&t);
+  }
+  if (str(p, "sorting").value_or("asc") == "desc") std::reverse(hits.begin(), hits.end());
+  w.begin_array();
+  for (const sim_trade* t : hits) write_trade(w, *t);
+  w.end_array();
+  return std::nullopt;
+}
+
+// Every order of the account with the label in the currency, whatever its state.
+std::optional<rpc_error> venue_core::m_order_state_by_label(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto ccy = str(p, "currency");
+  if (!ccy) return invalid_params("currency", "required");
+  const auto label = str(p, "label");
+  if (!label) return invalid_params("label", "required");
+  w.begin_array();
+  for (const sim_order& o : exchange_.orders()) {
+    if (o.account == *s.account && o.label == *label && currency_matches(market_.spec(o.instrument), ccy)) {
+      write_order(w, o);
+    }
+  }
+  w.end_array();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_open_orders(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto kind = str(p, "kind");
+  const std::string_view type = str(p, "type").value_or("all");
+  w.begin_array();
+  for (const sim_order& o : exchange_.orders()) {
+    if (o.account != *s.account || !exchange::live(o)) continue;
+    if (kind_matches(market_.spec(o.instrument), kind) && order_type_matches(o, type)) write_order(w, o);
+  }
+  w.end_array();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_open_orders_by_label(session& s, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto ccy = str(p, "currency");
+  if (!ccy) return invalid_params("currency", "required");
+  const auto label = str(p, "label");
+  if (!label) return invalid_params("label", "required");
+  w.begin_array();
+  for (const sim_order& o : exchange_.orders()) {
+    if (o.account != *s.account || !exchange::live(o) || o.label != *label) continue;
+    if (currency_matches(market_.spec(o.instrument), ccy)) write_order(w, o);
+  }
+  w.end_array();
   return std::nullopt;
 }
 
@@ -569,6 +753,111 @@ std::optional<rpc_error> venue_core::m_chart(session&, const request& r, json_wr
   series("volume", [](const market::candle&) { return 0.0; });
   series("cost", [](const market::candle&) { return 0.0; });
   w.end_object();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_status(session&, const request&, json_writer& w) {
+  w.begin_object().field("locked", "false").key("locked_indices").begin_array().end_array().end_object();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_book_summary_by_currency(session&, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto ccy = str(p, "currency");
+  if (!ccy) return invalid_params("currency", "required");
+  if (!market_.currency_index(*ccy)) return invalid_params("currency", "unknown currency");
+  const auto kind = str(p, "kind");
+  w.begin_array();
+  for (std::size_t i = 0; i < market_.size(); ++i) {
+    const auto id = static_cast<core::instrument_id>(i);
+    const core::instrument& spec = market_.spec(id);
+    if (!currency_matches(spec, ccy) || !kind_matches(spec, kind)) continue;
+    market_.refresh_book(id);
+    write_book_summary(w, id);
+  }
+  w.end_array();
+  return std::nullopt;
+}
+
+std::optional<rpc_error> venue_core::m_book_summary_by_instrument(session&, const request& r, json_writer& w) {
+  const auto found = instrument_param(market_, object_of(r.params));
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  market_.refresh_book(id);
+  w.begin_array();
+  write_book_summary(w, id);
+  w.end_array();
+  return std::nullopt;
+}
+
+// The public tape: synthetic market trades (drawn while someone watches
+// trades.*) and our clients' fills, the last k_tape_length per instrument.
+// `count` (10, at most 1000), `start_seq`/`end_seq`,
+// `start_timestamp`/`end_timestamp`, `sorting` (desc by default).
+std::optional<rpc_error> venue_core::m_last_trades_by_instrument(session&, const request& r, json_writer& w) {
+  const json::object& p = object_of(r.params);
+  const auto found = instrument_param(market_, p);
+  if (const rpc_error* e = std::get_if<rpc_error>(&found)) return *e;
+  const core::instrument_id id = std::get<core::instrument_id>(found);
+  const std::int64_t count = std::clamp<std::int64_t>(rpc::integer(p, "count").value_or(10), 1, 1000);
+  const std::int64_t start_seq = rpc::integer(p, "start_seq").value_or(0);
+  const std::int64_t end_seq = rpc::integer(p, "end_seq").value_or(INT64_MAX);
+  const std::int64_t start = rpc::integer(p, "start_timestamp").value_or(0);
+  const std::int64_t end = rpc::integer(p, "end_timestamp").value_or(INT64_MAX);
+  const bool ascending = str(p, "sorting").value_or("desc") == "asc";
+  std::vector<const tape_trade*> hits;
+  if (const auto it = tape_.find(id); it != tape_.end()) {
+    for (const tape_trade& t : it->second) {
+      if (t.trade_seq >= start_seq && t.trade_seq <= end_seq && t.timestamp >= start && t.timestamp <= end) {
+        hits.push_back(&t);
+      }
+    }
+  }
+  if (!ascending) std::reverse(hits.begin(), hits.end());
+  w.begin_object().key("trades").begin_array();
+  for (std::size_t i = 0; i < hits.size() && static_cast<std::int64_t>(i) < count; ++i)
+    write_tape_trade(w, id, *hits[i]);
+  w.end_array().field("has_more", static_cast<std::int64_t>(hits.size()) > count).end_object();
+  return std::nullopt;
+}
+
+// Hourly points on the hour in [start_timestamp, end_timestamp] (up to the
+// simulated now), oldest first: the index then and an hour before, and the
+// constant funding rate (interest_1h = interest_8h / 8).
+std::optional<rpc_error> venue_core::m_funding_rate_history(session&, const request& r, json_writer& w) {
+  constexpr std::int64_t k_hour_ms = 3'600'000;
+  const json::object& p = object_of(r.params);
+  const auto name = str(p, "instrument_name");
+  if (!name) return invalid_params("instrument_name", "required");
+  const auto id = market_.find(*name);
+  if (!id || market_.spec(*id).kind != core::instrument_kind::perpetual) {
+    return rpc_error{10020, "invalid_or_unsupported_instrument", "a perpetual is required", "instrument_name"};
+  }
+  const auto start = rpc::integer(p, "start_timestamp");
+  const auto end = rpc::integer(p, "end_timestamp");
+  if (!start || !end || *end < *start || *start < 0)
+    return invalid_params("end_timestamp", "0 <= start_timestamp <= end_timestamp required");
+  if ((*end - *start) / k_hour_ms > 5000) return invalid_params("start_timestamp", "at most 5000 hours");
+  const sim_instrument& si = market_.at(*id);
+  const auto& history = market_.indexes()[si.underlying].history;
+  // The index at `t`: the last recorded point at or before it.
+  const auto index_at = [&](std::int64_t t) -> std::optional<double> {
+    const auto it =
+        std::upper_bound(history.begin(), history.end(), t,
+                         [](std::int64_t x, const std::pair<std::int64_t, double>& h) { return x < h.first; });
+    if (it == history.begin()) return std::nullopt;
+    return std::prev(it)->second;
+  };
+  w.begin_array();
+  for (std::int64_t t = (*start + k_hour_ms - 1) / k_hour_ms * k_hour_ms; t <= std::min(*end, market_.now_ms());
+       t += k_hour_ms) {
+    const auto now = index_at(t);
+    const auto before = index_at(t - k_hour_ms);
+    if (!now || !before) continue;
+    w.begin_object().field("timestamp", t).key("index_price").real(*now).key("prev_index_price").real(*before);
+    w.key("interest_8h").real(si.funding_8h).key("interest_1h").real(si.funding_8h / 8).end_object();
+  }
+  w.end_array();
   return std::nullopt;
 }
 

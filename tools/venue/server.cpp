@@ -223,9 +223,12 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     const std::string_view target(req.target().data(), req.target().size());
     http_reply reply;
     if (target.starts_with("/admin/")) {
-      reply = !loopback_                         ? http_reply{403, R"({"error":"admin is loopback only"})"}
-              : req.method() != http::verb::post ? http_reply{405, R"({"error":"POST"})"}
-                                                 : admin(core_, target);
+      const bool stats = target == "/admin/stats";
+      const http::verb verb = stats ? http::verb::get : http::verb::post;
+      reply = !loopback_             ? http_reply{403, R"({"error":"admin is loopback only"})"}
+              : req.method() != verb ? http_reply{405, stats ? R"({"error":"GET"})" : R"({"error":"POST"})"}
+              : stats                ? http_reply{200, core_.method_stats_json()}
+                                     : admin(core_, target);
     } else {
       const auto auth = req.find(http::field::authorization);
       reply = core_.on_http(

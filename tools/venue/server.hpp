@@ -1,7 +1,8 @@
 // tools/venue/server.hpp — the simulator's transport: one port serving
 // HTTP (GET /api/v2/{method}?..., POST /api/v2) and WebSocket
 // (/ws/api/v2), plain or TLS (WSS/HTTPS when a certificate is given), plus
-// the loopback-only fault endpoint POST /admin/fault?kind=...
+// the loopback-only admin endpoints: POST /admin/fault?kind=... and
+// GET /admin/stats (per-method request counts, venue_core::method_stats_json)
 //
 // One I/O thread runs everything (Boost.Asio io_context); venue_core is
 // single-threaded and is only touched from it. A 10 ms timer drives

@@ -1,5 +1,5 @@
-// The JSON shapes of Deribit's objects: order, user trade, instrument,
-// ticker, book, position, account summary.
+// The JSON shapes of Deribit's objects: order, user trade, public trade,
+// instrument, ticker, book, book summary, position, account summary.
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -238,7 +238,67 @@ void venue_core::write_position(json_writer& w, std::size_t account, core::instr
   w.end_object();
 }
 
-void venue_core::write_summary(json_writer& w, std::size_t account, const std::string& currency) const {
+void venue_core::write_tape_trade(json_writer& w, core::instrument_id id, const tape_trade& t) const {
+  const core::instrument& spec = market_.spec(id);
+  w.begin_object().field("trade_seq", t.trade_seq).field("trade_id", t.trade_id).field("timestamp", t.timestamp);
+  w.field("tick_direction", 0).field_number("price", spec.format_price(t.price));
+  w.field_number("mark_price", spec.format_price(t.mark)).field("instrument_name", spec.symbol);
+  w.key("index_price").real(t.index_price).field("direction", t.aggressor == core::side::buy ? "buy" : "sell");
+  w.field_number("amount", spec.format_qty(t.amount)).end_object();
+}
+
+// public/get_book_summary_by_*: the ticker's numbers under Deribit's summary
+// names. No 24 h statistics are kept: volume 0, high/low null.
+void venue_core::write_book_summary(json_writer& w, core::instrument_id id) const {
+  const core::instrument& spec = market_.spec(id);
+  const sim_instrument& si = market_.at(id);
+  const core::ticks mark = si.mark > 0 ? si.mark : market_.fair_mark(id);
+  const double index = market_.indexes()[si.underlying].price;
+  w.begin_object().field("instrument_name", spec.symbol).field("base_currency", spec.base_currency);
+  w.field("quote_currency", spec.quote_currency).key("volume").real(0).key("volume_usd").real(0);
+  w.key("volume_notional").real(0).field_number("open_interest", spec.format_qty(si.open_interest));
+  w.key("price_change").null().field_number("mark_price", spec.format_price(mark));
+  const auto price_or_null = [&](const char* key, core::ticks p) {
+    if (p > 0) {
+      w.field_number(key, spec.format_price(p));
+    } else {
+      w.key(key).null();
+    }
+  };
+  const core::ticks bid = si.bids.empty() ? 0 : si.bids.front().price;
+  const core::ticks ask = si.asks.empty() ? 0 : si.asks.front().price;
+  price_or_null("bid_price", bid);
+  price_or_null("ask_price", ask);
+  if (bid > 0 && ask > 0) {
+    w.key("mid_price").real((market_.to_price(id, bid) + market_.to_price(id, ask)) / 2);
+  } else {
+    w.key("mid_price").null();
+  }
+  price_or_null("last", si.last_price);
+  w.key("high").null().key("low").null().key("estimated_delivery_price").real(index);
+  w.field("creation_timestamp", market_.now_ms());
+  if (spec.kind == core::instrument_kind::perpetual) {
+    w.key("funding_8h").real(si.funding_8h).key("current_funding").real(si.current_funding);
+  }
+  if (is_option(spec)) {
+    w.field("underlying_index", index_name(spec)).key("underlying_price").real(index);
+    w.key("interest_rate").real(0).key("mark_iv").real(60);
+  }
+  w.end_object();
+}
+
+// The account fields get_account_summaries carries at its top level and
+// get_account_summary adds when `extended`.
+void venue_core::write_account_identity(json_writer& w, std::size_t account) const {
+  const sim_account& a = exchange_.account(account);
+  w.field("id", static_cast<std::int64_t>(account) + 1).field("username", a.client_id);
+  w.field("system_name", a.client_id).field("email", a.client_id + "@tickrail.invalid").field("type", "main");
+  w.field("creation_timestamp", sim_start_ms_).key("referrer_id").null().field("login_enabled", false);
+  w.field("security_keys_enabled", false).field("mmp_enabled", false).field("interuser_transfers_enabled", false);
+  w.field("self_trading_reject_mode", "cancel_maker").field("self_trading_extended_to_subaccounts", false);
+}
+
+void venue_core::write_summary(json_writer& w, std::size_t account, const std::string& currency, bool extended) const {
   const exchange::summary s = exchange_.summarize(account, currency);
   w.begin_object().field("currency", currency);
   w.key("balance").real(s.balance).key("equity").real(s.equity).key("margin_balance").real(s.equity);
@@ -252,6 +312,20 @@ void venue_core::write_summary(json_writer& w, std::size_t account, const std::s
       .key("projected_maintenance_margin")
       .real(s.maintenance_margin);
   w.field("portfolio_margining_enabled", false).field("cross_collateral_enabled", false);
+  w.field("margin_model", "cross_sm");
+  if (extended) {
+    write_account_identity(w, account);
+    // The schedule exchange.hpp charges, as relative fees.
+    w.key("fees").begin_array();
+    for (const char* type : {"perpetual", "future", "option"}) {
+      const bool option = type[0] == 'o';
+      // Options pay a fixed 0.0003 coin per contract (capped at 12.5 % of the premium).
+      w.begin_object().field("currency", currency).field("instrument_type", type);
+      w.field("fee_type", option ? "fixed" : "relative");
+      w.key("maker_fee").real(option ? 0.0003 : 0.0).key("taker_fee").real(option ? 0.0003 : 0.0005).end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
 }
 
