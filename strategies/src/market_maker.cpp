@@ -1,5 +1,7 @@
 #include "tickrail/strategies/market_maker.hpp"
 
+#include <algorithm>
+
 #include "tickrail/core/check.hpp"
 
 namespace tickrail::strategies {
@@ -56,8 +58,13 @@ void market_maker::on_book(const core::order_book& book, core::lots position_lot
   const core::lots sell_qty = scaled(params_.size_lots, r, core::side::sell);
   for (std::uint32_t k = 0; k < params_.orders_per_side; ++k) {
     const core::int128_t offset = params_.half_spread_ticks + static_cast<core::int128_t>(k) * params_.level_step_ticks;
-    quote(bids_[k], core::side::buy, target_of(mid - skew - offset), buy_qty, h, sink);
-    quote(asks_[k], core::side::sell, target_of(mid - skew + offset), sell_qty, h, sink);
+    // The skew leans quotes toward flattening the position, but never
+    // across the touch: a bid at or above the best ask would take (or, post
+    // only, be repriced by the venue and chased by edits forever).
+    const core::int128_t buy = std::min<core::int128_t>(mid - skew - offset, ask - 1);
+    const core::int128_t sell = std::max<core::int128_t>(mid - skew + offset, bid + 1);
+    quote(bids_[k], core::side::buy, target_of(buy), buy_qty, h, sink);
+    quote(asks_[k], core::side::sell, target_of(sell), sell_qty, h, sink);
   }
 }
 

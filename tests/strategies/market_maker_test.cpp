@@ -73,6 +73,37 @@ TEST(market_maker, inventory_skew_leans_away_from_the_heavy_side) {
   EXPECT_EQ(sink.intents()[1].price_ticks, 100020);
 }
 
+TEST(market_maker, skew_never_quotes_across_the_touch) {
+  // Short 90 lots = 9 clips: a 45-tick skew would put the bids 35 ticks
+  // above the mid, through the ask. They stop one tick inside it instead.
+  order_ids ids(1, 1);
+  market_maker mm(params(), 0, 1, ids);
+  intent_sink sink;
+  mm.on_book(book_at(99990, 100010), -90, at_ms(1), regime::calm, sink);
+  ASSERT_EQ(sink.intents().size(), 4u);
+  for (const auto& in : sink.intents()) {
+    if (in.order_side == side::buy) {
+      EXPECT_EQ(in.price_ticks, 100009);
+    }
+    if (in.order_side == side::sell) {
+      EXPECT_GT(in.price_ticks, 100010);
+    }
+  }
+  sink.clear();
+  order_ids ids2(1, 1);
+  market_maker long_mm(params(), 0, 1, ids2);
+  long_mm.on_book(book_at(99990, 100010), 90, at_ms(1), regime::calm, sink);
+  ASSERT_EQ(sink.intents().size(), 4u);
+  for (const auto& in : sink.intents()) {
+    if (in.order_side == side::sell) {
+      EXPECT_EQ(in.price_ticks, 99991);
+    }
+    if (in.order_side == side::buy) {
+      EXPECT_LT(in.price_ticks, 99990);
+    }
+  }
+}
+
 TEST(market_maker, gated_side_is_cancelled_and_emptied_levels_are_requoted) {
   order_ids ids(1, 1);
   market_maker mm(params(), 0, 1, ids);

@@ -87,7 +87,7 @@ TEST_F(engine_config_test, errors_name_the_layer_that_set_the_key) {
   ASSERT_TRUE(c.ok()) << c.status();
   auto t = resolve_trading(*c, catalog_);
   ASSERT_FALSE(t.ok());
-  EXPECT_NE(t.status().message().find(overlay + ":4: key 'risk.instruments.BTC-PERPETUAL.collar_pct'"),
+  EXPECT_NE(t.status().message().find(overlay + ":4: key 'risk.instruments.\"BTC-PERPETUAL\".collar_pct'"),
             std::string::npos)
       << t.status();
   // The same kind of key left in the base is reported against the base.

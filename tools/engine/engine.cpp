@@ -198,6 +198,7 @@ struct engine::parts {
         }
         fees_e8 += x.fee_e8;
         ++fills;
+        if ((e.header.flags & core::k_exec_reconciled) != 0) ++reconciled_fills;
         slow_record r;
         r.kind = slow_kind::fill;
         r.fill = x;
@@ -286,7 +287,7 @@ struct engine::parts {
   // tap state (venue stage's thread)
   std::vector<core::position> tap_positions;
   std::int64_t realized_e8 = 0, fees_e8 = 0;
-  std::uint64_t fills = 0;
+  std::uint64_t fills = 0, reconciled_fills = 0;
   // tick-to-order: the venue stage records into hist[active_hist]; status()
   // asks for a swap and reads the other
   core::latency_histogram hist[2];
@@ -353,8 +354,13 @@ absl::Status engine::connect_venue(std::chrono::steady_clock::time_point deadlin
     return absl::OkStatus();
   }
   p.gateway->start(p.clock.now_ns());
-  if (!p.poll_until([&] { return p.gateway->connection().ready(); }, deadline)) {
-    return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_state_change()));
+  // Ready (authenticated, configured, reconciled), and every orphan the
+  // reconciliation found has been answered: nothing of an earlier run rests
+  // when the strategies start quoting.
+  const deribit::session& s = p.gateway->connection();
+  if (!p.poll_until([&] { return s.ready() && s.orphan_cancels_pending() == 0; }, deadline)) {
+    return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_state_change(),
+                                               s.ready() ? " (orphan cancels unanswered)" : ""));
   }
   return absl::OkStatus();
 }
@@ -437,6 +443,17 @@ void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
   }
   p.publish();
   p.slow.stop();
+}
+
+std::string engine::venue_summary() const {
+  const parts& p = *p_;
+  if (p.paper) return "paper gateway ready (PAPER: nothing private goes to the venue)";
+  const deribit::gateway::counters& c = p.gateway->stats();
+  return absl::StrCat("authenticated, cancel-on-disconnect ", p.config.gateway.session.cancel_on_disconnect ? "on" : "OFF",
+                      "; reconciled: ", c.orphans, " orphans (", c.orphans_cancelled, " cancelled), ", c.closed_missing,
+                      " orders closed while away, ", p.reconciled_fills, " fills; position ",
+                      p.catalog[p.trading.instruments.front()].format_qty(
+                          p.gateway->tracker().position_of(p.trading.instruments.front()).qty_lots));
 }
 
 std::uint64_t engine::acks() const noexcept { return p_->board.acks.load(std::memory_order_relaxed); }

@@ -87,6 +87,10 @@ class engine {
   // Caller's thread, while running; takes the tick-to-order histogram of
   // the interval since the previous call.
   engine_status status();
+  // What connect_venue() found, for the start-up log: orphans cancelled,
+  // orders the venue no longer listed, fills reconciled. Before
+  // start_workers() only (the caller's thread owns the venue stage then).
+  [[nodiscard]] std::string venue_summary() const;
   // Orders the venue (or the paper gateway) acknowledged as live so far.
   [[nodiscard]] std::uint64_t acks() const noexcept;
 

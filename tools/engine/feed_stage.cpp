@@ -26,6 +26,7 @@ void feed_stage::start() { session_.start(clock_.now_ns()); }
 void feed_stage::stop() { session_.stop(clock_.now_ns(), false); }
 
 std::size_t feed_stage::poll() noexcept {
+  if (io_.stopped()) io_.restart();  // poll() stops the context when it runs out of work
   work_ = io_.poll();
   const std::int64_t now = clock_.now_ns();
   session_.poll(now);

@@ -30,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/engine.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/log.hpp"
 #include "engine/preflight.hpp"
 #include "tickrail/core/clock.hpp"
 #include "tickrail/deribit/instrument_fetch.hpp"
@@ -88,22 +89,9 @@ bool parse_args(int argc, char** argv, options& o) {
   return !o.configs.empty();
 }
 
-// UTC wall time for log lines (cold path: the main thread only).
-std::string now_utc() {
-  const std::int64_t ms = tr::core::wall_clock_ms();
-  const std::time_t s = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
+using tr::engine::now_utc;
 
-void log(const std::string& line) {
-  std::printf("%s tickrail: %s\n", now_utc().c_str(), line.c_str());
-  std::fflush(stdout);
-}
+void log(const std::string& line) { tr::engine::log_line(stdout, line); }
 
 int fail(int code, const std::string& step, const absl::Status& s) {
   std::fprintf(stderr, "%s tickrail: %s: FAILED: %s\n", now_utc().c_str(), step.c_str(), std::string(s.message()).c_str());
@@ -211,8 +199,7 @@ int run(const options& opt, const tr::engine::engine_config& config) {
     engine.shutdown(false, 2s);
     return fail(2, "venue", s);
   }
-  log(opt.dry_run ? "venue: paper gateway ready (nothing private goes to the venue)"
-                  : "venue: authenticated, cancel-on-disconnect on, orphans cancelled, fills reconciled");
+  log(absl::StrCat("venue: ", engine.venue_summary()));
   // 4. market data.
   if (const absl::Status s = engine.subscribe(step_deadline()); !s.ok()) {
     engine.shutdown(false, 2s);

@@ -91,6 +91,8 @@ class slow_path {
   void run();
   std::size_t drain();
   void handle(const slow_record& r);
+  template <typename... Args>
+  void emit(const char* format, Args... args);
 
   const core::instrument_catalog& catalog_;
   store::bot_state_store* store_;

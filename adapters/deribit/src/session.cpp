@@ -161,7 +161,9 @@ bool session::cancel_order(std::string_view venue_order_id, std::int64_t now_ns)
   std::string params = R"({"order_id":)";
   append_json_string(params, venue_order_id);
   params += '}';
-  return request(purpose::orphan_cancel, "private/cancel", params) != 0;
+  if (request(purpose::orphan_cancel, "private/cancel", params) == 0) return false;
+  ++orphan_cancels_pending_;
+  return true;
 }
 
 void session::subscribe(std::span<const std::string> channels, std::int64_t now_ns) {
@@ -320,8 +322,10 @@ void session::on_text(std::string_view text) {
 
 void session::on_reply(const rpc_frame& f, const pending& p) {
   switch (p.what) {
-    case purpose::order:
     case purpose::orphan_cancel:
+      --orphan_cancels_pending_;
+      [[fallthrough]];
+    case purpose::order:
       if (!parser_.events().empty()) listener_.on_exec(parser_.events(), false);
       return;
     case purpose::auth:
@@ -384,7 +388,7 @@ void session::on_error_reply(const rpc_frame& f, const pending& p) {
   }
   switch (p.what) {
     case purpose::order: return listener_.on_request_failed(p.id, f.error_code, reason);
-    case purpose::orphan_cancel:
+    case purpose::orphan_cancel: --orphan_cancels_pending_; return;  // e.g. it filled meanwhile
     case purpose::resubscribe:
     case purpose::test: return;
     case purpose::refresh: refreshing_ = false; return authenticate(false);
@@ -407,6 +411,7 @@ void session::check_deadlines() {
     p.what = purpose::none;
     --outstanding_;
     ++counters_.timeouts;
+    if (req.what == purpose::orphan_cancel) --orphan_cancels_pending_;
     if (req.what == purpose::order) {
       listener_.on_request_failed(req.id, k_error_timeout, rpc_reason::timeout);
     } else if (req.what == purpose::logout || req.what == purpose::cancel_all) {
@@ -437,6 +442,7 @@ void session::on_closed(std::string_view closed_reason) {
     if (req.what == purpose::order) listener_.on_request_failed(req.id, k_error_disconnected, rpc_reason::disconnected);
   }
   outstanding_ = 0;
+  orphan_cancels_pending_ = 0;  // the next reconciliation finds them again
   access_token_.clear();
   refresh_token_.clear();
   refresh_at_ns_ = 0;

@@ -75,7 +75,7 @@ TEST(gateway_config, bad_input_names_the_key) {
       {"client_id = \"a\"\nclient_secret = \"b\"\n", "venues.deribit.url"},
       {"url = \"ws://h:1/\"\nclient_secret = \"b\"\n", "venues.deribit.client_id"},
       {base, "client_secret"},
-      {base + "client_secret = \"b\"\nclient_secret_env = \"DERIBIT_SECRET\"\n", "not both"},
+      {base + "client_secret = \"b\"\nclient_secret_env = \"DERIBIT_SECRET\"\n", "give one of"},
       {base + "client_secret_env = \"MISSING\"\n", "MISSING is not set"},
       {base + "client_secret = \"b\"\nheartbeat_s = 0\n", "venues.deribit.heartbeat_s"},
       {base + "client_secret = \"b\"\nlabel_prefix = \"a-b\"\n", "venues.deribit.label_prefix"},
@@ -84,6 +84,8 @@ TEST(gateway_config, bad_input_names_the_key) {
       {base + "client_secret = \"b\"\nreconnect_min_ms = 500\nreconnect_max_ms = 100\n", "reconnect_max_ms"},
       {base + "client_secret = \"b\"\nsurprise = 1\n", "unknown key"},
       {"url = \"ftp://x\"\nclient_id = \"a\"\nclient_secret = \"b\"\n", "ws:// or wss://"},
+      {base + "client_secret_file = \"/nonexistent/tickrail.secret\"\n", "cannot read the secret file"},
+      {base + "client_secret = \"b\"\nclient_secret_file = \"/etc/hostname\"\n", "give one of"},
   };
   for (const bad_case& c : cases) {
     const auto r = parse(c.body);

@@ -125,6 +125,9 @@ class session {
   [[nodiscard]] bool send_order(std::string_view text, std::int64_t request_id, std::int64_t now_ns);
   // A session-owned private/cancel (orphans found by reconciliation).
   bool cancel_order(std::string_view venue_order_id, std::int64_t now_ns);
+  // Orphan cancels sent and not yet answered (the engine waits for 0
+  // before its strategies quote again after a restart).
+  [[nodiscard]] std::size_t orphan_cancels_pending() const noexcept { return orphan_cancels_pending_; }
   // Re-runs reconciliation on the live connection (after an order timeout).
   void reconcile(std::int64_t now_ns);
   // Adds channels (kept for reconnects).
@@ -198,6 +201,7 @@ class session {
   std::int64_t last_id_ = 0;
   std::vector<pending> pending_;  // by id % size
   std::size_t outstanding_ = 0;
+  std::size_t orphan_cancels_pending_ = 0;
   std::int64_t next_deadline_scan_ns_ = 0;
   std::string access_token_, refresh_token_;
   std::int64_t refresh_at_ns_ = 0;
