@@ -64,6 +64,13 @@ absl::Status load_one(dom::object obj, core::instrument_catalog& catalog) {
   if (obj["expiration_timestamp"].get_int64().get(expiry) == simdjson::SUCCESS) inst.expiry_ms = expiry;
   if (inst.kind == core::instrument_kind::perpetual) inst.expiry_ms = 0;
   if (decimal_of(obj["strike"], d)) inst.strike = d;
+  // Absent (older captures) = no fee; present must be a number.
+  for (const auto& [field, rate] :
+       {std::pair{"maker_commission", &inst.maker_commission}, std::pair{"taker_commission", &inst.taker_commission}}) {
+    const dom_field f = obj[field];
+    if (f.error() == simdjson::NO_SUCH_FIELD) continue;
+    if (!decimal_of(f, *rate)) return field_error(name, field, "must be a number");
+  }
   const std::string_view option_type = text_of(obj["option_type"]);
   inst.option = option_type == "call"  ? core::option_kind::call
                 : option_type == "put" ? core::option_kind::put

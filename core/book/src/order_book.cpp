@@ -207,6 +207,17 @@ void order_book::walk(side s, Visit&& visit) const noexcept {
   }
 }
 
+lots order_book::qty_at(side s, ticks price) const noexcept {
+  const side_book& b = sides_[index(s)];
+  ticks offset = 0;
+  if (placed_ && !__builtin_sub_overflow(price, base_, &offset) && offset >= 0 &&
+      offset < static_cast<ticks>(window_)) {
+    return b.qty[static_cast<std::size_t>(offset)];
+  }
+  const std::size_t i = find_overflow(s, b, price);
+  return i < b.overflow_count && b.overflow[i].price_ticks == price ? b.overflow[i].qty_lots : 0;
+}
+
 book_level order_book::level(side s, std::size_t i) const noexcept {
   book_level found{};
   std::size_t seen = 0;

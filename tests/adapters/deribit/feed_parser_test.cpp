@@ -89,6 +89,11 @@ TEST_F(deribit_feed, instruments_load_with_kinds_steps_and_lots) {
   ASSERT_EQ(put.quantize_price(43, core::rounding::down, q), core::fp_error::ok);  // below 0.005: fine grid
   EXPECT_EQ(q, 43);
   EXPECT_EQ(perp.format_price(px("BTC-PERPETUAL", "37317")), "37317.0") << "as Deribit writes it";
+  // Fee rates (the paper gateway charges them).
+  EXPECT_EQ(perp.taker_commission, (core::decimal{5, 4}));
+  EXPECT_EQ(perp.maker_commission, (core::decimal{0, 0}));
+  EXPECT_EQ(put.taker_commission, (core::decimal{3, 4}));
+  EXPECT_EQ(put.maker_commission, (core::decimal{3, 4}));
 }
 
 TEST_F(deribit_feed, every_sample_parses) {

@@ -73,6 +73,13 @@ void run_differential(order_book& book, ticks deep_ticks, int operations, std::u
     const lots q = pick(rng) < 25 ? 0 : qty(rng);
     ASSERT_EQ(book.set_level(s, price, q), book_result::ok);
     model.set(s, price, q);
+    ASSERT_EQ(book.qty_at(s, price), q) << "ladder or overflow, set or deleted";
+    const auto model_qty = [](const auto& levels, ticks p) -> lots {
+      const auto it = levels.find(p);
+      return it == levels.end() ? 0 : it->second;
+    };
+    ASSERT_EQ(book.qty_at(s == side::buy ? side::sell : side::buy, price),
+              s == side::buy ? model_qty(model.asks, price) : model_qty(model.bids, price));
     // Top of book and depth after every operation; the whole book now and then.
     ASSERT_NO_FATAL_FAILURE(expect_same(book, model, op % 10'000 == 0 ? SIZE_MAX : 10));
     // The mid drifts, so resting levels can end up crossed: the book must

@@ -76,6 +76,9 @@ class order_book {
   [[nodiscard]] book_level best(side s) const noexcept;
   // Mid of a valid book with both sides (midpoint() of the bests), else 0.
   [[nodiscard]] ticks mid() const noexcept;
+  // The quantity resting at `price` on `s` (0 when no level). O(1) inside
+  // the window, O(log n) in the overflow.
+  [[nodiscard]] lots qty_at(side s, ticks price) const noexcept;
   // Level `i` from the top (0 = best); requires i < depth(s). O(i) — for
   // depth-N views, not for walking a whole book (use top()).
   [[nodiscard]] book_level level(side s, std::size_t i) const noexcept;

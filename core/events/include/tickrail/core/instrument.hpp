@@ -65,8 +65,13 @@ struct instrument {
   increment lot;          // quantity increment (Deribit: min_trade_amount; Binance: stepSize)
   lots min_qty_lots = 1;  // smallest order quantity
   decimal contract_size{1, 0};
-  decimal min_notional{0, 0};         // in quote currency; 0 = none
-  decimal strike{0, 0};               // options
+  decimal min_notional{0, 0};  // in quote currency; 0 = none
+  decimal strike{0, 0};        // options
+  // Fee rates as fractions of the notional (Deribit: maker_commission /
+  // taker_commission, e.g. 0.0005; negative = rebate). Options: per contract
+  // in the settlement currency. The paper gateway charges them (adapters/sim).
+  decimal maker_commission{0, 0};
+  decimal taker_commission{0, 0};
   std::int64_t expiry_ms = 0;         // 0 = perpetual / spot
   std::vector<tick_step> tick_steps;  // ascending by above_ticks; empty = uniform tick
   // How the venue writes numbers, for display: a fixed number of decimals
