@@ -22,9 +22,9 @@ class engine_config_test : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("tickrail_engine_config_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
-    ASSERT_TRUE(deribit::load_instruments_file(std::string(TICKRAIL_SOURCE_DIR) + "/config/instruments/deribit.json",
-                                               catalog_)
-                    .ok());
+    ASSERT_TRUE(
+        deribit::load_instruments_file(std::string(TICKRAIL_SOURCE_DIR) + "/config/instruments/deribit.json", catalog_)
+            .ok());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
@@ -133,16 +133,17 @@ TEST_F(engine_config_test, the_secret_comes_from_env_or_file_and_never_changes_t
   const auto env = [](const char* name) -> const char* {
     return std::string(name) == "TR_TEST_SECRET" ? "from-env" : nullptr;
   };
-  auto from_env = load_engine_config({base, write("e.toml", "[venues.deribit]\nclient_secret_env = \"TR_TEST_SECRET\"\n")},
-                                     +env);
+  auto from_env =
+      load_engine_config({base, write("e.toml", "[venues.deribit]\nclient_secret_env = \"TR_TEST_SECRET\"\n")}, +env);
   ASSERT_TRUE(from_env.ok()) << from_env.status();
   EXPECT_EQ(from_env->gateway.session.client_secret, "from-env");
-  auto unset = load_engine_config({base, write("u.toml", "[venues.deribit]\nclient_secret_env = \"TR_NOT_SET\"\n")},
-                                  +env);
+  auto unset =
+      load_engine_config({base, write("u.toml", "[venues.deribit]\nclient_secret_env = \"TR_NOT_SET\"\n")}, +env);
   ASSERT_FALSE(unset.ok());
   EXPECT_NE(unset.status().message().find("TR_NOT_SET is not set"), std::string::npos) << unset.status();
   const std::string secret_file = write("secret", "from-file\n");
-  auto from_file = load_engine_config({base, write("f.toml", "[venues.deribit]\nclient_secret_file = \"" + secret_file + "\"\n")});
+  auto from_file =
+      load_engine_config({base, write("f.toml", "[venues.deribit]\nclient_secret_file = \"" + secret_file + "\"\n")});
   ASSERT_TRUE(from_file.ok()) << from_file.status();
   EXPECT_EQ(from_file->gateway.session.client_secret, "from-file");
 }

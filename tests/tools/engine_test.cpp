@@ -128,9 +128,8 @@ class engine_test : public ::testing::Test {
   engine_test() : venue_(live_venue()) {}
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tickrail_engine_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("tickrail_engine_test_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     overlay_ = write("local.toml", overlay_text(""));
@@ -173,11 +172,11 @@ class engine_test : public ::testing::Test {
   }
   std::uint64_t private_calls() {
     std::uint64_t n = 0;
-    for (const char* m : {"private/buy", "private/sell", "private/edit", "private/cancel", "private/cancel_all",
-                          "private/cancel_all_by_instrument", "private/cancel_by_label",
-                          "private/enable_cancel_on_disconnect", "private/subscribe",
-                          "private/get_open_orders_by_currency", "private/get_user_trades_by_currency",
-                          "private/get_positions", "private/logout", "public/auth"}) {
+    for (const char* m :
+         {"private/buy", "private/sell", "private/edit", "private/cancel", "private/cancel_all",
+          "private/cancel_all_by_instrument", "private/cancel_by_label", "private/enable_cancel_on_disconnect",
+          "private/subscribe", "private/get_open_orders_by_currency", "private/get_user_trades_by_currency",
+          "private/get_positions", "private/logout", "public/auth"}) {
       n += venue_.method_calls(m);
     }
     return n;
@@ -186,8 +185,9 @@ class engine_test : public ::testing::Test {
   std::multiset<std::string> all_labels() {
     std::multiset<std::string> labels;
     for (const auto& o : open_orders()) labels.insert(std::string(o.as_object().at("label").as_string()));
-    const auto history = client_->call("private/get_order_history_by_currency",
-                                       {{"currency", "BTC"}, {"count", 1000}, {"include_old", true}});
+    const auto history =
+        client_->call("private/get_order_history_by_currency",
+                      {{"currency", "BTC"}, {"count", 1000}, {"include_old", true}, {"include_unfilled", true}});
     for (const auto& o : history.at("result").as_array()) {
       labels.insert(std::string(o.as_object().at("label").as_string()));
     }
@@ -205,9 +205,9 @@ TEST_F(engine_test, once_quotes_on_the_venue_and_exits_cleanly) {
   const run_result r = run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --once", 60);
   EXPECT_EQ(r.status, 0) << r.output;
   // The start-up steps in DESIGN §7's order, each logged.
-  const std::vector<std::string> steps = {"store: ", "instruments: ", "venue: authenticated", "subscribe: ",
-                                          "workers: ", "bots: started demo", "once: first order acknowledged",
-                                          "stopped: "};
+  const std::vector<std::string> steps = {
+      "store: ",   "instruments: ",      "venue: authenticated",           "subscribe: ",
+      "workers: ", "bots: started demo", "once: first order acknowledged", "stopped: "};
   std::size_t at = 0;
   for (const std::string& step : steps) {
     const std::size_t found = r.output.find(step, at);
@@ -257,12 +257,11 @@ TEST_F(engine_test, kill_minus_nine_then_restart_cancels_orphans_and_never_reuse
   ASSERT_FALSE(orphans.empty()) << "the crash left nothing resting: the test would prove nothing";
   // A fill the engine never saw: an order of ours (our label, bot 1, an
   // old counter) that traded while it was down.
-  ASSERT_TRUE(client_
-                  ->call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
-                                         {"amount", 10},
-                                         {"type", "market"},
-                                         {"label", "tr-1-1"}})
-                  .contains("result"));
+  ASSERT_TRUE(
+      client_
+          ->call("private/buy",
+                 {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "market"}, {"label", "tr-1-1"}})
+          .contains("result"));
 
   engine_process second(args({}), (dir_ / "second.log").string());
   ASSERT_TRUE(second.wait_for("once: first|bots: started demo", 30s)) << second.output();
@@ -280,7 +279,8 @@ TEST_F(engine_test, kill_minus_nine_then_restart_cancels_orphans_and_never_reuse
     EXPECT_TRUE(s == "cancelled" || s == "filled") << id << ": " << s;
     if (s == "cancelled") ++cancelled;
   }
-  EXPECT_TRUE(std::regex_search(second.output(), std::regex("reconciled: [0-9]+ orphans \\(" + std::to_string(cancelled) + " cancelled\\)")))
+  EXPECT_TRUE(std::regex_search(
+      second.output(), std::regex("reconciled: [0-9]+ orphans \\(" + std::to_string(cancelled) + " cancelled\\)")))
       << second.output();
   // The account's fills of the last 24 h reached the engine, flagged.
   EXPECT_TRUE(second.wait_for("fill: buy 10(\\.0)? BTC-PERPETUAL .*\\(reconciled\\)", 10s)) << second.output();
@@ -297,7 +297,8 @@ TEST_F(engine_test, kill_minus_nine_then_restart_cancels_orphans_and_never_reuse
 
 TEST_F(engine_test, dry_run_sends_nothing_private_to_the_venue) {
   const std::uint64_t before = private_calls();
-  const run_result r = run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --dry-run --once", 60);
+  const run_result r =
+      run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --dry-run --once", 60);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("PAPER"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("once: first order acknowledged"), std::string::npos) << r.output;
@@ -317,9 +318,7 @@ TEST_F(engine_test, broken_configs_name_file_line_and_key_and_send_nothing) {
       {"unknown_section", "[enigne]\nprofile = \"dev\"\n", "key 'enigne': unknown section"},
       {"wrong_type", "[engine]\nstop_timeout_ms = \"soon\"\n", "key 'engine.stop_timeout_ms': expected an integer"},
       {"out_of_range", "[engine]\ntimer_interval_ms = 0\n", "key 'engine.timer_interval_ms': out of range"},
-      {"missing_secret",
-       "[venues.deribit]\nclient_secret_env = \"TICKRAIL_TEST_UNSET_SECRET\"\n",
-       "client_secret"},
+      {"missing_secret", "[venues.deribit]\nclient_secret_env = \"TICKRAIL_TEST_UNSET_SECRET\"\n", "client_secret"},
       {"prod_testnet", "[engine]\nprofile = \"prod\"\n[venues.deribit]\nurl = \"wss://test.deribit.com/ws/api/v2\"\n",
        "profile prod with the testnet URL"},
       {"dev_production", "[venues.deribit]\nurl = \"wss://www.deribit.com/ws/api/v2\"\n",
@@ -337,7 +336,8 @@ TEST_F(engine_test, broken_configs_name_file_line_and_key_and_send_nothing) {
       base = write("no_secret_base.toml", d);
     }
     for (const char* mode : {"", " --check-config"}) {
-      const run_result r = run_binary(k_engine, "--config " + base + " --config " + overlay_ + " --config " + path + mode, 30);
+      const run_result r =
+          run_binary(k_engine, "--config " + base + " --config " + overlay_ + " --config " + path + mode, 30);
       EXPECT_EQ(r.status, 1) << b.name << mode << ": " << r.output;
       EXPECT_NE(r.output.find("FAILED"), std::string::npos) << b.name << ": " << r.output;
       if (std::string(b.name) == "syntax") {
@@ -348,11 +348,14 @@ TEST_F(engine_test, broken_configs_name_file_line_and_key_and_send_nothing) {
         EXPECT_TRUE(std::regex_search(r.output, std::regex(path + ":[0-9]+: key 'venues.deribit.url'"))) << r.output;
         EXPECT_NE(r.output.find(b.expect), std::string::npos) << r.output;
       } else {
-        EXPECT_TRUE(std::regex_search(r.output, std::regex(path + ":[0-9]+: " + std::regex_replace(b.expect, std::regex("[.()']"), ".")))) << b.name << ": " << r.output;
+        EXPECT_TRUE(std::regex_search(
+            r.output, std::regex(path + ":[0-9]+: " + std::regex_replace(b.expect, std::regex("[.()']"), "."))))
+            << b.name << ": " << r.output;
       }
     }
   }
-  EXPECT_EQ(private_calls() + venue_.method_calls("public/get_instruments"), before) << "a broken config reached the venue";
+  EXPECT_EQ(private_calls() + venue_.method_calls("public/get_instruments"), before)
+      << "a broken config reached the venue";
 }
 
 TEST_F(engine_test, check_config_accepts_the_shipped_configs_offline) {

@@ -105,7 +105,8 @@ double price_of(const core::instrument& inst, core::ticks t) {
 }
 
 double qty_of(const core::instrument& inst, core::lots l) {
-  return static_cast<double>(l) * static_cast<double>(inst.lot.value().mantissa) / std::pow(10.0, inst.lot.value().scale);
+  return static_cast<double>(l) * static_cast<double>(inst.lot.value().mantissa) /
+         std::pow(10.0, inst.lot.value().scale);
 }
 
 // P&L of closing `qty` (venue units) opened at `entry` at `exit`, for a long
@@ -191,9 +192,9 @@ struct engine::parts {
         const bool reduces = before != 0 && ((before > 0) != (x.order_side == core::side::buy));
         if (reduces) {
           const core::lots closed = std::min<core::lots>(std::abs(before), x.last_qty_lots);
-          const double pnl = close_pnl(inst, qty_of(inst, closed), price_of(inst, entry),
-                                       price_of(inst, x.last_price_ticks)) *
-                             (before > 0 ? 1.0 : -1.0);
+          const double pnl =
+              close_pnl(inst, qty_of(inst, closed), price_of(inst, entry), price_of(inst, x.last_price_ticks)) *
+              (before > 0 ? 1.0 : -1.0);
           realized_e8 += static_cast<std::int64_t>(pnl * 1e8);
         }
         fees_e8 += x.fee_e8;
@@ -449,8 +450,9 @@ std::string engine::venue_summary() const {
   const parts& p = *p_;
   if (p.paper) return "paper gateway ready (PAPER: nothing private goes to the venue)";
   const deribit::gateway::counters& c = p.gateway->stats();
-  return absl::StrCat("authenticated, cancel-on-disconnect ", p.config.gateway.session.cancel_on_disconnect ? "on" : "OFF",
-                      "; reconciled: ", c.orphans, " orphans (", c.orphans_cancelled, " cancelled), ", c.closed_missing,
+  return absl::StrCat("authenticated, cancel-on-disconnect ",
+                      p.config.gateway.session.cancel_on_disconnect ? "on" : "OFF", "; reconciled: ", c.orphans,
+                      " orphans (", c.orphans_cancelled, " cancelled), ", c.closed_missing,
                       " orders closed while away, ", p.reconciled_fills, " fills; position ",
                       p.catalog[p.trading.instruments.front()].format_qty(
                           p.gateway->tracker().position_of(p.trading.instruments.front()).qty_lots));
@@ -462,8 +464,8 @@ engine_status engine::status() {
   parts& p = *p_;
   engine_status s;
   s.mode = p.paper ? "PAPER" : "LIVE";
-  s.venue_state = std::string(deribit::to_string(
-      static_cast<deribit::session_state>(p.board.venue_state.load(std::memory_order_relaxed))));
+  s.venue_state = std::string(
+      deribit::to_string(static_cast<deribit::session_state>(p.board.venue_state.load(std::memory_order_relaxed))));
   s.feed_state = std::string(
       deribit::to_string(static_cast<deribit::session_state>(p.board.feed_state.load(std::memory_order_relaxed))));
   const core::instrument_id id = p.trading.instruments.front();

@@ -53,11 +53,11 @@ struct engine_options {
 // One status line's worth, read on the caller's thread while the engine
 // runs (each value individually current).
 struct engine_status {
-  std::string mode;          // LIVE or PAPER
-  std::string venue_state;   // the trading session's state
+  std::string mode;         // LIVE or PAPER
+  std::string venue_state;  // the trading session's state
   std::string feed_state;
-  std::string symbol;        // the first traded instrument
-  std::string mid, mark;     // as the venue writes prices; "-" before any
+  std::string symbol;     // the first traded instrument
+  std::string mid, mark;  // as the venue writes prices; "-" before any
   std::string position, avg_entry;
   std::uint64_t open_orders = 0, fills = 0, acks = 0, orders_sent = 0;
   double realized = 0, unrealized = 0, fees = 0;  // settlement currency

@@ -164,9 +164,8 @@ absl::Status check_profile(profile p, const net::ws_endpoint& venue, std::string
   const bool testnet = host_is(venue.host, "test.deribit.com");
   const bool production = host_is(venue.host, "www.deribit.com") || host_is(venue.host, "deribit.com");
   if (p == profile::prod && testnet) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(to_absl(url_source), ": profile prod with the testnet URL (", venue.host,
-                     "): use profile \"demo\" for testnet"));
+    return absl::FailedPreconditionError(absl::StrCat(to_absl(url_source), ": profile prod with the testnet URL (",
+                                                      venue.host, "): use profile \"demo\" for testnet"));
   }
   if (p != profile::prod && production) {
     return absl::FailedPreconditionError(absl::StrCat(to_absl(url_source), ": profile ", to_absl(to_string(p)),
@@ -209,10 +208,9 @@ absl::StatusOr<engine_config> load_engine_config(const std::vector<std::string>&
   TR_ASSIGN_OR_RETURN(c.gateway, deribit::parse_gateway_config(c.merged, source, env));
   {
     const toml::node* url = c.merged["venues"]["deribit"]["url"].node();
-    const std::string where =
-        url != nullptr ? absl::StrCat(to_absl(ts::origin_of(*url, source)), ":", url->source().begin.line,
-                                      ": key 'venues.deribit.url'")
-                       : std::string(source);
+    const std::string where = url != nullptr ? absl::StrCat(to_absl(ts::origin_of(*url, source)), ":",
+                                                            url->source().begin.line, ": key 'venues.deribit.url'")
+                                             : std::string(source);
     TR_RETURN_IF_ERROR(check_profile(c.run_profile, c.gateway.session.endpoint, where));
   }
   if (c.gateway.session.currencies.empty()) {
@@ -238,8 +236,9 @@ absl::StatusOr<engine_config> load_engine_config(const std::vector<std::string>&
     c.layout = core::fused_placement(all);
   }
   if (!c.merged.contains("risk")) {
-    return absl::InvalidArgumentError(absl::StrCat(to_absl(source), ": no [risk] section (the engine never trades "
-                                                                    "without limits)"));
+    return absl::InvalidArgumentError(absl::StrCat(to_absl(source),
+                                                   ": no [risk] section (the engine never trades "
+                                                   "without limits)"));
   }
   c.hash = config_hash(c.merged);
   return c;

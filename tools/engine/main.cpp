@@ -94,7 +94,8 @@ using tr::engine::now_utc;
 void log(const std::string& line) { tr::engine::log_line(stdout, line); }
 
 int fail(int code, const std::string& step, const absl::Status& s) {
-  std::fprintf(stderr, "%s tickrail: %s: FAILED: %s\n", now_utc().c_str(), step.c_str(), std::string(s.message()).c_str());
+  std::fprintf(stderr, "%s tickrail: %s: FAILED: %s\n", now_utc().c_str(), step.c_str(),
+               std::string(s.message()).c_str());
   return code;
 }
 
@@ -118,13 +119,12 @@ std::string format_status(const tr::engine::engine_status& s) {
   char pnl[160];
   std::snprintf(pnl, sizeof(pnl), "rpnl %+.8f upnl %+.8f fees %.8f %s", s.realized, s.unrealized, s.fees,
                 s.settlement.c_str());
-  return absl::StrCat(s.mode, " ", s.symbol, " mid ", s.mid, " mark ", s.mark, " | pos ", s.position, " @ ",
-                      s.avg_entry, " | open ", s.open_orders, " fills ", s.fills, " | ", pnl, " | regime ", s.regime,
-                      " ", s.killed ? "KILLED" : s.trading_state, " | t2o p50/p99 ", t2o, " | venue ",
-                      s.venue_state, " feed ", s.feed_state,
-                      s.slow_dropped + s.feed_dropped > 0
-                          ? absl::StrCat(" | dropped slow ", s.slow_dropped, " feed ", s.feed_dropped)
-                          : std::string());
+  return absl::StrCat(
+      s.mode, " ", s.symbol, " mid ", s.mid, " mark ", s.mark, " | pos ", s.position, " @ ", s.avg_entry, " | open ",
+      s.open_orders, " fills ", s.fills, " | ", pnl, " | regime ", s.regime, " ", s.killed ? "KILLED" : s.trading_state,
+      " | t2o p50/p99 ", t2o, " | venue ", s.venue_state, " feed ", s.feed_state,
+      s.slow_dropped + s.feed_dropped > 0 ? absl::StrCat(" | dropped slow ", s.slow_dropped, " feed ", s.feed_dropped)
+                                          : std::string());
 }
 
 // What the config asks of the host: pinned and busy-spinning CPUs, where
@@ -160,7 +160,8 @@ int check_config(const tr::engine::engine_config& config) {
 
 int run(const options& opt, const tr::engine::engine_config& config) {
   log(absl::StrCat("build ", tickrail_build_id, ", config ", config.source, " hash ", config.hash, ", profile ",
-                   std::string(tr::engine::to_string(config.run_profile)), opt.dry_run ? ", PAPER (dry run)" : ", LIVE"));
+                   std::string(tr::engine::to_string(config.run_profile)),
+                   opt.dry_run ? ", PAPER (dry run)" : ", LIVE"));
   const auto step_deadline = [&] {
     return std::chrono::steady_clock::now() + std::chrono::milliseconds(config.startup_timeout_ms);
   };
@@ -172,10 +173,11 @@ int run(const options& opt, const tr::engine::engine_config& config) {
   if (!store.ok()) return fail(2, "store", store.status());
   auto restored = (*store)->load_risk_state();
   if (!restored.ok()) return fail(2, "store", restored.status());
-  log(absl::StrCat("store: ", config.store_path, ": kill ",
-                   restored->killed ? absl::StrCat("LATCHED (", std::string(tr::core::to_string(restored->cause)), ")") : "clear",
-                   ", high-water mark ",
-                   restored->hwm_equity_e8[0] > 0 ? absl::StrCat(restored->hwm_equity_e8[0] / 1e8) : "not yet known"));
+  log(absl::StrCat(
+      "store: ", config.store_path, ": kill ",
+      restored->killed ? absl::StrCat("LATCHED (", std::string(tr::core::to_string(restored->cause)), ")") : "clear",
+      ", high-water mark ",
+      restored->hwm_equity_e8[0] > 0 ? absl::StrCat(restored->hwm_equity_e8[0] / 1e8) : "not yet known"));
 
   // 2. instruments (a public request on a connection of its own).
   tr::core::instrument_catalog catalog;

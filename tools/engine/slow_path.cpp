@@ -23,9 +23,7 @@ void slow_path::emit(const char* format, Args... args) {
   log_line(log_, text);
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 slow_path::slow_path(const core::instrument_catalog& catalog, store::bot_state_store* store, std::FILE* log,
                      const std::vector<std::string>& bot_names)
@@ -81,8 +79,8 @@ void slow_path::handle(const slow_record& r) {
         case core::risk_record_kind::kill:
           status_.killed.store(true, std::memory_order_relaxed);
           emit("risk: KILL (%s): equity %.8f, high-water mark %.8f",
-                       std::string(core::to_string(static_cast<core::kill_cause>(rr.cause))).c_str(),
-                       static_cast<double>(rr.value0) / 1e8, static_cast<double>(rr.value1) / 1e8);
+               std::string(core::to_string(static_cast<core::kill_cause>(rr.cause))).c_str(),
+               static_cast<double>(rr.value0) / 1e8, static_cast<double>(rr.value1) / 1e8);
           return;
         case core::risk_record_kind::kill_reset:
           status_.killed.store(false, std::memory_order_relaxed);
@@ -91,13 +89,13 @@ void slow_path::handle(const slow_record& r) {
         case core::risk_record_kind::trading_state:
           status_.state.store(rr.cause, std::memory_order_relaxed);
           emit("risk: trading state %s",
-                       std::string(core::to_string(static_cast<core::trading_state>(rr.cause))).c_str());
+               std::string(core::to_string(static_cast<core::trading_state>(rr.cause))).c_str());
           return;
         case core::risk_record_kind::hwm: return;  // persisted above; too frequent to log
         default: {
           const std::string inst = rr.instrument < catalog_.size() ? catalog_[rr.instrument].symbol : "-";
-          emit("risk: %s %s (%lld, %lld)", std::string(core::to_string(rr.kind)).c_str(),
-                       inst.c_str(), static_cast<long long>(rr.value0), static_cast<long long>(rr.value1));
+          emit("risk: %s %s (%lld, %lld)", std::string(core::to_string(rr.kind)).c_str(), inst.c_str(),
+               static_cast<long long>(rr.value0), static_cast<long long>(rr.value1));
           return;
         }
       }
@@ -107,10 +105,9 @@ void slow_path::handle(const slow_record& r) {
       status_.regime.store(static_cast<std::uint8_t>(c.to), std::memory_order_relaxed);
       const std::string bot = r.regime.bot >= 1 && r.regime.bot <= bot_names_.size() ? bot_names_[r.regime.bot - 1]
                                                                                      : std::to_string(r.regime.bot);
-      emit("regime: bot %s %s -> %s (%s, %s)", bot.c_str(),
-                   std::string(core::to_string(c.from)).c_str(), std::string(core::to_string(c.to)).c_str(),
-                   std::string(strategies::to_string(c.source)).c_str(),
-                   std::string(strategies::to_string(c.reason)).c_str());
+      emit("regime: bot %s %s -> %s (%s, %s)", bot.c_str(), std::string(core::to_string(c.from)).c_str(),
+           std::string(core::to_string(c.to)).c_str(), std::string(strategies::to_string(c.source)).c_str(),
+           std::string(strategies::to_string(c.reason)).c_str());
       return;
     }
     case slow_kind::fill: {
@@ -118,10 +115,9 @@ void slow_path::handle(const slow_record& r) {
       if (r.instrument >= catalog_.size()) return;
       const core::instrument& inst = catalog_[r.instrument];
       emit("fill: %s %s %s @ %s fee %.8f %s trade %lld order %s%s", side_name(x.order_side),
-                   inst.format_qty(x.last_qty_lots).c_str(), inst.symbol.c_str(),
-                   inst.format_price(x.last_price_ticks).c_str(), static_cast<double>(x.fee_e8) / 1e8,
-                   inst.settlement_currency.c_str(), static_cast<long long>(x.trade_seq), x.venue_order_id,
-                   (r.flags & core::k_exec_reconciled) != 0 ? " (reconciled)" : "");
+           inst.format_qty(x.last_qty_lots).c_str(), inst.symbol.c_str(), inst.format_price(x.last_price_ticks).c_str(),
+           static_cast<double>(x.fee_e8) / 1e8, inst.settlement_currency.c_str(), static_cast<long long>(x.trade_seq),
+           x.venue_order_id, (r.flags & core::k_exec_reconciled) != 0 ? " (reconciled)" : "");
       return;
     }
   }

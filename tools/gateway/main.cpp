@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
   config->session.reconnect_max = std::min(config->session.reconnect_max, std::chrono::milliseconds(2000));
 
   tr::core::instrument_catalog catalog;
-  if (const absl::Status s = tr::deribit::fetch_instruments(config->session.endpoint, config->session.currencies, catalog);
+  if (const absl::Status s =
+          tr::deribit::fetch_instruments(config->session.endpoint, config->session.currencies, catalog);
       !s.ok()) {
     std::fprintf(stderr, "tickrail-gateway: instruments: %s\n", std::string(s.message()).c_str());
     return 2;

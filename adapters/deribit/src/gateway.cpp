@@ -108,7 +108,8 @@ bool gateway::send(core::order_request r) {
   }
   ++counters_.sent;
   if (latency_ != nullptr && r.intent.trigger_local_ts_ns > 0) {
-    latency_->record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, clock_->now_ns() - r.intent.trigger_local_ts_ns)));
+    latency_->record(
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, clock_->now_ns() - r.intent.trigger_local_ts_ns)));
   }
   return true;
 }

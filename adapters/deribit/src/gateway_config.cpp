@@ -163,9 +163,11 @@ absl::StatusOr<gateway_config> parse_gateway_config(const toml::table& root, std
                        absl::StrCat("cannot read the secret file ", secret_file));
     }
     secret = std::move(*text);
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
+      secret.pop_back();
     if (secret.empty()) {
-      return key_error(source, t, "venues.deribit.client_secret_file", absl::StrCat("the secret file ", secret_file, " is empty"));
+      return key_error(source, t, "venues.deribit.client_secret_file",
+                       absl::StrCat("the secret file ", secret_file, " is empty"));
     }
   }
   if (!secret_env.empty()) {

@@ -23,8 +23,8 @@ absl::Status fetch_instruments(const net::ws_endpoint& endpoint, std::span<const
                              [&](std::string_view text) {
                                const std::size_t at = text.find("\"id\":");
                                if (at == std::string_view::npos) return;
-                               const std::int64_t id = std::strtoll(std::string(text.substr(at + 5, 20)).c_str(),
-                                                                    nullptr, 10);
+                               const std::int64_t id =
+                                   std::strtoll(std::string(text.substr(at + 5, 20)).c_str(), nullptr, 10);
                                if (id >= 1 && id <= static_cast<std::int64_t>(currencies.size())) {
                                  replies[id] = std::string(text);
                                }
@@ -61,8 +61,8 @@ absl::Status fetch_instruments(const net::ws_endpoint& endpoint, std::span<const
   for (const auto& [id, text] : replies) {
     const absl::Status s = load_instruments(text, catalog);
     if (!s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("instruments of ", currencies[static_cast<std::size_t>(id - 1)], ": ",
-                                                 s.message()));
+      return absl::Status(
+          s.code(), absl::StrCat("instruments of ", currencies[static_cast<std::size_t>(id - 1)], ": ", s.message()));
     }
   }
   return absl::OkStatus();

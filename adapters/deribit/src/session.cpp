@@ -322,9 +322,7 @@ void session::on_text(std::string_view text) {
 
 void session::on_reply(const rpc_frame& f, const pending& p) {
   switch (p.what) {
-    case purpose::orphan_cancel:
-      --orphan_cancels_pending_;
-      [[fallthrough]];
+    case purpose::orphan_cancel: --orphan_cancels_pending_; [[fallthrough]];
     case purpose::order:
       if (!parser_.events().empty()) listener_.on_exec(parser_.events(), false);
       return;

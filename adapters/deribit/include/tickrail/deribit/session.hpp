@@ -67,8 +67,8 @@ struct session_config {
   net::ws_endpoint endpoint;
   std::string client_id;
   std::string client_secret;
-  std::int32_t heartbeat_s = 10;        // Deribit's minimum is 10
-  bool cancel_on_disconnect = true;     // a trading session
+  std::int32_t heartbeat_s = 10;     // Deribit's minimum is 10
+  bool cancel_on_disconnect = true;  // a trading session
   // false: a public market-data session (the feed in --dry-run): no
   // public/auth, subscriptions through public/subscribe, nothing private is
   // ever sent (cancel_on_disconnect and reconciliation are skipped).
