@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/feed_stage.hpp"
+#include "engine/hot_path.hpp"
 #include "engine/slow_path.hpp"
 #include "tickrail/core/book_builder.hpp"
 #include "tickrail/core/clock.hpp"
@@ -127,27 +128,31 @@ struct engine::parts {
         trading(std::move(t)),
         options(o),
         clock(core::tsc_clock::calibrate()),
-        md(c.ring_capacity, o.dry_run ? 2 : 1),
-        exec(c.ring_capacity, 2),
-        cmd(k_cmd_capacity, 1),
-        feedback(c.ring_capacity, 1),
-        sequenced(c.ring_capacity, 1),
-        risk_in(c.ring_capacity, 1),
-        orders(c.ring_capacity, 1),
-        resync(k_resync_capacity, 1),
-        books(cat.size()),
-        risk_engine(cat, &trading.limits, restored, k_risk_order_capacity),
         slow(cat, store, o.log, bot_names(trading)),
         strategy_producer(slow),
         risk_producer(slow),
         tap_producer(slow),
-        seq({{&md, 0}, {&exec, 0}, {&cmd, 0}, {&feedback, 0}}, sequenced, clock, c.timer_interval_ms * 1'000'000),
-        strategy(sequenced, 0, risk_in, books, bots, strategy_sink{&strategy_producer}),
-        strategy_wrap{strategy, books, resync},
-        risk(risk_in, 0, orders, risk_engine, risk_sink{&risk_producer}, nullptr, &feedback),
+        hot(hot_config(c, o), cat, trading.limits, trading.bots, restored, clock, strategy_sink{&strategy_producer},
+            risk_sink{&risk_producer}),
+        resync(k_resync_capacity, 1),
+        strategy_wrap{hot.strategy, hot.books, resync},
         quotes(cat.size()),
         board(cat.size()),
         tap_positions(cat.size()) {}
+
+  static hot_path_config hot_config(const engine_config& c, const engine_options& o) {
+    hot_path_config h;
+    h.ring_capacity = c.ring_capacity;
+    h.md_consumers = o.dry_run ? 2 : 1;  // the paper gateway keeps its own books
+    h.exec_consumers = 2;                // the fill tap
+    h.cmd_capacity = k_cmd_capacity;
+    h.timer_interval_ns = c.timer_interval_ms * 1'000'000;
+    h.risk_order_capacity = k_risk_order_capacity;
+    // Client order ids start from the wall clock (µs), so a restart never
+    // reuses one; read here, at start-up, never downstream.
+    h.first_order_counter = static_cast<std::uint64_t>(core::wall_clock_ms()) * 1000;
+    return h;
+  }
 
   static std::vector<std::string> bot_names(const trading_config& t) {
     std::vector<std::string> out;
@@ -180,7 +185,7 @@ struct engine::parts {
   // for the slow path and P&L for status. Never gates the hot path — it
   // runs right after the producer, on the same thread.
   std::size_t tap() noexcept {
-    return core::consume(exec, 1, 256, [this](const core::event& e) noexcept {
+    return core::consume(hot.exec, 1, 256, [this](const core::event& e) noexcept {
       if (e.header.type != core::event_type::exec_report || e.header.instrument >= catalog.size()) return true;
       const core::exec_report& x = e.exec;
       core::position& pos = tap_positions[e.header.instrument];
@@ -264,18 +269,11 @@ struct engine::parts {
   trading_config trading;
   engine_options options;
   core::tsc_clock clock;
-  core::ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
-  core::ring<core::order_request> orders;
-  core::ring<core::instrument_id> resync;
-  core::book_builder books;
-  std::vector<std::unique_ptr<strategies::bot>> bots;
-  core::risk_engine risk_engine;
   slow_path slow;
   slow_path::producer strategy_producer, risk_producer, tap_producer;
-  core::sequencer<core::tsc_clock> seq;
-  strategies::strategy_stage<strategy_sink> strategy;
+  hot_path<core::tsc_clock, core::ring, strategy_sink, risk_sink> hot;
+  core::ring<core::instrument_id> resync;
   strategy_with_resync strategy_wrap;
-  core::risk_stage<risk_sink> risk;
   std::vector<feed_quote> quotes;
   status_board board;
   std::unique_ptr<feed_stage> feed;
@@ -305,12 +303,6 @@ absl::StatusOr<std::unique_ptr<engine>> engine::create(const engine_config& conf
   if (trading.instruments.empty()) return absl::InvalidArgumentError("no instrument to trade: configure [[bots]]");
   auto p = std::make_unique<parts>(config, std::move(trading), catalog, restored, store, options);
   p->slow.set_initial(restored.killed);
-  // Client order ids start from the wall clock (µs), so a restart never
-  // reuses one; the clock is read here, at start-up, never downstream.
-  const auto first_counter = static_cast<std::uint64_t>(core::wall_clock_ms()) * 1000;
-  for (const strategies::bot_config& b : p->trading.bots) {
-    p->bots.push_back(std::make_unique<strategies::bot>(b, catalog, first_counter));
-  }
 
   // The feed: its own connection for the instruments' book, ticker and trades.
   deribit::session_config feed_session = config.gateway.session;
@@ -325,16 +317,16 @@ absl::StatusOr<std::unique_ptr<engine>> engine::create(const engine_config& conf
     feed_session.channels.push_back(absl::StrCat("ticker.", inst.symbol, ".100ms"));
     feed_session.channels.push_back(absl::StrCat("trades.", inst.symbol, ".", interval));
   }
-  p->feed = std::make_unique<feed_stage>(std::move(feed_session), catalog, config.gateway.label_prefix, interval, p->md,
-                                         p->resync, p->clock, p->quotes);
+  p->feed = std::make_unique<feed_stage>(std::move(feed_session), catalog, config.gateway.label_prefix, interval,
+                                         p->hot.md, p->resync, p->clock, p->quotes);
 
   if (options.dry_run) {
     sim::paper_config pc;
     pc.label_prefix = config.gateway.label_prefix;
     pc.start_equity = config.paper_equity;
-    p->paper = std::make_unique<sim::paper_gateway>(catalog, pc, p->orders, 0, p->md, 1, p->exec);
+    p->paper = std::make_unique<sim::paper_gateway>(catalog, pc, p->hot.orders, 0, p->hot.md, 1, p->hot.exec);
   } else {
-    p->gateway = std::make_unique<deribit::gateway>(p->io, config.gateway, catalog, p->orders, 0, p->exec);
+    p->gateway = std::make_unique<deribit::gateway>(p->io, config.gateway, catalog, p->hot.orders, 0, p->hot.exec);
     p->gateway->set_latency_sink(&p->hist[0], &p->clock);
   }
   return std::unique_ptr<engine>(new engine(std::move(p)));
@@ -378,8 +370,9 @@ absl::Status engine::subscribe(std::chrono::steady_clock::time_point deadline) {
 absl::Status engine::start_workers() {
   parts& p = *p_;
   const std::vector<core::stage_ref> stages = {
-      core::stage_ref("sequencer", p.seq), core::stage_ref("strategy", p.strategy_wrap),
-      core::stage_ref("risk", p.risk), core::stage_ref("feed", p.feed_stage_ref), core::stage_ref("gateway", p.venue)};
+      core::stage_ref("sequencer", p.hot.seq), core::stage_ref("strategy", p.strategy_wrap),
+      core::stage_ref("risk", p.hot.risk), core::stage_ref("feed", p.feed_stage_ref),
+      core::stage_ref("gateway", p.venue)};
   const std::vector<int> cpus = core::allowed_cpus();
   auto group = core::worker_group::create(p.config.layout, stages, cpus);
   if (!group.ok()) return group.status();
@@ -402,7 +395,7 @@ absl::Status engine::start_bots(const std::vector<std::string>& names) {
     core::event e{};
     e.header = core::make_header(core::event_type::command, core::no_instrument, p.clock.now_ns());
     e.cmd = c;
-    if (!p.cmd.try_push(e)) return absl::ResourceExhaustedError("command ring full");
+    if (!p.hot.cmd.try_push(e)) return absl::ResourceExhaustedError("command ring full");
   }
   return absl::OkStatus();
 }
@@ -419,12 +412,12 @@ void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
     e.cmd.kind = core::command_kind::stop;
     e.cmd.bot = 0xFFFF;
     const auto half = std::chrono::steady_clock::now() + timeout / 2;
-    while (!p.cmd.try_push(e) && std::chrono::steady_clock::now() < half) std::this_thread::sleep_for(1ms);
+    while (!p.hot.cmd.try_push(e) && std::chrono::steady_clock::now() < half) std::this_thread::sleep_for(1ms);
     // Until the stop has gone through and the venue lists none of ours.
     std::this_thread::sleep_for(50ms);
     while (std::chrono::steady_clock::now() < half) {
-      const bool drained = p.cmd.occupancy() == 0 && p.sequenced.occupancy() == 0 && p.risk_in.occupancy() == 0 &&
-                           p.orders.occupancy() == 0;
+      const bool drained = p.hot.cmd.occupancy() == 0 && p.hot.sequenced.occupancy() == 0 &&
+                           p.hot.risk_in.occupancy() == 0 && p.hot.orders.occupancy() == 0;
       if (drained && (!cancel_orders || p.board.live_orders.load(std::memory_order_relaxed) == 0)) break;
       std::this_thread::sleep_for(5ms);
     }

@@ -3,6 +3,8 @@
 #include "latency/mutex_ring.hpp"
 #include "latency/stream.hpp"
 
+#include "engine/hot_path.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -305,27 +307,28 @@ struct pipeline::impl {
 template <template <typename> class Ring>
 struct pipeline::stages_on final : pipeline::impl {
   stages_on(const core::instrument_catalog& cat, core::instrument_id id, harness_clock& c, std::size_t frames,
-            std::size_t capacity, core::risk_limits lim, std::vector<std::unique_ptr<strategies::bot>> b)
+            std::size_t capacity, core::risk_limits lim, const std::vector<strategies::bot_config>& bots)
       : impl(cat, id, c, frames),
-        limits(std::move(lim)),
-        md(capacity, 1),
-        exec(capacity, 1),
-        cmd(64, 1),
-        feedback(capacity, 1),
-        sequenced(capacity, 1),
-        risk_in(capacity, 1),
-        orders(capacity, 1),
-        books(cat.size(), 16384),
-        bots(std::move(b)),
-        engine(cat, &limits, core::risk_persisted_state{}, 8192),
+        hot(hot_config(capacity), cat, std::move(lim), bots, core::risk_persisted_state{}, c, no_strategy_records{},
+            no_risk_records{}),
         encoder(cat, "tr"),
-        seq({{&md, 0}, {&exec, 0}, {&cmd, 0}, {&feedback, 0}}, sequenced, c, 1'000'000),
-        strategy(sequenced, 0, risk_in, books, bots, no_strategy_records{}),
-        risk(risk_in, 0, orders, engine, no_risk_records{}, nullptr, &feedback),
-        encode(orders, exec, encoder, c, logs),
-        timed_seq{seq, sequenced, c, logs},
-        timed_strategy{strategy, strategy_reached{&sequenced}, c, logs.strategy},
-        timed_risk{risk, risk_reached{&orders}, c, logs.risk} {}
+        encode(hot.orders, hot.exec, encoder, c, logs),
+        timed_seq{hot.seq, hot.sequenced, c, logs},
+        timed_strategy{hot.strategy, strategy_reached{&hot.sequenced}, c, logs.strategy},
+        timed_risk{hot.risk, risk_reached{&hot.orders}, c, logs.risk} {}
+
+  // The engine's hot path (tools/engine/hot_path.hpp) as the harness runs
+  // it: a 1 ms timer, deep books for generated streams.
+  static engine::hot_path_config hot_config(std::size_t capacity) {
+    engine::hot_path_config h;
+    h.ring_capacity = capacity;
+    h.cmd_capacity = 64;
+    h.timer_interval_ns = 1'000'000;
+    h.risk_order_capacity = 8192;
+    h.book_levels = 16384;
+    h.first_order_counter = 1;
+    return h;
+  }
 
   struct strategy_reached {
     Ring<core::event>* in;
@@ -337,14 +340,14 @@ struct pipeline::stages_on final : pipeline::impl {
   };
 
   bool publish_md(std::span<const core::event> events) noexcept override {
-    const core::sequence_t last = md.try_claim(events.size());
+    const core::sequence_t last = hot.md.try_claim(events.size());
     if (last == core::no_sequence) return false;
     core::sequence_t s = last - static_cast<core::sequence_t>(events.size()) + 1;
-    for (const core::event& e : events) md.slot(s++) = e;
-    md.publish(last);
+    for (const core::event& e : events) hot.md.slot(s++) = e;
+    hot.md.publish(last);
     return true;
   }
-  bool push_command(const core::event& e) noexcept override { return cmd.try_push(e); }
+  bool push_command(const core::event& e) noexcept override { return hot.cmd.try_push(e); }
   std::size_t poll_all() noexcept override {
     return timed_seq.poll() + timed_strategy.poll() + timed_risk.poll() + encode.poll();
   }
@@ -352,17 +355,14 @@ struct pipeline::stages_on final : pipeline::impl {
     return {core::stage_ref("sequencer", timed_seq), core::stage_ref("strategy", timed_strategy),
             core::stage_ref("risk", timed_risk), core::stage_ref("encode", encode)};
   }
-  std::size_t in_flight() const noexcept override {
-    return md.occupancy() + exec.occupancy() + feedback.occupancy() + sequenced.occupancy() + risk_in.occupancy() +
-           orders.occupancy();
-  }
+  std::size_t in_flight() const noexcept override { return hot.in_flight(); }
   void block_consumers(std::int64_t us) noexcept override {
     if constexpr (std::is_same_v<Ring<core::event>, mutex_ring<core::event>>) {
       // The three stages with one input each; the sequencer merges four
       // and must not sleep on one of them.
-      sequenced.set_blocking(std::chrono::microseconds(us));
-      risk_in.set_blocking(std::chrono::microseconds(us));
-      orders.set_blocking(std::chrono::microseconds(us));
+      hot.sequenced.set_blocking(std::chrono::microseconds(us));
+      hot.risk_in.set_blocking(std::chrono::microseconds(us));
+      hot.orders.set_blocking(std::chrono::microseconds(us));
     }
   }
   void record_from(std::int64_t ns) noexcept override { encode.record_from_ns.store(ns, std::memory_order_release); }
@@ -372,22 +372,14 @@ struct pipeline::stages_on final : pipeline::impl {
     c.orders = orders_done();
     c.encode_errors = encode.errors.load(std::memory_order_relaxed);
     c.acks_dropped = encode.acks_dropped.load(std::memory_order_relaxed);
-    c.intents = strategy.counters().intents;
-    const core::risk_metrics& rm = engine.metrics();
+    c.intents = hot.strategy.counters().intents;
+    const core::risk_metrics& rm = hot.risk_engine.metrics();
     for (std::size_t r = 1; r < rm.decisions.size(); ++r) c.risk_rejects += rm.decisions[r].get();
     return c;
   }
 
-  core::risk_limits limits;
-  Ring<core::event> md, exec, cmd, feedback, sequenced, risk_in;
-  Ring<core::order_request> orders;
-  core::book_builder books;
-  std::vector<std::unique_ptr<strategies::bot>> bots;
-  core::risk_engine engine;
+  engine::hot_path<harness_clock, Ring, no_strategy_records, no_risk_records> hot;
   deribit::order_encoder encoder;
-  core::sequencer<harness_clock, Ring> seq;
-  strategies::strategy_stage<no_strategy_records, Ring> strategy;
-  core::risk_stage<no_risk_records, Ring> risk;
   encode_stage<Ring> encode;
   timed_sequencer<core::sequencer<harness_clock, Ring>, Ring<core::event>> timed_seq;
   timed_stage<strategies::strategy_stage<no_strategy_records, Ring>, strategy_reached> timed_strategy;
@@ -403,15 +395,13 @@ absl::StatusOr<std::unique_ptr<pipeline>> pipeline::make(const core::instrument_
   if (!limits.ok()) return limits.status();
   auto configs = strategies::parse_bots_toml(bot_toml(inst), "tickrail-latency bot", catalog);
   if (!configs.ok()) return configs.status();
-  std::vector<std::unique_ptr<strategies::bot>> bots;
-  bots.push_back(std::make_unique<strategies::bot>(configs->front(), catalog, 1));
   std::unique_ptr<impl> m;
   if (queues == queue_kind::mutex) {
     m = std::make_unique<stages_on<mutex_ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits),
-                                                std::move(bots));
+                                                *configs);
   } else {
     m = std::make_unique<stages_on<core::ring>>(catalog, traded, clock, frames, ring_capacity, std::move(*limits),
-                                                std::move(bots));
+                                                *configs);
   }
   // Start the bot through the command ring, as an operator would.
   auto request = strategies::parse_signal_request("start_bot", "", "");
