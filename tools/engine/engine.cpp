@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/feed_stage.hpp"
 #include "engine/hot_path.hpp"
+#include "engine/log.hpp"
 #include "engine/slow_path.hpp"
 #include "tickrail/core/book_builder.hpp"
 #include "tickrail/core/clock.hpp"
@@ -20,6 +21,8 @@
 #include "tickrail/core/sequencer.hpp"
 #include "tickrail/core/status.hpp"
 #include "tickrail/deribit/gateway.hpp"
+#include "tickrail/deribit/instrument_fetch.hpp"
+#include "tickrail/deribit/session.hpp"
 #include "tickrail/sim/paper_gateway.hpp"
 #include "tickrail/strategies/signals.hpp"
 #include "tickrail/strategies/strategy_stage.hpp"
@@ -30,7 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::size_t k_cmd_capacity = 256;
+constexpr std::size_t k_cmd_capacity = 1024;  // room for a day of 5-minute candles at start-up
 constexpr std::size_t k_resync_capacity = 64;
 constexpr std::size_t k_risk_order_capacity = 16384;
 constexpr std::int64_t k_publish_interval_ns = 50'000'000;
@@ -287,6 +290,16 @@ struct engine::parts {
   std::vector<core::position> tap_positions;
   std::int64_t realized_e8 = 0, fees_e8 = 0;
   std::uint64_t fills = 0, reconciled_fills = 0;
+  // The regime classifiers' venue candles, one feed per (instrument, period)
+  // (caller's thread).
+  struct candle_feed {
+    core::instrument_id instrument;
+    std::int64_t period_ms;
+    std::string resolution;
+    std::int64_t last_open_ms = 0;
+    std::chrono::steady_clock::time_point next_fetch{};
+  };
+  std::vector<candle_feed> candle_feeds;
   // tick-to-order: the venue stage records into hist[active_hist]; status()
   // asks for a swap and reads the other
   core::latency_histogram hist[2];
@@ -319,6 +332,21 @@ absl::StatusOr<std::unique_ptr<engine>> engine::create(const engine_config& conf
   }
   p->feed = std::make_unique<feed_stage>(std::move(feed_session), catalog, config.gateway.label_prefix, interval,
                                          p->hot.md, p->resync, p->clock, p->quotes);
+
+  for (const strategies::bot_config& b : p->trading.bots) {
+    if (!b.classifier) continue;
+    const std::int64_t period_ms = b.classifier->candle_ns / 1'000'000;
+    const bool known = std::any_of(p->candle_feeds.begin(), p->candle_feeds.end(), [&](const auto& f) {
+      return f.instrument == b.instrument && f.period_ms == period_ms;
+    });
+    if (known) continue;
+    if (const std::optional<std::string> r = deribit::chart_resolution(period_ms)) {
+      p->candle_feeds.push_back({b.instrument, period_ms, *r});
+    } else {
+      log_line(options.log, absl::StrCat("classifier: bot ", b.name, ": the venue has no ", period_ms,
+                                         " ms candles; the bot samples its own from the book"));
+    }
+  }
 
   if (options.dry_run) {
     sim::paper_config pc;
@@ -437,6 +465,63 @@ void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
   }
   p.publish();
   p.slow.stop();
+}
+
+absl::Status engine::poll_candles() {
+  parts& p = *p_;
+  const auto now = std::chrono::steady_clock::now();
+  absl::Status first_error = absl::OkStatus();
+  for (parts::candle_feed& f : p.candle_feeds) {
+    if (now < f.next_fetch) continue;
+    const core::instrument& inst = p.catalog[f.instrument];
+    const std::int64_t now_ms = core::wall_clock_ms();  // the venue's time, near enough to choose a window
+    // A day and two candles of history at first, then what closed since.
+    const std::int64_t from_ms = f.last_open_ms > 0 ? f.last_open_ms + 1 : now_ms - 86'400'000 - 2 * f.period_ms;
+    std::string chart = absl::StrCat(R"({"jsonrpc":"2.0","id":1,"method":"public/get_tradingview_chart_data",)",
+                                     R"("params":{"instrument_name":)");
+    deribit::append_json_string(chart, inst.symbol);
+    chart += absl::StrCat(R"(,"start_timestamp":)", from_ms, R"(,"end_timestamp":)", now_ms, R"(,"resolution":")",
+                          f.resolution, R"("}})");
+    std::string ticker = R"({"jsonrpc":"2.0","id":2,"method":"public/ticker","params":{"instrument_name":)";
+    deribit::append_json_string(ticker, inst.symbol);
+    ticker += "}}";
+    const std::vector<std::string> requests = {chart, ticker};
+    // Retry a failed fetch soon; otherwise just after the next candle closes.
+    f.next_fetch = now + 30s;
+    auto replies = deribit::rpc_once(p.config.gateway.session.endpoint, requests, 5s);
+    if (!replies.ok()) {
+      if (first_error.ok()) first_error = replies.status();
+      continue;
+    }
+    auto candles = deribit::parse_chart_data((*replies)[0], inst);
+    if (!candles.ok()) {
+      if (first_error.ok()) first_error = candles.status();
+      continue;
+    }
+    const std::int64_t funding = deribit::parse_ticker_funding_8h((*replies)[1]).value_or(INT64_MIN);
+    std::size_t sent = 0;
+    for (const deribit::candle& c : *candles) {
+      // Only closed candles, each once.
+      if (c.open_ms <= f.last_open_ms || c.open_ms + f.period_ms > now_ms) continue;
+      core::event e{};
+      e.header = core::make_header(core::event_type::command, f.instrument, p.clock.now_ns());
+      e.cmd = strategies::make_candle_command(0xFFFF, c.open_ms, c.close_ticks, f.period_ms, funding);
+      const auto give_up = std::chrono::steady_clock::now() + 2s;
+      while (!p.hot.cmd.try_push(e)) {
+        if (std::chrono::steady_clock::now() >= give_up) return absl::ResourceExhaustedError("command ring full");
+        std::this_thread::sleep_for(1ms);
+      }
+      f.last_open_ms = c.open_ms;
+      ++sent;
+    }
+    const std::int64_t next_close_ms = (now_ms / f.period_ms + 1) * f.period_ms;
+    f.next_fetch = now + std::chrono::milliseconds(next_close_ms - now_ms) + 2s;
+    if (sent > 0 && f.last_open_ms > 0) {
+      log_line(p.options.log, absl::StrCat("classifier: ", sent, " ", f.resolution, "-minute candles of ", inst.symbol,
+                                           " from the venue"));
+    }
+  }
+  return first_error;
 }
 
 std::string engine::venue_summary() const {

@@ -84,6 +84,15 @@ class engine {
   absl::Status start_bots(const std::vector<std::string>& names);
   void shutdown(bool cancel_orders, std::chrono::milliseconds timeout);
 
+  // The regime classifiers' candles and funding from the venue
+  // (public/get_tradingview_chart_data, public/ticker) into the pipeline as
+  // sequenced candle commands: a day of history on the first call, then
+  // each candle once it closed. Caller's thread (the one that starts bots),
+  // after start_workers(); cheap when nothing is due, blocking up to a few
+  // seconds when a fetch is. An error (venue unreachable, malformed reply)
+  // changes nothing; the next call retries.
+  absl::Status poll_candles();
+
   // Caller's thread, while running; takes the tick-to-order histogram of
   // the interval since the previous call.
   engine_status status();

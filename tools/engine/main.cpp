@@ -214,6 +214,11 @@ int run(const options& opt, const tr::engine::engine_config& config) {
     return fail(2, "workers", s);
   }
   log(absl::StrCat("workers: ", config.layout.workers.size(), " started"));
+  // The classifiers' history before the bots start, so their first regime
+  // is the market's.
+  if (const absl::Status s = engine.poll_candles(); !s.ok()) {
+    log(absl::StrCat("classifier: venue candles unavailable (", s.message(), "); retrying each minute"));
+  }
   // 6. commands.
   if (const absl::Status s = engine.start_bots(config.start_bots); !s.ok()) {
     engine.shutdown(config.cancel_on_stop, std::chrono::milliseconds(config.stop_timeout_ms));
@@ -227,6 +232,9 @@ int run(const options& opt, const tr::engine::engine_config& config) {
   auto next_status = std::chrono::steady_clock::now() + std::chrono::seconds(opt.status_every_s);
   while (g_stop == 0) {
     std::this_thread::sleep_for(20ms);
+    if (const absl::Status s = engine.poll_candles(); !s.ok()) {
+      log(absl::StrCat("classifier: venue candles unavailable (", s.message(), ")"));
+    }
     const auto now = std::chrono::steady_clock::now();
     if (opt.once) {
       if (engine.acks() > 0) {
