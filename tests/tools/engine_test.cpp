@@ -12,7 +12,8 @@
 //   * --dry-run: trading on the paper gateway while the venue receives no
 //     private method at all (and no auth);
 //   * broken configs: a clear file:line:key error, exit 1, nothing sent;
-//   * a locked store and an unreachable venue: exit 2 with the reason.
+//   * a locked store, an unreachable venue and bad credentials: exit 2
+//     with the reason, nothing traded.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -369,7 +370,7 @@ TEST_F(engine_test, check_config_accepts_the_shipped_configs_offline) {
   EXPECT_NE(b.output.find(bad + ":"), std::string::npos) << b.output;
 }
 
-TEST_F(engine_test, a_locked_store_and_an_unreachable_venue_exit_two_with_the_reason) {
+TEST_F(engine_test, a_locked_store_an_unreachable_venue_and_bad_credentials_exit_two_with_the_reason) {
   engine_process holder(args({}), (dir_ / "holder.log").string());
   ASSERT_TRUE(holder.wait_for("store: ", 20s)) << holder.output();
   const run_result locked = run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --once", 30);
@@ -383,6 +384,17 @@ TEST_F(engine_test, a_locked_store_and_an_unreachable_venue_exit_two_with_the_re
       run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --config " + nowhere + " --once", 40);
   EXPECT_EQ(down.status, 2) << down.output;
   EXPECT_NE(down.output.find("instruments: FAILED: venue unreachable"), std::string::npos) << down.output;
+
+  const std::string wrong = write("wrong.toml", "[venues.deribit]\nclient_secret = \"not-the-secret\"\n"
+                                                "[engine]\nstartup_timeout_ms = 2000\n");
+  const std::uint64_t orders_before = venue_.method_calls("private/buy") + venue_.method_calls("private/sell");
+  const run_result denied =
+      run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --config " + wrong + " --once", 40);
+  EXPECT_EQ(denied.status, 2) << denied.output;
+  EXPECT_NE(denied.output.find("venue: FAILED"), std::string::npos) << denied.output;
+  EXPECT_NE(denied.output.find("invalid_credentials"), std::string::npos) << denied.output;
+  EXPECT_EQ(denied.output.find("not-the-secret"), std::string::npos) << "the secret was printed";
+  EXPECT_EQ(venue_.method_calls("private/buy") + venue_.method_calls("private/sell"), orders_before);
 }
 
 }  // namespace

@@ -431,7 +431,7 @@ absl::Status engine::start_bots(const std::vector<std::string>& names) {
 void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
   parts& p = *p_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  if (p.running) {
+  if (p.running && cancel_orders) {
     // Stop the strategies through the stream: every bot stops its loops and
     // cancels its orders; risk passes the cancels; the gateway sends them.
     core::event e{};
@@ -446,9 +446,14 @@ void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
     while (std::chrono::steady_clock::now() < half) {
       const bool drained = p.hot.cmd.occupancy() == 0 && p.hot.sequenced.occupancy() == 0 &&
                            p.hot.risk_in.occupancy() == 0 && p.hot.orders.occupancy() == 0;
-      if (drained && (!cancel_orders || p.board.live_orders.load(std::memory_order_relaxed) == 0)) break;
+      if (drained && p.board.live_orders.load(std::memory_order_relaxed) == 0) break;
       std::this_thread::sleep_for(5ms);
     }
+  }
+  if (p.running) {
+    // Without cancelling, the strategies simply stop with the workers and
+    // their orders keep working on the venue (logout below does not fire
+    // cancel-on-disconnect).
     p.workers->stop();
     p.running = false;
   }
