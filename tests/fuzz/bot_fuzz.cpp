@@ -3,10 +3,10 @@
 // prices), tickers for the perpetual and an option, execution reports for
 // recent or random ids (fills, updates, rejects, portfolio), and commands
 // (signals with any codes, regimes and anchors; regime_set, anchor_price,
-// cancel_all, stop, kill). Never a crash or undefined behaviour (ASan/UBSan
-// in the fuzz preset); every intent is well formed (the bot's id, a positive
-// quantity and price where one is needed) and the bot's live-order count
-// stays within its registry.
+// cancel_all, stop, kill; venue candles at any period, time and close).
+// Never a crash or undefined behaviour (ASan/UBSan in the fuzz preset); every
+// intent is well formed (the bot's id, a positive quantity and price where
+// one is needed) and the bot's live-order count stays within its registry.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -155,7 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       default: {  // command
         e.header.type = tr::event_type::command;
         e.header.instrument = tr::no_instrument;
-        e.cmd.kind = static_cast<tr::command_kind>(r.take<std::uint8_t>() % 10);
+        e.cmd.kind = static_cast<tr::command_kind>(r.take<std::uint8_t>() % tr::k_command_kind_count);
         e.cmd.bot = (op & 0x10) != 0 ? 0xFFFF : 1;
         e.cmd.regime = r.take<std::uint8_t>();
         e.cmd.args[0] = r.value(200'000);
@@ -166,6 +166,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::size_t i = 0; i + 1 < sizeof(e.cmd.text); i += 2) {
           e.cmd.text[i] = static_cast<char>(r.take<std::uint8_t>() % (ts::k_component_count + 2));
           e.cmd.text[i + 1] = static_cast<char>(r.take<std::uint8_t>() % 4);
+        }
+        if (e.cmd.kind == tr::command_kind::candle) {
+          // Venue candles: mostly for the bot's instrument at the
+          // classifier's period, open times near the stream's clock (so
+          // some go backwards), any close and funding.
+          e.header.instrument = (op & 0x20) != 0 ? tickrail::test::k_option : tickrail::test::k_perp;
+          e.cmd.args[0] = r.value(t / 1'000'000);
+          e.cmd.args[1] = r.value(200'000);
+          e.cmd.args[2] = (op & 0x40) != 0 ? r.value(1000) : 1000;
+          e.cmd.args[3] = (op & 0x80) != 0 ? ts::k_funding_unknown : r.value(0);
         }
         break;
       }

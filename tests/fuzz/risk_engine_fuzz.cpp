@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           ts);
         break;
       case 10:
-        e = tt::command(static_cast<tr::command_kind>(r.take<std::uint8_t>() % 10), ts, r.take<std::uint8_t>() % 7);
+        e = tt::command(static_cast<tr::command_kind>(r.take<std::uint8_t>() % tr::k_command_kind_count), ts,
+                        r.take<std::uint8_t>() % 7);
         break;
       default:
         e = tt::exec(tr::exec_kind::position, id, 0, ts);

@@ -1,7 +1,8 @@
 // The bot: [[bots]] config read into integer parameters (and refused with
 // file:line:key errors), signals that start and stop components, regime-only
 // payloads, the cancel_all barrier, positions from fills, options signals,
-// the classifier and stacked option multipliers.
+// the classifier (from sampled mids and from venue candle commands) and
+// stacked option multipliers.
 #include "tickrail/strategies/bot.hpp"
 
 #include <gtest/gtest.h>
@@ -501,6 +502,240 @@ black_vol = 50
   }
   EXPECT_TRUE(bid_cancelled);
   for (const auto& in : h.book(199'995, 200'005, 14 * minute)) EXPECT_NE(in.order_side, core::side::buy);
+}
+
+// ---- venue candles (candle_command.hpp) ----------------------------------------------
+
+constexpr std::int64_t k_hour_ms = 3'600'000;
+constexpr std::int64_t k_hour_ns = k_hour_ms * 1'000'000;
+constexpr std::int64_t k_day0_ms = 1'795'305'600'000;  // Sun 2026-11-22 00:00 UTC
+
+// Hourly candles, default thresholds (transition 0.6, stress 1.0, black 1.5
+// with a 15 % drawdown, extreme funding 0.001), quoting with fast_mm.
+const char* k_hourly = R"(
+[[bots]]
+name = "hourly"
+instrument = "BTC-PERPETUAL"
+start = ["fast_mm"]
+[bots.fast_mm]
+size = 20
+[bots.regime_classifier]
+candle_ms = 3600000
+)";
+
+core::event candle_cmd(std::int64_t open_ms, core::ticks close, std::int64_t period_ms = k_hour_ms,
+                       std::int64_t funding_8h_e9 = k_funding_unknown, core::instrument_id id = k_perp,
+                       std::uint16_t bot = k_all_bots, std::int64_t ts = 1) {
+  core::event e = test::make_event(core::event_type::command, id, ts);
+  e.cmd = make_candle_command(bot, open_ms, close, period_ms, funding_8h_e9);
+  return e;
+}
+
+// 25 hourly candles (24 h of returns) ending at hour 24, alternating by
+// 10 ticks in 200'000: about 1 % annualised, CALM. Returns the next open time.
+std::int64_t feed_calm_day(harness& h, std::int64_t funding_8h_e9 = k_funding_unknown) {
+  for (int i = 0; i <= 24; ++i) {
+    EXPECT_TRUE(h.feed(candle_cmd(k_day0_ms + i * k_hour_ms, i % 2 == 0 ? 200'000 : 200'010, k_hour_ms, funding_8h_e9))
+                    .empty());
+  }
+  return k_day0_ms + 25 * k_hour_ms;
+}
+
+TEST(bot_candles, the_encoding_round_trips_and_malformed_payloads_are_refused) {
+  const core::command c = make_candle_command(3, k_day0_ms, 200'000, k_hour_ms, 123);
+  EXPECT_EQ(c.kind, core::command_kind::candle);
+  EXPECT_EQ(c.bot, 3);
+  EXPECT_EQ(c.args[0], k_day0_ms);
+  EXPECT_EQ(c.args[1], 200'000);
+  EXPECT_EQ(c.args[2], k_hour_ms);
+  EXPECT_EQ(c.args[3], 123);
+  EXPECT_EQ(make_candle_command(3, k_day0_ms, 200'000, k_hour_ms).args[3], INT64_MIN);
+  venue_candle v;
+  ASSERT_TRUE(from_candle_command(c, v));
+  EXPECT_EQ(v.open_ms, k_day0_ms);
+  EXPECT_EQ(v.close_ticks, 200'000);
+  EXPECT_EQ(v.period_ms, k_hour_ms);
+  EXPECT_EQ(v.funding_8h_e9, 123);
+  EXPECT_FALSE(from_candle_command(make_candle_command(3, k_day0_ms, 0, k_hour_ms), v));
+  EXPECT_FALSE(from_candle_command(make_candle_command(3, k_day0_ms, 200'000, 0), v));
+  EXPECT_FALSE(from_candle_command(make_candle_command(3, -1, 200'000, k_hour_ms), v));
+  core::command other = c;
+  other.kind = core::command_kind::anchor_price;
+  EXPECT_FALSE(from_candle_command(other, v));
+  // Appended: the kinds before it keep their journalled values.
+  EXPECT_EQ(static_cast<int>(core::command_kind::stop), 9);
+  EXPECT_EQ(static_cast<int>(core::command_kind::candle), 10);
+  EXPECT_EQ(core::k_command_kind_count, 11);
+}
+
+TEST(bot_candles, a_day_of_calm_history_stays_calm_then_one_violent_candle_escalates_at_once) {
+  harness h(k_hourly);
+  const std::int64_t next = feed_calm_day(h);
+  EXPECT_EQ(h.b.counters().candles_accepted, 25u);
+  ASSERT_NE(h.b.candles(), nullptr);
+  EXPECT_EQ(h.b.candles()->size(), 25u);
+  EXPECT_FALSE(h.b.take_regime_change());
+  EXPECT_EQ(h.b.regime(), core::regime::calm);
+  EXPECT_EQ(h.b.counters().regime_changes, 0u);
+
+  // A 4 % hour on top of that history: vol4h ≈ 1.9 > stress_vol, on this
+  // command, with no book event in between.
+  (void)h.feed(candle_cmd(next, 208'000));
+  const std::optional<regime_change> change = h.b.take_regime_change();
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->source, regime_source::classifier);
+  EXPECT_EQ(change->reason, regime_reason::escalate_vol);
+  EXPECT_EQ(change->from, core::regime::calm);
+  EXPECT_EQ(change->to, core::regime::stress);
+  EXPECT_GT(change->inputs.vol4h, 1.0);
+  EXPECT_EQ(change->inputs.price_ticks, 208'000);
+  EXPECT_EQ(h.b.regime(), core::regime::stress);
+
+  // The same candle without the history cannot classify: under three
+  // candles there is no volatility yet. The history is what escalated.
+  harness fresh(k_hourly);
+  (void)fresh.feed(candle_cmd(next - k_hour_ms, 200'010));
+  (void)fresh.feed(candle_cmd(next, 208'000));
+  EXPECT_FALSE(fresh.b.take_regime_change());
+  EXPECT_EQ(fresh.b.regime(), core::regime::calm);
+
+  // Quotes follow: STRESS gates buys.
+  (void)h.feed(signal_cmd("start_bot", "", "", 2));
+  const auto out = h.book(207'995, 208'005, 3);
+  ASSERT_FALSE(out.empty());
+  for (const auto& in : out) EXPECT_NE(in.order_side, core::side::buy);
+}
+
+TEST(bot_candles, a_volatile_burst_escalates_on_the_first_candle_that_calls_for_it) {
+  harness h(k_hourly);
+  std::int64_t open = feed_calm_day(h);
+  // 2 % swings every hour: each poll is STRESS from the second swing on
+  // (one 2 % return over calm ones is only TRANSITION).
+  std::vector<core::regime> seen;
+  for (int i = 0; i < 4; ++i, open += k_hour_ms) {
+    (void)h.feed(candle_cmd(open, i % 2 == 0 ? 204'000 : 200'000));
+    seen.push_back(h.b.regime());
+  }
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], core::regime::transition);
+  EXPECT_EQ(seen[1], core::regime::stress);
+  EXPECT_EQ(seen[2], core::regime::stress);
+  EXPECT_EQ(h.b.counters().regime_changes, 2u);
+}
+
+TEST(bot_candles, a_candle_of_another_period_is_refused_and_changes_nothing) {
+  harness h(k_hourly);
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000, 60'000));         // one-minute candles
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000, 4 * k_hour_ms));  // four-hour candles
+  (void)h.feed(candle_cmd(k_day0_ms, 0));                       // no close
+  EXPECT_EQ(h.b.counters().candles_refused, 3u);
+  EXPECT_EQ(h.b.counters().candles_accepted, 0u);
+  EXPECT_EQ(h.b.candles()->size(), 0u);
+  // Refused candles do not end sampling from mids: crossing two candle
+  // boundaries still closes a sampled candle.
+  (void)h.book(199'995, 200'005, 10);
+  (void)h.book(199'995, 200'005, k_hour_ns + 10);
+  (void)h.book(199'995, 200'005, 2 * k_hour_ns + 10);
+  EXPECT_EQ(h.b.candles()->size(), 2u);
+  // A wrong-period candle does not reach the classifier either: a volatile
+  // history at the minute period would have escalated.
+  for (int i = 0; i < 10; ++i) (void)h.feed(candle_cmd(k_day0_ms + i * 60'000, i % 2 == 0 ? 200'000 : 210'000, 60'000));
+  EXPECT_EQ(h.b.regime(), core::regime::calm);
+  EXPECT_EQ(h.b.counters().candles_refused, 13u);
+}
+
+TEST(bot_candles, duplicates_and_older_candles_are_ignored) {
+  harness h(k_hourly);
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000));
+  (void)h.feed(candle_cmd(k_day0_ms + k_hour_ms, 200'010));
+  (void)h.feed(candle_cmd(k_day0_ms + 2 * k_hour_ms, 200'000));
+  EXPECT_EQ(h.b.candles()->size(), 3u);
+  // A re-fetch repeats the last candle and older ones, with other closes
+  // (were they accepted, these swings would escalate).
+  (void)h.feed(candle_cmd(k_day0_ms + 2 * k_hour_ms, 230'000));
+  (void)h.feed(candle_cmd(k_day0_ms + k_hour_ms, 170'000));
+  (void)h.feed(candle_cmd(k_day0_ms, 230'000));
+  EXPECT_EQ(h.b.counters().candles_stale, 3u);
+  EXPECT_EQ(h.b.counters().candles_accepted, 3u);
+  EXPECT_EQ(h.b.candles()->size(), 3u);
+  EXPECT_EQ(h.b.candles()->last(), 200'000);
+  EXPECT_EQ(h.b.regime(), core::regime::calm);
+  // The next hour is accepted.
+  (void)h.feed(candle_cmd(k_day0_ms + 3 * k_hour_ms, 200'010));
+  EXPECT_EQ(h.b.candles()->size(), 4u);
+  EXPECT_EQ(h.b.candles()->last(), 200'010);
+  EXPECT_EQ(h.b.counters().candles_accepted, 4u);
+}
+
+TEST(bot_candles, after_a_venue_candle_mids_no_longer_make_candles) {
+  harness h(k_hourly);
+  (void)h.feed(signal_cmd("start_bot", "", "", 1));
+  // Sampled from mids: three boundaries crossed, three candles.
+  for (int i = 0; i <= 3; ++i) (void)h.book(199'995, 200'005, i * k_hour_ns + 10);
+  EXPECT_EQ(h.b.candles()->size(), 3u);
+  // The first venue candle replaces the sampled history (they cover the
+  // same hours)...
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000));
+  EXPECT_EQ(h.b.candles()->size(), 1u);
+  // ...and later books crossing boundaries push nothing, even swinging
+  // hard (sampled, these would escalate), while the bot still quotes off them.
+  std::size_t quoted = 0;
+  for (int i = 4; i <= 12; ++i) {
+    const core::ticks mid = i % 2 == 0 ? 200'000 : 210'000;
+    quoted += h.book(mid - 5, mid + 5, i * k_hour_ns + 10).size();
+  }
+  EXPECT_GT(quoted, 0u);
+  EXPECT_EQ(h.b.candles()->size(), 1u);
+  EXPECT_EQ(h.b.regime(), core::regime::calm);
+  EXPECT_EQ(h.b.counters().regime_changes, 0u);
+  // Venue candles keep coming in.
+  (void)h.feed(candle_cmd(k_day0_ms + k_hour_ms, 200'010));
+  EXPECT_EQ(h.b.candles()->size(), 2u);
+}
+
+TEST(bot_candles, the_candles_funding_feeds_the_classifier_else_the_tickers) {
+  harness h(k_hourly);
+  const std::int64_t next = feed_calm_day(h, 0);
+  ASSERT_EQ(h.b.regime(), core::regime::calm);
+  // The ticker says extreme funding, but the candle says 0: the candle's wins.
+  (void)h.feed(test::ticker_funding(k_perp, 2'000'000, 2));  // 0.002 ≥ 0.001
+  (void)h.feed(candle_cmd(next, 200'000, k_hour_ms, 0));
+  EXPECT_EQ(h.b.regime(), core::regime::calm);
+  // Extreme funding on the candle forces STRESS on calm prices.
+  (void)h.feed(candle_cmd(next + k_hour_ms, 200'010, k_hour_ms, -1'500'000));
+  std::optional<regime_change> change = h.b.take_regime_change();
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->to, core::regime::stress);
+  EXPECT_EQ(change->reason, regime_reason::escalate_funding);
+  EXPECT_DOUBLE_EQ(change->inputs.funding, -0.0015);
+  EXPECT_LT(change->inputs.vol4h, 0.6);
+
+  // Unknown funding on the candle: the ticker's is used.
+  harness t(k_hourly);
+  const std::int64_t open = feed_calm_day(t);
+  (void)t.feed(test::ticker_funding(k_perp, 2'000'000, 2));
+  EXPECT_EQ(t.b.regime(), core::regime::calm);  // tickers do not poll
+  (void)t.feed(candle_cmd(open, 200'000));
+  change = t.b.take_regime_change();
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->reason, regime_reason::escalate_funding);
+  EXPECT_DOUBLE_EQ(change->inputs.funding, 0.002);
+}
+
+TEST(bot_candles, candles_for_another_instrument_or_bot_or_without_a_classifier_are_ignored) {
+  harness h(k_hourly);
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000, k_hour_ms, k_funding_unknown, k_option));
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000, k_hour_ms, k_funding_unknown, k_perp, 2));  // bot 2
+  EXPECT_EQ(h.b.counters().candles_accepted + h.b.counters().candles_refused, 0u);
+  EXPECT_EQ(h.b.candles()->size(), 0u);
+  (void)h.feed(candle_cmd(k_day0_ms, 200'000, k_hour_ms, k_funding_unknown, k_perp, 1));  // this bot, by id
+  EXPECT_EQ(h.b.counters().candles_accepted, 1u);
+
+  harness plain(k_maker);  // no [bots.regime_classifier]
+  EXPECT_EQ(plain.b.candles(), nullptr);
+  (void)plain.feed(candle_cmd(k_day0_ms, 200'000));
+  EXPECT_EQ(plain.b.counters().candles_accepted + plain.b.counters().candles_refused, 0u);
+  EXPECT_EQ(plain.b.regime(), core::regime::calm);
 }
 
 }  // namespace

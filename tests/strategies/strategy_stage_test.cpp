@@ -1,7 +1,8 @@
 // The strategy stage between rings, in front of the real risk stage: the
 // order of what reaches risk (forwarded event, reference, regime, intents),
-// orders that come out of risk from a started bot, back-pressure without
-// loss, and no allocation per event in steady state.
+// orders that come out of risk from a started bot, regime changes from venue
+// candle commands, back-pressure without loss, and no allocation per event in
+// steady state.
 #include "tickrail/strategies/strategy_stage.hpp"
 
 #include <gtest/gtest.h>
@@ -261,6 +262,96 @@ TEST_F(strategy_stage_test, steady_state_allocates_nothing) {
   }
   EXPECT_EQ(test::allocations() - before, 0u);
   EXPECT_GT(stage_->counters().intents, 50u);
+}
+
+// Venue candles (candle_command.hpp) for a bot with an hourly classifier.
+const char* k_classified_bot = R"(
+[[bots]]
+name = "classified"
+instrument = "BTC-PERPETUAL"
+start = ["fast_mm"]
+[bots.fast_mm]
+size = 20
+[bots.regime_classifier]
+candle_ms = 3600000
+)";
+constexpr std::int64_t k_hour_ms = 3'600'000;
+
+core::event candle_event(std::int64_t open_ms, core::ticks close, std::int64_t ts) {
+  core::event e = test::make_event(core::event_type::command, k_perp, ts);
+  e.cmd = make_candle_command(k_all_bots, open_ms, close, k_hour_ms);
+  return e;
+}
+
+TEST_F(strategy_stage_test, a_regime_change_from_venue_candles_reaches_risk_and_the_record) {
+  auto bots = parse_bots_toml(k_classified_bot, "bots.toml", catalog_);
+  ASSERT_TRUE(bots.ok()) << bots.status();
+  bots_.clear();
+  bots_.push_back(std::make_unique<bot>(bots->front(), catalog_, 1000));
+  auto limits = core::parse_risk_limits_toml(test::k_risk_toml, "risk.toml", catalog_);
+  ASSERT_TRUE(limits.ok()) << limits.status();
+  core::risk_engine engine(catalog_, &*limits, core::risk_persisted_state{}, 256);
+  core::ring<core::order_request> orders{64, 1};
+  core::ring<core::event> risk_in{1024, 2};  // risk, and this test looking
+  strategy_stage<record_sink> stage(input_, 0, risk_in, books_, bots_, record_sink{&records_});
+  core::risk_stage<no_risk_records> risk(risk_in, 0, orders, engine, no_risk_records{});
+
+  // A day of calm history as a start-up burst, then a 4 % hour.
+  std::int64_t ts = 1;
+  for (int i = 0; i <= 24; ++i, ++ts) push(candle_event(i * k_hour_ms, i % 2 == 0 ? 100'000 : 100'004, ts));
+  push(candle_event(25 * k_hour_ms, 104'000, ts));
+  for (int i = 0; i < 1000 && stage.poll() > 0; ++i) {
+  }
+  // Risk sees every candle forwarded, then the bot's regime_set after the
+  // candle that caused it.
+  std::vector<core::event> out;
+  risk_in.poll(1, [&](const core::event& e, core::sequence_t, bool) { out.push_back(e); });
+  ASSERT_EQ(out.size(), 27u);
+  for (std::size_t i = 0; i < 26; ++i) EXPECT_EQ(out[i].cmd.kind, core::command_kind::candle);
+  EXPECT_EQ(out[26].header.type, core::event_type::command);
+  EXPECT_EQ(out[26].cmd.kind, core::command_kind::regime_set);
+  EXPECT_EQ(out[26].cmd.regime, static_cast<std::uint8_t>(core::regime::stress));
+  EXPECT_EQ(out[26].cmd.bot, 1);
+  EXPECT_EQ(out[26].header.flags, core::k_command_from_strategy);
+  EXPECT_EQ(out[26].header.sequence, out[25].header.sequence);
+  EXPECT_EQ(engine.effective_regime(), core::regime::calm);
+  for (int i = 0; i < 100 && risk.poll() > 0; ++i) {
+  }
+  EXPECT_EQ(engine.effective_regime(), core::regime::stress);
+  ASSERT_EQ(records_.size(), 1u);
+  EXPECT_EQ(records_[0].bot, 1);
+  EXPECT_EQ(records_[0].change.source, regime_source::classifier);
+  EXPECT_EQ(records_[0].change.to, core::regime::stress);
+  EXPECT_EQ(bots_[0]->counters().candles_accepted, 26u);
+}
+
+TEST_F(strategy_stage_test, venue_candles_allocate_nothing) {
+  auto bots = parse_bots_toml(k_classified_bot, "bots.toml", catalog_);
+  ASSERT_TRUE(bots.ok()) << bots.status();
+  bots_.clear();
+  bots_.push_back(std::make_unique<bot>(bots->front(), catalog_, 1000));
+  push(test::ticker_mark(k_perp, 100'000, 1));
+  push(start_bot(2));
+  std::int64_t change = 10;
+  push(book_event(core::md_kind::book_snapshot, 99'995, 100'005, 3, change));
+  run_until_idle();
+  (void)middle_.poll(0, [](const core::event&, core::sequence_t, bool) noexcept {});
+  const std::uint64_t before = test::allocations();
+  std::int64_t ts = 4;
+  for (int hour = 0; hour < 100; ++hour) {
+    // Calm, then swinging 3 % an hour (regime changes), then calm again.
+    const core::ticks close = hour >= 40 && hour < 60 && hour % 2 == 0 ? 103'000 : 100'000;
+    if (!input_.try_push(candle_event(hour * k_hour_ms, close, ts++))) break;
+    if (!input_.try_push(candle_event(hour * k_hour_ms, close, ts++))) break;  // a duplicate
+    ++change;
+    if (!input_.try_push(book_event(core::md_kind::book_snapshot, close - 5, close + 5, ts++, change))) break;
+    run_until_idle();
+    (void)middle_.poll(0, [](const core::event&, core::sequence_t, bool) noexcept {});
+  }
+  EXPECT_EQ(test::allocations() - before, 0u);
+  EXPECT_EQ(bots_[0]->counters().candles_accepted, 100u);
+  EXPECT_EQ(bots_[0]->counters().candles_stale, 100u);
+  EXPECT_GE(bots_[0]->counters().regime_changes, 2u);
 }
 
 }  // namespace

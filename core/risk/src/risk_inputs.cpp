@@ -207,7 +207,8 @@ void risk_engine::on_command(const event& ev, bool& emit_cancel_all) noexcept {
         publish_status();
       }
       break;
-    default: break;  // reload_risk is applied by the stage before this event
+    case command_kind::candle: break;  // for the bots' regime classifiers (strategies/candle_command.hpp)
+    default: break;                    // reload_risk is applied by the stage before this event
   }
 }
 

@@ -8,7 +8,8 @@
 //   book frame (its instrument, complete, valid)
 //       every running loop component sees the book and the bot's position;
 //       the regime classifier (if configured) closes a candle when the
-//       event time crosses a candle boundary and polls.
+//       event time crosses a candle boundary and polls — until the first
+//       venue candle arrives (below); the last mid is tracked either way.
 //   ticker   marks (options), index and funding for the options and the
 //            classifier.
 //   exec     reports for its own orders (the bot field of the client order
@@ -21,6 +22,16 @@
 //            leaves orders in place; otherwise the steps run through the
 //            signal_sequencer. regime_set, anchor_price, cancel_all, stop
 //            and kill (which stops the loops; risk cancels) act directly.
+//            candle (candle_command.hpp; header.instrument = this bot's
+//            instrument, else ignored; ignored without a classifier): a
+//            period other than the classifier's candle period, or a
+//            malformed payload, is refused (candles_refused); one not newer
+//            than the last accepted open time is dropped (candles_stale).
+//            An accepted close is pushed into the candle window and the
+//            classifier polls with the same inputs as for a sampled candle
+//            (the candle's funding when it has one, else the ticker's). The
+//            first accepted one clears the sampled closes and ends
+//            sampling: from then on the venue's candles are the history.
 //
 // The components come from a component list (registry.hpp): basic_bot<List>
 // stores one optional component per entry (constructed when configured) and
@@ -51,6 +62,7 @@
 #include "tickrail/core/instrument.hpp"
 #include "tickrail/core/position.hpp"
 #include "tickrail/strategies/bot_config.hpp"
+#include "tickrail/strategies/candle_command.hpp"
 #include "tickrail/strategies/components.hpp"
 #include "tickrail/strategies/signals.hpp"
 
@@ -64,6 +76,9 @@ struct bot_counters {
   std::uint64_t untracked_orders = 0;  // registry full: sent, but out of cancel_all's reach
                                        //   (risk's max_open_orders keeps this at 0)
   std::uint64_t regime_changes = 0;
+  std::uint64_t candles_accepted = 0;  // venue candles pushed into the classifier's window
+  std::uint64_t candles_refused = 0;   // malformed, or a period other than the classifier's
+  std::uint64_t candles_stale = 0;     // not newer than the last accepted one (re-fetch, reordering)
 };
 
 template <typename List>
@@ -97,6 +112,8 @@ class basic_bot {
   [[nodiscard]] std::uint32_t open_orders() const noexcept { return static_cast<std::uint32_t>(live_.size()); }
   [[nodiscard]] const bot_counters& counters() const noexcept { return counters_; }
   [[nodiscard]] const signal_sequencer& sequencer() const noexcept { return sequencer_; }
+  // The classifier's candle window; nullptr without a classifier.
+  [[nodiscard]] const candle_window* candles() const noexcept { return candles_ ? &*candles_ : nullptr; }
   // Component C, if configured (tests look inside).
   template <typename C>
   [[nodiscard]] const std::optional<C>& component() const noexcept {
@@ -125,6 +142,8 @@ class basic_bot {
   void stop_loops() noexcept;
   void cancel_everything(const core::event_header& h, intent_sink& sink) noexcept;
   void candle(core::ticks mid, const core::event_header& h) noexcept;
+  void on_candle(const core::event& e) noexcept;
+  void poll_classifier(core::ticks price, std::int64_t funding_8h_e9, const core::event_header& h) noexcept;
   // Registers what on_event pushed into the sink since `from`.
   void track(intent_sink& sink, std::size_t from) noexcept;
   void apply_fill(const core::exec_report& x, core::instrument_id instrument) noexcept;
@@ -141,6 +160,8 @@ class basic_bot {
   regime_classifier classifier_;
   std::optional<candle_window> candles_;
   std::int64_t candle_index_ = -1;  // local_ts_ns / candle_ns of the open candle
+  bool venue_candles_ = false;      // a venue candle was accepted: no more sampling from mids
+  std::int64_t last_candle_open_ms_ = -1;
   core::ticks last_mid_ = 0;
   std::optional<regime_change> regime_change_;
   core::ticks request_anchor_ = 0;  // anchorPrice of the request being run (ladder reference)

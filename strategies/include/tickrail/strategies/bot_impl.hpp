@@ -126,18 +126,50 @@ void basic_bot<List>::on_timer(const core::event_header& h, intent_sink& sink) n
 
 template <typename List>
 void basic_bot<List>::candle(core::ticks mid, const core::event_header& h) noexcept {
-  if (!candles_) return;
+  if (!candles_ || venue_candles_) return;  // the venue's candles replace the sampled ones
   const std::int64_t index = h.local_ts_ns / config_.classifier->candle_ns;
   if (candle_index_ < 0) candle_index_ = index;
   if (index == candle_index_ || last_mid_ <= 0) return;
   candle_index_ = index;
   candles_->push(last_mid_);  // the closed candle's last mid
+  poll_classifier(mid, funding_8h_e9_, h);
+}
+
+template <typename List>
+void basic_bot<List>::on_candle(const core::event& e) noexcept {
+  if (!candles_ || e.header.instrument != config_.instrument) return;  // not for this bot's classifier
+  venue_candle c;
+  std::int64_t period_ns = 0;
+  if (!from_candle_command(e.cmd, c) || !core::ms_to_ns(c.period_ms, period_ns) ||
+      period_ns != config_.classifier->candle_ns) {
+    ++counters_.candles_refused;
+    return;
+  }
+  if (venue_candles_ && c.open_ms <= last_candle_open_ms_) {
+    ++counters_.candles_stale;  // a re-fetch repeats candles; out-of-order ones are dropped too
+    return;
+  }
+  if (!venue_candles_) {
+    // The first venue candle: the history arrives as a burst covering the
+    // same hours the sampled candles did, so those go (no double counting).
+    candles_->clear();
+    venue_candles_ = true;
+  }
+  last_candle_open_ms_ = c.open_ms;
+  ++counters_.candles_accepted;
+  candles_->push(c.close_ticks);
+  poll_classifier(c.close_ticks, c.funding_8h_e9 != k_funding_unknown ? c.funding_8h_e9 : funding_8h_e9_, e.header);
+}
+
+template <typename List>
+void basic_bot<List>::poll_classifier(core::ticks price, std::int64_t funding_8h_e9,
+                                      const core::event_header& h) noexcept {
   regime_inputs in;
   in.vol24h = candles_->annualised_vol(bot_detail::k_day_ns);
   in.vol4h = candles_->annualised_vol(bot_detail::k_4h_ns);
-  in.funding = static_cast<double>(funding_8h_e9_) / 1e9;
+  in.funding = static_cast<double>(funding_8h_e9) / 1e9;
   in.drawdown = candles_->drawdown(bot_detail::k_day_ns);
-  in.price_ticks = mid;
+  in.price_ticks = price;
   regime_change change;
   if (classifier_.poll(in, h.local_ts_ns, change)) {
     regime_change_ = change;
@@ -254,6 +286,7 @@ void basic_bot<List>::on_command(const core::event& e, intent_sink& sink) noexce
       stop_loops();  // risk cancels every order and latches
       sequencer_.start(signal_request{});
       return;
+    case core::command_kind::candle: on_candle(e); return;
     default: return;
   }
 }

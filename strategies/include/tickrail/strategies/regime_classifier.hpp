@@ -136,6 +136,8 @@ class candle_window {
   candle_window(std::int64_t period_ns, std::size_t capacity);
 
   void push(core::ticks close_ticks) noexcept;
+  // Forgets every close (the capacity stays; no allocation).
+  void clear() noexcept { closes_.clear(); }
   [[nodiscard]] std::size_t size() const noexcept { return closes_.size(); }
 
   // Annualised realised volatility of log returns over the last `window_ns`

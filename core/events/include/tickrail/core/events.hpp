@@ -241,7 +241,10 @@ enum class command_kind : std::uint8_t {
   anchor_price,
   reload_risk,
   stop,
+  candle,  // a closed venue candle for the regime classifiers (strategies/candle_command.hpp)
 };
+// Command kinds are journalled by value: new kinds go at the end.
+inline constexpr std::uint8_t k_command_kind_count = static_cast<std::uint8_t>(command_kind::candle) + 1;
 
 struct command {
   command_kind kind;
