@@ -207,8 +207,8 @@ TEST_F(engine_test, once_quotes_on_the_venue_and_exits_cleanly) {
   EXPECT_EQ(r.status, 0) << r.output;
   // The start-up steps in DESIGN §7's order, each logged.
   const std::vector<std::string> steps = {
-      "store: ",   "instruments: ",      "venue: authenticated",           "subscribe: ",
-      "workers: ", "bots: started demo", "once: first order acknowledged", "stopped: "};
+      "store: ",      "instruments: ",      "venue: authenticated",           "subscribe: ", "workers: ",
+      "classifier: ", "bots: started demo", "once: first order acknowledged", "stopped: "};
   std::size_t at = 0;
   for (const std::string& step : steps) {
     const std::size_t found = r.output.find(step, at);
@@ -220,6 +220,10 @@ TEST_F(engine_test, once_quotes_on_the_venue_and_exits_cleanly) {
   EXPECT_EQ(r.output.find("tickrail-demo-secret"), std::string::npos) << "the secret was printed";
   EXPECT_GT(venue_.method_calls("private/buy") + venue_.method_calls("private/sell"), buys_before);
   EXPECT_GE(venue_.method_calls("private/enable_cancel_on_disconnect"), 1u);
+  // The demo bot's classifier got its history from the venue's candles.
+  EXPECT_GE(venue_.method_calls("public/get_tradingview_chart_data"), 1u);
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("classifier: [1-9][0-9]* 5-minute candles of BTC-PERPETUAL")))
+      << r.output;
   EXPECT_EQ(our_open_orders(), 0u) << "orders left resting after a clean stop";
 }
 
@@ -385,8 +389,9 @@ TEST_F(engine_test, a_locked_store_an_unreachable_venue_and_bad_credentials_exit
   EXPECT_EQ(down.status, 2) << down.output;
   EXPECT_NE(down.output.find("instruments: FAILED: venue unreachable"), std::string::npos) << down.output;
 
-  const std::string wrong = write("wrong.toml", "[venues.deribit]\nclient_secret = \"not-the-secret\"\n"
-                                                "[engine]\nstartup_timeout_ms = 2000\n");
+  const std::string wrong = write("wrong.toml",
+                                  "[venues.deribit]\nclient_secret = \"not-the-secret\"\n"
+                                  "[engine]\nstartup_timeout_ms = 2000\n");
   const std::uint64_t orders_before = venue_.method_calls("private/buy") + venue_.method_calls("private/sell");
   const run_result denied =
       run_binary(k_engine, "--config " + k_default + " --config " + overlay_ + " --config " + wrong + " --once", 40);

@@ -24,6 +24,7 @@
 #include "tickrail/deribit/instrument_fetch.hpp"
 #include "tickrail/deribit/session.hpp"
 #include "tickrail/sim/paper_gateway.hpp"
+#include "tickrail/strategies/candle_command.hpp"
 #include "tickrail/strategies/signals.hpp"
 #include "tickrail/strategies/strategy_stage.hpp"
 
