@@ -114,7 +114,7 @@ std::string format_status(const tr::engine::engine_status& s) {
   const auto us = [](std::uint64_t ns) { return absl::StrCat(ns / 1000, ".", (ns % 1000) / 100); };
   std::string t2o = "-";
   if (s.tick_to_order.count() > 0) {
-    t2o = absl::StrCat(us(s.tick_to_order.percentile(50)), "/", us(s.tick_to_order.percentile(99)), " us");
+    t2o = absl::StrCat(us(s.tick_to_order.percentile(0.50)), "/", us(s.tick_to_order.percentile(0.99)), " us");
   }
   char pnl[160];
   std::snprintf(pnl, sizeof(pnl), "rpnl %+.8f upnl %+.8f fees %.8f %s", s.realized, s.unrealized, s.fees,
