@@ -1,341 +1,487 @@
-// tickrail-soak — exercises this machine's placement before you trade on it.
+// tickrail-soak — runs the engine's hot path on this machine, laid out as a
+// config says, on a synthetic market, before you trade on it.
 //
-// Runs a synthetic market-data stream through the pipeline's rings and
-// workers, laid out exactly as the `[placement]` section of a config says
-// (stages feed → sequencer → strategy → risk → gateway), and prints live
-// status once a second: events/s, drops at the feed, ring occupancy, and the
-// feed-to-gateway hop latency (TSC stamps) over the last interval. Use it to
-// check core pinning and wait strategies on a new box; it places no orders
-// and opens no sockets. Stops on Ctrl-C / SIGTERM or after --seconds.
+//   synthetic feed ─[md]─▶ sequencer ─▶ strategy (books, the config's bots)
+//      ("feed")              ─▶ risk (the config's limits) ─[orders]─▶ instant venue ("gateway")
+//                                                         ◀─[exec]── acks, edits, cancels
 //
-//   tickrail-soak --config config/default.toml [--rate EVENTS_PER_S] [--seconds N] [--json]
+// The hot path is engine::hot_path (tools/engine/hot_path.hpp), the object
+// the engine trades through: the real sequencer, books, strategy stage and
+// risk stage, built from the same layered config (load_engine_config, the
+// offline catalog of [instruments].catalog_file, resolve_trading), placed on
+// workers and CPUs by its [placement] with the engine's stage names, and
+// the bots of [engine].start_bots started through the command ring as the
+// engine starts them. Around it, instead of the venue connections: a paced
+// Deribit-like book and ticker stream for the first traded instrument
+// (soak/synthetic_feed.hpp) and a venue that answers every order at once
+// (soak/instant_venue.hpp). It opens no sockets and touches no store.
+//
+// Once a second it prints (text, or JSON lines with --json): events/s,
+// events the feed dropped because the md ring was full, orders/s, risk's
+// rejects by reason, every ring's occupancy, and trigger-to-order latency
+// (the receipt of the event that caused an order → the order's arrival at
+// the venue stage) p50/p99/max over the second. Stops on SIGINT/SIGTERM or
+// after --seconds: the bots are stopped through the stream (their orders
+// cancelled), the workers joined, totals printed.
+//
+//   tickrail-soak --config FILE [--config FILE ...] [--rate EVENTS_PER_S] [--seconds S] [--json]
+//
+// Exit status: 0 clean stop; 1 usage or configuration error (file:line:
+// key); 2 the workers could not start; 3 a worker stopped responding.
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/engine_config.hpp"
+#include "engine/hot_path.hpp"
+#include "soak/instant_venue.hpp"
+#include "soak/synthetic_feed.hpp"
 #include "tickrail/core/clock.hpp"
-#include "tickrail/core/events.hpp"
 #include "tickrail/core/histogram.hpp"
 #include "tickrail/core/placement.hpp"
 #include "tickrail/core/ring.hpp"
-#include "tickrail/core/ring_batch.hpp"
-
-namespace tr = tickrail::core;
+#include "tickrail/core/risk.hpp"
+#include "tickrail/core/status.hpp"
+#include "tickrail/deribit/instruments.hpp"
+#include "tickrail/strategies/signals.hpp"
 
 namespace {
+
+namespace tr = tickrail;
+namespace core = tickrail::core;
+using namespace std::chrono_literals;
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
-constexpr std::size_t k_ring_capacity = 4096;
-constexpr std::size_t k_max_batch = 64;
+constexpr const char* k_usage =
+    "usage: tickrail-soak --config FILE [--config FILE ...] [--rate EVENTS_PER_S (0 = unpaced)] [--seconds S] "
+    "[--json]\n";
 
-// Synthetic book changes at a target rate (0 = as fast as the ring takes
-// them). Runs on an I/O worker, so it may read the clock.
-struct feed_stage {
-  tr::ring<tr::event>& out;
-  const tr::tsc_clock& clock;
-  double rate_per_ns;
-  std::int64_t start_ns = 0;
-  std::int64_t produced = 0;
-  std::atomic<std::int64_t> drops{0};  // events due but refused by a full ring
+// Where the synthetic book's best bid starts: 50 000 USD on BTC-PERPETUAL's
+// 0.5 USD tick.
+constexpr core::ticks k_start_mid_ticks = 100'000;
+constexpr std::uint64_t k_feed_seed = 0x50a4'5eed'0000'0001ull;
+constexpr std::size_t k_resync_capacity = 64;
+constexpr std::size_t k_cmd_capacity = 256;
+constexpr std::size_t k_max_orders = 16384;  // resting at the venue, and tracked by risk
+
+// The records the engine's slow path would persist: nothing to persist here.
+struct discard_strategy_records {
+  bool operator()(const tr::strategies::strategy_record&) noexcept { return true; }
+};
+struct discard_risk_records {
+  bool operator()(const core::risk_record&) noexcept { return true; }
+};
+using hot_path = tr::engine::hot_path<core::tsc_clock, core::ring, discard_strategy_records, discard_risk_records>;
+
+// The strategy stage plus what only its thread may do with the books it
+// owns: hand gap resync requests to the feed (as the engine does).
+struct strategy_with_resync {
+  hot_path::strategy_type& stage;
+  core::book_builder& books;
+  core::ring<core::instrument_id>& resync;
+  core::instrument_id pending = core::no_instrument;
 
   std::size_t poll() noexcept {
-    const std::int64_t now = clock.now_ns();
-    if (start_ns == 0) start_ns = now;
-    std::int64_t due = k_max_batch;
-    if (rate_per_ns > 0) {
-      due = static_cast<std::int64_t>(static_cast<double>(now - start_ns) * rate_per_ns) - produced;
-      if (due <= 0) return 0;
-      due = std::min<std::int64_t>(due, k_max_batch);
+    const std::size_t n = stage.poll();
+    if (pending != core::no_instrument) {
+      if (!resync.try_push(pending)) return n;
+      pending = core::no_instrument;
     }
-    const tr::sequence_t last = out.try_claim(static_cast<std::size_t>(due));
-    if (last == tr::no_sequence) {
-      if (rate_per_ns > 0) {  // paced: the stream moves on, the event is lost
-        drops.store(drops.load(std::memory_order_relaxed) + due, std::memory_order_relaxed);
-        produced += due;
+    core::instrument_id id;
+    while (books.take_resync_request(id)) {
+      if (!resync.try_push(id)) {
+        pending = id;  // the feed is behind: ask again next poll
+        break;
       }
-      return 0;
     }
-    for (tr::sequence_t s = last - due + 1; s <= last; ++s) {
-      tr::event& e = out.slot(s);
-      e.header = tr::make_header(tr::event_type::market_data, 0, clock.now_ns());
-      tr::market_data& md = e.md;
-      md.kind = tr::md_kind::book_change;
-      md.count = 1;
-      md.prev_change_id = s;
-      md.change_id = s + 1;
-      md.levels[0] = {100'000 + (s % 64),
-                      10 + (s % 7),
-                      (s & 1) ? tr::side::sell : tr::side::buy,
-                      tr::book_action::change_level,
-                      {}};
-    }
-    out.publish(last);
-    produced += due;
-    return static_cast<std::size_t>(due);
-  }
-};
-
-// Copies input to output one-for-one through `transform`, never consuming
-// more than it can forward.
-template <typename In, typename Out, typename Transform>
-std::size_t forward(tr::ring<In>& in, tr::ring<Out>& out, Transform&& transform) noexcept {
-  const tr::sequence_range batch = tr::read_batch(in, 0, k_max_batch);
-  if (batch.empty()) return 0;
-  const tr::sequence_t last = out.try_claim(batch.size());
-  if (last == tr::no_sequence) return 0;
-  for (tr::sequence_t s = batch.first, o = last - static_cast<tr::sequence_t>(batch.size()) + 1; s <= batch.last;
-       ++s, ++o) {
-    transform(in.slot(s), out.slot(o));
-  }
-  out.publish(last);
-  in.release(0, batch.last);
-  return batch.size();
-}
-
-// Stamps the pipeline sequence (the real sequencer also merges the exec and
-// command rings and fires timers).
-struct sequencer_stage {
-  tr::ring<tr::event>& in;
-  tr::ring<tr::event>& out;
-  tr::sequence_t next_sequence = 0;
-  std::size_t poll() noexcept {
-    return forward(in, out, [this](const tr::event& from, tr::event& to) {
-      to = from;
-      to.header.sequence = next_sequence++;
-    });
-  }
-};
-
-// Stand-in strategy: quotes one tick inside each changed level.
-struct strategy_stage {
-  tr::ring<tr::event>& in;
-  tr::ring<tr::order_intent>& out;
-  std::size_t poll() noexcept {
-    return forward(in, out, [](const tr::event& e, tr::order_intent& oi) {
-      const tr::level_update& l = e.md.levels[0];
-      oi = {};
-      oi.trigger_sequence = e.header.sequence;
-      oi.trigger_local_ts_ns = e.header.local_ts_ns;
-      oi.kind = tr::intent_kind::place;
-      oi.order_side = l.book_side;
-      oi.price_ticks = l.book_side == tr::side::buy ? l.price_ticks + 1 : l.price_ticks - 1;
-      oi.qty_lots = 1;
-    });
-  }
-};
-
-// Stand-in risk: a quantity limit, to keep a branch on the path.
-struct risk_stage {
-  tr::ring<tr::order_intent>& in;
-  tr::ring<tr::order_request>& out;
-  tr::sequence_t next = 0;
-  std::size_t poll() noexcept {
-    return forward(in, out, [this](const tr::order_intent& oi, tr::order_request& r) {
-      r.intent = oi;
-      r.intent.qty_lots = std::min<tr::lots>(oi.qty_lots, 100);
-      r.risk_sequence = next++;
-    });
-  }
-};
-
-// Terminal stage: stamps "bytes ready" and records feed→gateway latency into
-// one of two histograms; the status thread asks for a swap to read the other.
-struct gateway_stage {
-  gateway_stage(tr::ring<tr::order_request>& input, const tr::tsc_clock& c) : in(input), clock(c) {}
-
-  tr::ring<tr::order_request>& in;
-  const tr::tsc_clock& clock;
-  tr::latency_histogram hist[2];
-  int active = 0;
-  tr::cache_padded<std::atomic<bool>> swap_requested{false};
-  tr::cache_padded<std::atomic<std::int64_t>> orders{0};
-
-  std::size_t poll() noexcept {
-    if (swap_requested.value.load(std::memory_order_acquire)) {
-      active ^= 1;
-      swap_requested.value.store(false, std::memory_order_release);
-    }
-    const std::size_t n = in.poll(
-        0,
-        [this](const tr::order_request& r, tr::sequence_t, bool) {
-          const std::int64_t now = clock.now_ns();
-          hist[active].record(
-              static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.intent.trigger_local_ts_ns)));
-        },
-        k_max_batch);
-    if (n != 0)
-      orders.value.store(orders.value.load(std::memory_order_relaxed) + static_cast<std::int64_t>(n),
-                         std::memory_order_relaxed);
     return n;
   }
-
-  // Status thread: takes the histogram of the interval that just ended.
-  // Returns false if the gateway worker did not answer within 2 s.
-  bool take_interval(tr::latency_histogram& into) {
-    swap_requested.value.store(true, std::memory_order_release);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (swap_requested.value.load(std::memory_order_acquire)) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
-    const int idle = active ^ 1;  // acquire above orders this read after the swap
-    into = hist[idle];
-    hist[idle].reset();
-    return true;
-  }
 };
 
-struct args {
-  std::string config = "config/default.toml";
-  double rate = 1'000'000;
+struct options {
+  std::vector<std::string> configs;
+  double rate = 100'000;
   double seconds = 0;  // 0 = until signalled
   bool json = false;
 };
 
-[[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "tickrail-soak: %s\n"
-               "usage: tickrail-soak [--config FILE] [--rate EVENTS_PER_S (0 = unpaced)] [--seconds N] [--json]\n",
-               why);
-  std::exit(2);
+bool parse_number(const char* text, double& out) {
+  char* end = nullptr;
+  out = std::strtod(text, &end);
+  return end != text && *end == '\0' && out >= 0 && out < 1e12;
 }
 
-args parse_args(int argc, char** argv) {
-  args a;
+bool parse_args(int argc, char** argv, options& o) {
   for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(("missing value for " + flag).c_str());
-      return argv[++i];
-    };
-    auto number = [&](double lo) {
-      const std::string v = value();
-      char* end = nullptr;
-      const double x = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(x >= lo)) usage(("bad value for " + flag + ": " + v).c_str());
-      return x;
-    };
-    if (flag == "--config")
-      a.config = value();
-    else if (flag == "--rate")
-      a.rate = number(0);
-    else if (flag == "--seconds")
-      a.seconds = number(0);
-    else if (flag == "--json")
-      a.json = true;
-    else if (flag == "--help" || flag == "-h")
-      usage("help");
-    else
-      usage(("unknown argument " + flag).c_str());
+    const std::string_view a = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (a == "--config" && has_value) {
+      o.configs.emplace_back(argv[++i]);
+    } else if (a == "--rate" && has_value) {
+      if (!parse_number(argv[++i], o.rate)) return false;
+    } else if (a == "--seconds" && has_value) {
+      if (!parse_number(argv[++i], o.seconds)) return false;
+    } else if (a == "--json") {
+      o.json = true;
+    } else {
+      return false;
+    }
   }
-  return a;
+  return !o.configs.empty();
+}
+
+int fail(int code, std::string_view step, const absl::Status& s) {
+  std::fprintf(stderr, "tickrail-soak: %.*s: %s\n", static_cast<int>(step.size()), step.data(),
+               std::string(s.message()).c_str());
+  return code;
+}
+
+// The CPU as /proc/cpuinfo names it (x86 "model name", else Arm's
+// "Hardware" / "Model"), for the figures' context.
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, fallback;
+  while (std::getline(in, line)) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string key = line.substr(0, colon);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    if (key == "model name" && !value.empty()) return value;
+    if ((key == "Hardware" || key == "Model") && fallback.empty()) fallback = value;
+  }
+  return fallback.empty() ? "unknown" : fallback;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Starts the configured bots as an operator's start_bot signal would.
+absl::Status start_bots(hot_path& hot, const tr::engine::engine_config& config,
+                        const tr::engine::trading_config& trading, const core::instrument_catalog& catalog,
+                        const core::tsc_clock& clock) {
+  std::uint32_t reply_id = 1;
+  for (const std::string& name : config.start_bots) {
+    const auto it = std::find_if(trading.bots.begin(), trading.bots.end(),
+                                 [&](const tr::strategies::bot_config& b) { return b.name == name; });
+    if (it == trading.bots.end()) return absl::NotFoundError(absl::StrCat("no bot named ", name));
+    TR_ASSIGN_OR_RETURN(const tr::strategies::signal_request request,
+                        tr::strategies::parse_signal_request("start_bot", "", ""));
+    TR_ASSIGN_OR_RETURN(const core::command c,
+                        tr::strategies::to_signal_command(request, catalog[it->instrument], it->id, reply_id++));
+    core::event e{};
+    e.header = core::make_header(core::event_type::command, core::no_instrument, clock.now_ns());
+    e.cmd = c;
+    if (!hot.cmd.try_push(e)) return absl::ResourceExhaustedError("command ring full");
+  }
+  return absl::OkStatus();
+}
+
+// Every bot stops its loops and cancels its orders, through the stream.
+bool stop_bots(hot_path& hot, const core::tsc_clock& clock) {
+  core::event e{};
+  e.header = core::make_header(core::event_type::command, core::no_instrument, clock.now_ns());
+  e.cmd = core::command{};
+  e.cmd.kind = core::command_kind::stop;
+  e.cmd.bot = 0xFFFF;
+  return hot.cmd.try_push(e);
+}
+
+// What the status thread reads: relaxed counters, ring occupancies, the
+// venue's swapped histogram. A snapshot per line; deltas give the rates.
+struct sample {
+  std::uint64_t events = 0, dropped = 0, orders = 0, places = 0, replaces = 0, cancels = 0, accepted = 0;
+  std::array<std::uint64_t, core::k_risk_reason_count> decisions{};
+
+  static sample take(const tr::soak::feed_counters& f, const tr::soak::venue_counters& v, const core::risk_metrics& m) {
+    sample s;
+    s.events = f.events.get();
+    s.dropped = f.dropped_events.get();
+    s.orders = v.requests.get();
+    s.places = v.places.get();
+    s.replaces = v.replaces.get();
+    s.cancels = v.cancels.get() + v.mass_cancels.get();
+    for (std::size_t r = 0; r < s.decisions.size(); ++r) s.decisions[r] = m.decisions[r].get();
+    s.accepted = s.decisions[0];
+    return s;
+  }
+  [[nodiscard]] std::uint64_t rejects() const noexcept {
+    std::uint64_t n = 0;
+    for (std::size_t r = 1; r < decisions.size(); ++r) n += decisions[r];
+    return n;
+  }
+};
+
+// Rejects by reason between two samples: "name=n ..." or a JSON object.
+std::string rejects_by_reason(const sample& now, const sample& before, bool json) {
+  std::vector<std::string> parts;
+  for (std::size_t r = 1; r < now.decisions.size(); ++r) {
+    const std::uint64_t n = now.decisions[r] - before.decisions[r];
+    if (n == 0) continue;
+    const std::string name(core::to_string(static_cast<core::risk_reason>(r)));
+    parts.push_back(json ? absl::StrCat(json_string(name), ":", n) : absl::StrCat(name, "=", n));
+  }
+  if (json) return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
+  return parts.empty() ? "0" : absl::StrJoin(parts, " ");
+}
+
+struct ring_row {
+  const char* name;
+  std::size_t occupancy;
+};
+
+std::vector<ring_row> rings_of(const hot_path& hot, const core::ring<core::instrument_id>& resync) {
+  return {{"md", hot.md.occupancy()},
+          {"exec", hot.exec.occupancy()},
+          {"cmd", hot.cmd.occupancy()},
+          {"feedback", hot.feedback.occupancy()},
+          {"sequenced", hot.sequenced.occupancy()},
+          {"risk_in", hot.risk_in.occupancy()},
+          {"orders", hot.orders.occupancy()},
+          {"resync", resync.occupancy()}};
+}
+
+std::string latency_json(const core::latency_histogram& h, bool full) {
+  std::string s = absl::StrCat("{\"samples\":", h.count(), ",\"p50\":", h.percentile(0.5));
+  if (full) absl::StrAppend(&s, ",\"p90\":", h.percentile(0.9));
+  absl::StrAppend(&s, ",\"p99\":", h.percentile(0.99));
+  if (full) absl::StrAppend(&s, ",\"p999\":", h.percentile(0.999));
+  absl::StrAppend(&s, ",\"max\":", h.max(), "}");
+  return s;
+}
+
+std::string per_second(std::uint64_t n, double dt) {
+  return absl::StrCat(static_cast<std::uint64_t>(static_cast<double>(n) / dt + 0.5));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const args a = parse_args(argc, argv);
-  auto placement = tr::load_placement_file(a.config);
-  if (!placement.ok()) {
-    std::fprintf(stderr, "tickrail-soak: %s\n", std::string(placement.status().message()).c_str());
-    return 2;
-  }
-
-  const tr::tsc_clock clock = tr::tsc_clock::calibrate();
-  tr::ring<tr::event> md_ring(k_ring_capacity, 1);
-  tr::ring<tr::event> event_ring(k_ring_capacity, 1);
-  tr::ring<tr::order_intent> intent_ring(k_ring_capacity, 1);
-  tr::ring<tr::order_request> order_ring(k_ring_capacity, 1);
-
-  feed_stage feed{md_ring, clock, a.rate / 1e9};
-  sequencer_stage sequencer{md_ring, event_ring};
-  strategy_stage strategy{event_ring, intent_ring};
-  risk_stage risk{intent_ring, order_ring};
-  gateway_stage gateway{order_ring, clock};
-  const std::vector<tr::stage_ref> stages{
-      {"feed", feed}, {"sequencer", sequencer}, {"strategy", strategy}, {"risk", risk}, {"gateway", gateway}};
-
-  auto group = tr::worker_group::create(*placement, stages, tr::allowed_cpus());
-  if (!group.ok()) {
-    std::fprintf(stderr, "tickrail-soak: %s\n", std::string(group.status().message()).c_str());
-    return 2;
-  }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-
-  std::printf("tickrail-soak: config %s, clock %.*s (%.3f ticks/ns), %zu cpus, rate %s\n", a.config.c_str(),
-              static_cast<int>(clock.source().size()), clock.source().data(), clock.ticks_per_ns(),
-              tr::allowed_cpus().size(),
-              a.rate > 0 ? std::to_string(static_cast<long long>(a.rate)).c_str() : "unpaced");
-  for (const auto& w : (*group)->workers()) {
-    std::string names;
-    for (const auto& s : w->stages()) names += (names.empty() ? "" : ",") + s.name();
-    std::printf("  worker %-8s cpu %-4s wait %-9.*s stages %s\n", w->options().name.c_str(),
-                w->options().cpu < 0 ? "any" : std::to_string(w->options().cpu).c_str(),
-                static_cast<int>(to_string(w->options().wait).size()), to_string(w->options().wait).data(),
-                names.c_str());
-  }
-  if (absl::Status started = (*group)->start(); !started.ok()) {
-    std::fprintf(stderr, "tickrail-soak: %s\n", std::string(started.message()).c_str());
+  options opt;
+  if (!parse_args(argc, argv, opt)) {
+    std::fputs(k_usage, stderr);
     return 1;
   }
 
-  tr::latency_histogram interval, total;
+  // ---- the engine's configuration, offline ----
+  auto config = tr::engine::load_engine_config(opt.configs);
+  if (!config.ok()) return fail(1, "config", config.status());
+  if (config->catalog_file.empty()) {
+    return fail(1, "config",
+                absl::FailedPreconditionError(absl::StrCat(
+                    config->source, ": [instruments] catalog_file is needed (the soak trades the offline catalog)")));
+  }
+  core::instrument_catalog catalog;
+  if (const absl::Status s = tr::deribit::load_instruments_file(config->catalog_file, catalog); !s.ok()) {
+    return fail(1, "config", absl::Status(s.code(), absl::StrCat(config->catalog_file, ": ", s.message())));
+  }
+  auto trading = tr::engine::resolve_trading(*config, catalog);
+  if (!trading.ok()) return fail(1, "config", trading.status());
+  if (trading->instruments.empty()) {
+    return fail(1, "config",
+                absl::InvalidArgumentError(absl::StrCat(config->source,
+                                                        ": no instrument to trade: "
+                                                        "configure [[bots]]")));
+  }
+  const core::instrument& traded = catalog[trading->instruments.front()];
+
+  // ---- the hot path, as the engine builds it ----
+  const core::tsc_clock clock = core::tsc_clock::calibrate();
+  const tr::soak::venue_clock venue_time{core::wall_clock_ns(), clock.now_ns()};
+  tr::engine::hot_path_config hc;
+  hc.ring_capacity = config->ring_capacity;
+  hc.cmd_capacity = k_cmd_capacity;
+  hc.timer_interval_ns = config->timer_interval_ms * 1'000'000;
+  hc.risk_order_capacity = k_max_orders;
+  hc.first_order_counter = static_cast<std::uint64_t>(core::wall_clock_ms()) * 1000;
+  hot_path hot(hc, catalog, trading->limits, trading->bots, core::risk_persisted_state{}, clock,
+               discard_strategy_records{}, discard_risk_records{});
+  core::ring<core::instrument_id> resync(k_resync_capacity, 1);
+  strategy_with_resync strategy{hot.strategy, hot.books, resync};
+  tr::soak::synthetic_feed feed(traded, k_start_mid_ticks, opt.rate, k_feed_seed, hot.md, resync, clock, venue_time);
+  tr::soak::instant_venue venue(hot.orders, hot.exec, clock, venue_time, k_max_orders);
+
+  const std::vector<core::stage_ref> stages = {core::stage_ref("sequencer", hot.seq),
+                                               core::stage_ref("strategy", strategy), core::stage_ref("risk", hot.risk),
+                                               core::stage_ref("feed", feed), core::stage_ref("gateway", venue)};
+  const std::vector<int> cpus = core::allowed_cpus();
+  auto group = core::worker_group::create(config->layout, stages, cpus);
+  if (!group.ok()) return fail(1, "placement", group.status());
+  if (const absl::Status s = start_bots(hot, *config, *trading, catalog, clock); !s.ok()) return fail(1, "bots", s);
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  // ---- what runs where ----
+  const std::string cpu = cpu_model();
+  const unsigned cores = std::thread::hardware_concurrency();
+  const std::string rate = opt.rate > 0 ? absl::StrCat(static_cast<std::uint64_t>(opt.rate)) : "unpaced";
+  std::vector<std::string> worker_lines, worker_json;
+  for (const auto& w : (*group)->workers()) {
+    std::vector<std::string> names;
+    for (const core::stage_ref& s : w->stages()) names.push_back(s.name());
+    const std::string wait(to_string(w->options().wait));
+    const std::string pin = w->options().cpu < 0 ? "any" : absl::StrCat(w->options().cpu);
+    worker_lines.push_back(absl::StrCat("  worker ", w->options().name, ": cpu ", pin, ", wait ", wait, ", stages ",
+                                        absl::StrJoin(names, ",")));
+    std::vector<std::string> quoted;
+    for (const std::string& n : names) quoted.push_back(json_string(n));
+    worker_json.push_back(absl::StrCat("{\"name\":", json_string(w->options().name), ",\"cpu\":", w->options().cpu,
+                                       ",\"wait\":", json_string(wait), ",\"stages\":[", absl::StrJoin(quoted, ","),
+                                       "]}"));
+  }
+  if (opt.json) {
+    std::vector<std::string> bots;
+    for (const std::string& b : config->start_bots) bots.push_back(json_string(b));
+    std::printf("%s\n",
+                absl::StrCat("{\"type\":\"start\",\"cpu\":", json_string(cpu), ",\"cores\":", cores,
+                             ",\"allowed_cpus\":", cpus.size(), ",\"clock\":", json_string(clock.source()),
+                             ",\"ticks_per_ns\":", clock.ticks_per_ns(), ",\"config\":", json_string(config->source),
+                             ",\"hash\":", json_string(config->hash), ",\"instrument\":", json_string(traded.symbol),
+                             ",\"bots\":[", absl::StrJoin(bots, ","), "],\"rate\":", opt.rate, ",\"workers\":[",
+                             absl::StrJoin(worker_json, ","), "]}")
+                    .c_str());
+  } else {
+    std::printf("tickrail-soak: %s, %u cores (%zu allowed), clock %.*s (%.3f ticks/ns)\n", cpu.c_str(), cores,
+                cpus.size(), static_cast<int>(clock.source().size()), clock.source().data(), clock.ticks_per_ns());
+    std::printf("  config %s (hash %s): %s, bots %s, synthetic rate %s events/s\n", config->source.c_str(),
+                config->hash.c_str(), traded.symbol.c_str(),
+                config->start_bots.empty() ? "none started" : absl::StrJoin(config->start_bots, ",").c_str(),
+                rate.c_str());
+    for (const std::string& l : worker_lines) std::printf("%s\n", l.c_str());
+  }
+  std::fflush(stdout);
+
+  if (const absl::Status s = (*group)->start(); !s.ok()) return fail(2, "workers", s);
+
+  // ---- live status ----
+  const core::risk_metrics& metrics = hot.risk_engine.metrics();
+  core::latency_histogram interval, total;
   const auto t0 = std::chrono::steady_clock::now();
-  std::int64_t last_orders = 0;
   auto last_tick = t0;
-  bool stalled = false;
-  while (!g_stop) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  sample last{}, first{};
+  int code = 0;
+  while (g_stop == 0) {
+    std::this_thread::sleep_for(100ms);
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - t0).count();
-    const bool done = a.seconds > 0 && elapsed >= a.seconds;
-    if (now - last_tick < std::chrono::seconds(1) && !done) continue;
-    if (!gateway.take_interval(interval)) {
-      std::fprintf(stderr, "tickrail-soak: gateway worker did not respond; stopping\n");
-      stalled = true;
+    const bool done = opt.seconds > 0 && elapsed >= opt.seconds;
+    if (now - last_tick < 1s && !done) continue;
+    if (!venue.take_interval(interval, 2000ms)) {
+      std::fprintf(stderr, "tickrail-soak: the gateway worker did not respond within 2 s; stopping\n");
+      code = 3;
       break;
     }
     total.merge(interval);
-    const std::int64_t orders = gateway.orders.value.load(std::memory_order_relaxed);
+    const sample s = sample::take(feed.counters(), venue.counters(), metrics);
     const double dt = std::chrono::duration<double>(now - last_tick).count();
-    std::printf(
-        "%7.1fs  %10.0f ev/s  drops %-8lld  occupancy md %-4zu ev %-4zu  hop ns p50 %-6llu p99 %-7llu p99.9 %-8llu max "
-        "%llu\n",
-        elapsed, static_cast<double>(orders - last_orders) / dt,
-        static_cast<long long>(feed.drops.load(std::memory_order_relaxed)), md_ring.occupancy(), event_ring.occupancy(),
-        static_cast<unsigned long long>(interval.percentile(0.5)),
-        static_cast<unsigned long long>(interval.percentile(0.99)),
-        static_cast<unsigned long long>(interval.percentile(0.999)), static_cast<unsigned long long>(interval.max()));
+    const std::vector<ring_row> rings = rings_of(hot, resync);
+    std::string line;
+    if (opt.json) {
+      std::vector<std::string> occ;
+      for (const ring_row& r : rings) occ.push_back(absl::StrCat("\"", r.name, "\":", r.occupancy));
+      char t[32];
+      std::snprintf(t, sizeof(t), "%.3f", elapsed);
+      line = absl::StrCat("{\"type\":\"status\",\"t_s\":", t, ",\"events\":", s.events - last.events,
+                          ",\"events_per_s\":", per_second(s.events - last.events, dt),
+                          ",\"md_drops\":", s.dropped - last.dropped, ",\"orders\":", s.orders - last.orders,
+                          ",\"orders_per_s\":", per_second(s.orders - last.orders, dt),
+                          ",\"places\":", s.places - last.places, ",\"replaces\":", s.replaces - last.replaces,
+                          ",\"cancels\":", s.cancels - last.cancels, ",\"risk_accepted\":", s.accepted - last.accepted,
+                          ",\"risk_rejects\":", s.rejects() - last.rejects(),
+                          ",\"risk_rejects_by_reason\":", rejects_by_reason(s, last, true),
+                          ",\"live_orders\":", venue.counters().live.load(std::memory_order_relaxed), ",\"rings\":{",
+                          absl::StrJoin(occ, ","), "},\"latency_ns\":", latency_json(interval, false), "}");
+    } else {
+      std::string occ;
+      for (const ring_row& r : rings) absl::StrAppend(&occ, " ", r.name, " ", r.occupancy);
+      char head[96];
+      std::snprintf(head, sizeof(head), "%7.1fs", elapsed);
+      line = absl::StrCat(head, "  events ", per_second(s.events - last.events, dt), "/s  drops ",
+                          s.dropped - last.dropped, "  orders ", per_second(s.orders - last.orders, dt), "/s (place ",
+                          s.places - last.places, " edit ", s.replaces - last.replaces, " cancel ",
+                          s.cancels - last.cancels, ")  risk rejects ", rejects_by_reason(s, last, false), "  rings",
+                          occ, "  t2o ns n=", interval.count(), " p50 ", interval.percentile(0.5), " p99 ",
+                          interval.percentile(0.99), " max ", interval.max());
+    }
+    std::printf("%s\n", line.c_str());
     std::fflush(stdout);
-    last_orders = orders;
+    last = s;
     last_tick = now;
     if (done) break;
   }
-  (*group)->stop();
-  // Workers have stopped: what the last interval recorded is read directly.
-  total.merge(gateway.hist[0]);
-  total.merge(gateway.hist[1]);
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::int64_t orders = gateway.orders.value.load();
-  std::printf("total: %lld events in %.1fs (%.0f ev/s), drops %lld, hop latency %s\n", static_cast<long long>(orders),
-              elapsed, static_cast<double>(orders) / elapsed, static_cast<long long>(feed.drops.load()),
-              total.summary().c_str());
-  if (a.json) {
-    std::printf(
-        "{\"events\":%lld,\"drops\":%lld,\"seconds\":%.3f,\"throughput_eps\":%.0f,\"p50_ns\":%llu,\"p99_ns\":%llu,"
-        "\"p999_ns\":%llu,\"max_ns\":%llu,\"cpus\":%zu,\"clock\":\"%.*s\"}\n",
-        static_cast<long long>(orders), static_cast<long long>(feed.drops.load()), elapsed,
-        static_cast<double>(orders) / elapsed, static_cast<unsigned long long>(total.percentile(0.5)),
-        static_cast<unsigned long long>(total.percentile(0.99)),
-        static_cast<unsigned long long>(total.percentile(0.999)), static_cast<unsigned long long>(total.max()),
-        tr::allowed_cpus().size(), static_cast<int>(clock.source().size()), clock.source().data());
+
+  // ---- stop: bots first (their cancels go through risk to the venue), then the workers ----
+  if (code == 0 && stop_bots(hot, clock)) {
+    const auto until = std::chrono::steady_clock::now() + 2s;
+    std::this_thread::sleep_for(20ms);
+    while (std::chrono::steady_clock::now() < until &&
+           (hot.cmd.occupancy() + hot.sequenced.occupancy() + hot.risk_in.occupancy() + hot.orders.occupancy() != 0 ||
+            venue.counters().live.load(std::memory_order_relaxed) != 0)) {
+      std::this_thread::sleep_for(5ms);
+    }
   }
-  return stalled ? 1 : 0;
+  (*group)->stop();
+  const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  venue.take_rest(total);  // the workers have stopped: read directly
+  const sample s = sample::take(feed.counters(), venue.counters(), metrics);
+  const std::uint64_t live_after = venue.counters().live.load(std::memory_order_relaxed);
+  const std::uint64_t lost = venue.counters().lost.get();
+
+  if (opt.json) {
+    std::printf("%s\n", absl::StrCat("{\"type\":\"summary\",\"seconds\":", run_s, ",\"events\":", s.events,
+                                     ",\"events_per_s\":", per_second(s.events, run_s), ",\"md_drops\":", s.dropped,
+                                     ",\"snapshots\":", feed.counters().snapshots.get(),
+                                     ",\"resyncs\":", feed.counters().resyncs.get(), ",\"orders\":", s.orders,
+                                     ",\"orders_per_s\":", per_second(s.orders, run_s), ",\"places\":", s.places,
+                                     ",\"replaces\":", s.replaces, ",\"cancels\":", s.cancels,
+                                     ",\"risk_accepted\":", s.accepted, ",\"risk_rejects\":", s.rejects(),
+                                     ",\"risk_rejects_by_reason\":", rejects_by_reason(s, first, true),
+                                     ",\"venue_rejects\":", venue.counters().rejects.get(), ",\"reports_lost\":", lost,
+                                     ",\"live_orders_after_stop\":", live_after,
+                                     ",\"latency_ns\":", latency_json(total, true), ",\"cpu\":", json_string(cpu),
+                                     ",\"cores\":", cores, ",\"clock\":", json_string(clock.source()), "}")
+                            .c_str());
+  } else {
+    std::printf(
+        "total: %s events in %.1fs (%s/s), drops %llu, orders %llu (%s/s), risk rejects %s, "
+        "orders left at the venue %llu\n  trigger-to-order %s\n",
+        absl::StrCat(s.events).c_str(), run_s, per_second(s.events, run_s).c_str(),
+        static_cast<unsigned long long>(s.dropped), static_cast<unsigned long long>(s.orders),
+        per_second(s.orders, run_s).c_str(), rejects_by_reason(s, first, false).c_str(),
+        static_cast<unsigned long long>(live_after), total.summary().c_str());
+  }
+  std::fflush(stdout);
+  if (code == 0 && lost != 0) {
+    std::fprintf(stderr, "tickrail-soak: %llu exec reports lost (the venue's fifo overflowed)\n",
+                 static_cast<unsigned long long>(lost));
+  }
+  return code;
 }
