@@ -228,17 +228,43 @@ TEST_F(engine_test, once_quotes_on_the_venue_and_exits_cleanly) {
 }
 
 TEST_F(engine_test, sigterm_cancels_our_orders_and_exits_zero) {
-  engine_process engine(args({"--status-every", "1"}), (dir_ / "engine.log").string());
+  // Cancel-on-disconnect off: the venue must not be what takes the orders
+  // down when the engine's connection closes; the engine must.
+  const std::string no_cod = write("no_cod.toml", "[venues.deribit]\ncancel_on_disconnect = false\n");
+  std::vector<std::string> a = args({"--status-every", "1"});
+  a.insert(a.end(), {"--config", no_cod});
+  engine_process engine(a, (dir_ / "engine.log").string());
   const auto until = std::chrono::steady_clock::now() + 30s;
   while (our_open_orders() == 0 && std::chrono::steady_clock::now() < until && engine.alive()) {
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_GT(our_open_orders(), 0u) << engine.output();
-  ASSERT_TRUE(engine.wait_for("PAPER|LIVE BTC-PERPETUAL", 5s)) << engine.output();
+  ASSERT_TRUE(engine.wait_for("(PAPER|LIVE) BTC-PERPETUAL", 5s)) << engine.output();
+  const std::uint64_t cancels = venue_.method_calls("private/cancel") + venue_.method_calls("private/cancel_all") +
+                                venue_.method_calls("private/cancel_all_by_instrument");
   engine.signal(SIGTERM);
   EXPECT_EQ(engine.wait_exit(20s), 0) << engine.output();
   EXPECT_EQ(our_open_orders(), 0u) << engine.output();
+  EXPECT_GT(venue_.method_calls("private/cancel") + venue_.method_calls("private/cancel_all") +
+                venue_.method_calls("private/cancel_all_by_instrument"),
+            cancels);
   EXPECT_NE(engine.output().find("stop: signal received"), std::string::npos);
+}
+
+TEST_F(engine_test, cancel_on_stop_false_leaves_the_orders_working) {
+  const std::string keep =
+      write("keep.toml", "[venues.deribit]\ncancel_on_disconnect = false\n[engine]\ncancel_on_stop = false\n");
+  std::vector<std::string> a = args({});
+  a.insert(a.end(), {"--config", keep});
+  engine_process engine(a, (dir_ / "engine.log").string());
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (our_open_orders() < 2 && std::chrono::steady_clock::now() < until && engine.alive()) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_GE(our_open_orders(), 2u) << engine.output();
+  engine.signal(SIGTERM);
+  EXPECT_EQ(engine.wait_exit(20s), 0) << engine.output();
+  EXPECT_GE(our_open_orders(), 1u) << "orders were cancelled although cancel_on_stop = false\n" << engine.output();
 }
 
 TEST_F(engine_test, kill_minus_nine_then_restart_cancels_orphans_and_never_reuses_a_label) {
@@ -268,8 +294,19 @@ TEST_F(engine_test, kill_minus_nine_then_restart_cancels_orphans_and_never_reuse
                  {{"instrument_name", "BTC-PERPETUAL"}, {"amount", 10}, {"type", "market"}, {"label", "tr-1-1"}})
           .contains("result"));
 
+  // An order that is not ours (no tr- label) must survive the orphan sweep.
+  const auto manual = client_->call("private/buy", {{"instrument_name", "BTC-PERPETUAL"},
+                                                    {"amount", 10},
+                                                    {"type", "limit"},
+                                                    {"price", 50000},
+                                                    {"label", "manual-1"}});
+  const std::string manual_id(manual.at("result").as_object().at("order").as_object().at("order_id").as_string());
+
   engine_process second(args({}), (dir_ / "second.log").string());
   ASSERT_TRUE(second.wait_for("once: first|bots: started demo", 30s)) << second.output();
+  const auto manual_state =
+      client_->call("private/get_order_state", {{"order_id", manual_id}}).at("result").as_object();
+  EXPECT_EQ(manual_state.at("order_state").as_string(), "open") << "an order not ours was cancelled";
   // Every orphan of the crashed run was cancelled before the new run quoted.
   for (const auto& o : open_orders()) {
     EXPECT_EQ(orphans.count(std::string(o.as_object().at("order_id").as_string())), 0u)

@@ -242,7 +242,6 @@ struct engine::parts {
       board.sent.store(paper->stats().requests, std::memory_order_relaxed);
       board.venue_state.store(static_cast<std::uint8_t>(deribit::session_state::ready), std::memory_order_relaxed);
     }
-    if (feed) board.feed_state.store(static_cast<std::uint8_t>(feed->connection().state()), std::memory_order_relaxed);
   }
 
   // The feed's own stage wrapper publishes its state too (it may run on
@@ -262,6 +261,7 @@ struct engine::parts {
   bool poll_until(Done done, std::chrono::steady_clock::time_point deadline) {
     while (!done()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
+      if (options.stop_requested != nullptr && *options.stop_requested != 0 && !stopping) return false;
       const std::size_t n = venue.poll() + (feed ? feed_stage_ref.poll() : 0);
       if (n == 0) std::this_thread::sleep_for(1ms);
     }
@@ -307,6 +307,7 @@ struct engine::parts {
   int active_hist = 0;
   std::atomic<bool> swap_requested{false};
   bool running = false;
+  bool stopping = false;
   std::uint32_t next_reply_id = 1;
 };
 
@@ -379,10 +380,25 @@ absl::Status engine::connect_venue(std::chrono::steady_clock::time_point deadlin
   // Ready (authenticated, configured, reconciled), and every orphan the
   // reconciliation found has been answered: nothing of an earlier run rests
   // when the strategies start quoting.
-  const deribit::session& s = p.gateway->connection();
-  if (!p.poll_until([&] { return s.ready() && s.orphan_cancels_pending() == 0; }, deadline)) {
-    return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_state_change(),
+  deribit::session& s = p.gateway->connection();
+  const auto settled = [&] { return s.ready() && s.orphan_cancels_pending() == 0; };
+  if (!p.poll_until(settled, deadline)) {
+    return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_failure(),
                                                s.ready() ? " (orphan cancels unanswered)" : ""));
+  }
+  // A cancel can fail (rate limit, timeout, the order filled meanwhile):
+  // list the open orders again until a listing finds none of ours left.
+  for (int round = 0; p.gateway->stats().orphans > 0; ++round) {
+    const std::uint64_t before = p.gateway->stats().orphans;
+    s.reconcile(p.clock.now_ns());
+    if (!p.poll_until(settled, deadline)) {
+      return absl::UnavailableError(absl::StrCat("venue session not ready: ", p.gateway->last_failure()));
+    }
+    if (p.gateway->stats().orphans == before) break;  // this listing found none
+    if (round == 4) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          p.gateway->stats().orphans - before, " orders of an earlier run still rest after five cancel rounds"));
+    }
   }
   return absl::OkStatus();
 }
@@ -424,13 +440,18 @@ absl::Status engine::start_bots(const std::vector<std::string>& names) {
     core::event e{};
     e.header = core::make_header(core::event_type::command, core::no_instrument, p.clock.now_ns());
     e.cmd = c;
-    if (!p.hot.cmd.try_push(e)) return absl::ResourceExhaustedError("command ring full");
+    const auto give_up = std::chrono::steady_clock::now() + 2s;
+    while (!p.hot.cmd.try_push(e)) {  // candle history may still be draining
+      if (std::chrono::steady_clock::now() >= give_up) return absl::ResourceExhaustedError("command ring full");
+      std::this_thread::sleep_for(1ms);
+    }
   }
   return absl::OkStatus();
 }
 
 void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
   parts& p = *p_;
+  p.stopping = true;  // its own waits run to their deadline despite the signal
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   if (p.running && cancel_orders) {
     // Stop the strategies through the stream: every bot stops its loops and
@@ -471,6 +492,17 @@ void engine::shutdown(bool cancel_orders, std::chrono::milliseconds timeout) {
   }
   p.publish();
   p.slow.stop();
+  // The kill latch must survive a restart even if its slow-path record was
+  // dropped: with the workers and the slow thread stopped, the risk engine
+  // and the store are this thread's, and the engine says what it is.
+  if (p.hot.risk_engine.killed() && !p.slow.status().killed.load(std::memory_order_relaxed)) {
+    slow_record r;
+    r.kind = slow_kind::risk;
+    r.risk.kind = core::risk_record_kind::kill;
+    r.risk.cause = static_cast<std::uint8_t>(p.hot.risk_engine.cause_of_kill());
+    r.risk.utc_ns = core::wall_clock_ns();
+    p.slow.persist_now(r);
+  }
 }
 
 absl::Status engine::poll_candles() {

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -48,6 +49,8 @@ namespace tickrail::engine {
 struct engine_options {
   bool dry_run = false;
   std::FILE* log = stdout;
+  // Set by a signal handler: start-up waits give up at once when it is set.
+  const volatile std::sig_atomic_t* stop_requested = nullptr;
 };
 
 // One status line's worth, read on the caller's thread while the engine

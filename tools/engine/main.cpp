@@ -167,14 +167,17 @@ int run(const options& opt, const tr::engine::engine_config& config) {
   };
 
   // 1. store: the state risk starts from.
+  // A dry run keeps its own database: paper equity must never become the
+  // live high-water mark, nor a paper kill latch the live engine.
+  const std::string store_path = opt.dry_run ? config.store_path + ".paper" : config.store_path;
   int lock_fd = -1;
-  if (const absl::Status s = lock_store(config.store_path, lock_fd); !s.ok()) return fail(2, "store", s);
-  auto store = tr::store::bot_state_store::open(config.store_path);
+  if (const absl::Status s = lock_store(store_path, lock_fd); !s.ok()) return fail(2, "store", s);
+  auto store = tr::store::bot_state_store::open(store_path);
   if (!store.ok()) return fail(2, "store", store.status());
   auto restored = (*store)->load_risk_state();
   if (!restored.ok()) return fail(2, "store", restored.status());
   log(absl::StrCat(
-      "store: ", config.store_path, ": kill ",
+      "store: ", store_path, ": kill ",
       restored->killed ? absl::StrCat("LATCHED (", std::string(tr::core::to_string(restored->cause)), ")") : "clear",
       ", high-water mark ",
       restored->hwm_equity_e8[0] > 0 ? absl::StrCat(restored->hwm_equity_e8[0] / 1e8) : "not yet known"));
@@ -187,27 +190,39 @@ int run(const options& opt, const tr::engine::engine_config& config) {
   }
   auto trading = tr::engine::resolve_trading(config, catalog);
   if (!trading.ok()) return fail(1, "config", trading.status());
+  const auto stopping = [&](tr::engine::engine* e) {
+    if (g_stop == 0) return false;
+    log("stop: signal received during start-up");
+    if (e != nullptr) e->shutdown(config.cancel_on_stop, std::chrono::milliseconds(config.stop_timeout_ms));
+    return true;
+  };
+  if (stopping(nullptr)) return 0;
   log(absl::StrCat("instruments: ", catalog.size(), " from ", ep.tls.enabled ? "wss://" : "ws://", ep.host, ":",
                    ep.port, "; trading ", trading->instruments.size(), " with ", trading->bots.size(), " bots"));
 
   tr::engine::engine_options eo;
   eo.dry_run = opt.dry_run;
+  eo.stop_requested = &g_stop;
   auto made = tr::engine::engine::create(config, std::move(*trading), catalog, *restored, store->get(), eo);
   if (!made.ok()) return fail(2, "engine", made.status());
   tr::engine::engine& engine = **made;
 
   // 3. venue session: auth, cancel-on-disconnect, orphans, reconciliation.
   if (const absl::Status s = engine.connect_venue(step_deadline()); !s.ok()) {
+    if (stopping(&engine)) return 0;
     engine.shutdown(false, 2s);
     return fail(2, "venue", s);
   }
   log(absl::StrCat("venue: ", engine.venue_summary()));
+  if (stopping(&engine)) return 0;
   // 4. market data.
   if (const absl::Status s = engine.subscribe(step_deadline()); !s.ok()) {
+    if (stopping(&engine)) return 0;
     engine.shutdown(false, 2s);
     return fail(2, "subscribe", s);
   }
   log("subscribe: book, ticker and trades channels live");
+  if (stopping(&engine)) return 0;
   // 5. workers.
   if (const absl::Status s = engine.start_workers(); !s.ok()) {
     engine.shutdown(false, 2s);
@@ -217,8 +232,9 @@ int run(const options& opt, const tr::engine::engine_config& config) {
   // The classifiers' history before the bots start, so their first regime
   // is the market's.
   if (const absl::Status s = engine.poll_candles(); !s.ok()) {
-    log(absl::StrCat("classifier: venue candles unavailable (", s.message(), "); retrying each minute"));
+    log(absl::StrCat("classifier: venue candles unavailable (", s.message(), "); retrying"));
   }
+  if (stopping(&engine)) return 0;  // no bot starts once a stop is pending
   // 6. commands.
   if (const absl::Status s = engine.start_bots(config.start_bots); !s.ok()) {
     engine.shutdown(config.cancel_on_stop, std::chrono::milliseconds(config.stop_timeout_ms));

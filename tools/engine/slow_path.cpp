@@ -9,8 +9,6 @@ namespace tickrail::engine {
 
 namespace {
 
-constexpr std::size_t k_max_producers = 8;
-
 const char* side_name(core::side s) { return s == core::side::buy ? "buy" : "sell"; }
 
 }  // namespace
@@ -33,7 +31,7 @@ slow_path::slow_path(const core::instrument_catalog& catalog, store::bot_state_s
       bot_names_(bot_names),
       // Blocks for the whole capacity per explicit producer, so try_enqueue
       // on a token never allocates.
-      queue_(k_capacity, k_max_producers, 0) {}
+      queue_(k_capacity, k_max_producers, 0) {}  // blocks for k_capacity per producer (moodycamel sizes it)
 
 slow_path::~slow_path() { stop(); }
 

@@ -50,10 +50,20 @@ struct slow_status {
   core::relaxed_counter records, store_errors;
 };
 
+// moodycamel's defaults give an explicit producer an index of 32 blocks of
+// 32: 1,024 records before try_enqueue (which never allocates) fails. The
+// index here covers the whole capacity, so every producer may fill it.
+struct slow_queue_traits : moodycamel::ConcurrentQueueDefaultTraits {
+  static const std::size_t BLOCK_SIZE = 32;
+  static const std::size_t EXPLICIT_INITIAL_INDEX_SIZE = 512;  // ≥ k_capacity / BLOCK_SIZE, a power of two
+};
+
 class slow_path {
  public:
-  using queue = moodycamel::ConcurrentQueue<slow_record>;
-  static constexpr std::size_t k_capacity = 65536;
+  using queue = moodycamel::ConcurrentQueue<slow_record, slow_queue_traits>;
+  static constexpr std::size_t k_capacity = 16384;   // records per producer
+  static constexpr std::size_t k_max_producers = 4;  // strategy, risk, fill tap (+1 spare)
+  static_assert(slow_queue_traits::EXPLICIT_INITIAL_INDEX_SIZE * slow_queue_traits::BLOCK_SIZE >= k_capacity);
 
   // `store` may be null (no persistence); `log` is where lines go.
   slow_path(const core::instrument_catalog& catalog, store::bot_state_store* store, std::FILE* log,
@@ -83,6 +93,11 @@ class slow_path {
   void start();
   // Drains what is queued, then joins the thread.
   void stop();
+  // Handles `r` on the calling thread; only while the slow thread is not
+  // running (after stop()): the store has one owner at a time.
+  void persist_now(const slow_record& r) {
+    if (!thread_.joinable()) handle(r);
+  }
 
   [[nodiscard]] const slow_status& status() const noexcept { return status_; }
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.get(); }

@@ -230,6 +230,9 @@ void gateway::on_state(session_state state, std::string_view why) {
   last_state_change_.assign(to_string(state));
   last_state_change_ += ": ";
   last_state_change_ += why;
+  // A reconnect overwrites the state; the reason the connection was lost
+  // stays for start-up errors and alerts.
+  if (state == session_state::disconnected) last_failure_ = last_state_change_;
   if (state == session_state::reconciling) listed_.clear();
 }
 

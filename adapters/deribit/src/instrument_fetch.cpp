@@ -52,8 +52,8 @@ absl::StatusOr<std::vector<std::string>> rpc_once(const net::ws_endpoint& endpoi
   io.run_for(100ms);
   if (!sent) return absl::UnavailableError(absl::StrCat("venue unreachable: ", why.empty() ? "timed out" : why));
   if (replies.size() < requests.size()) {
-    return absl::DeadlineExceededError(absl::StrCat("no reply within ", timeout.count(), " ms",
-                                                    why.empty() ? "" : absl::StrCat(" (", why, ")")));
+    return absl::DeadlineExceededError(
+        absl::StrCat("no reply within ", timeout.count(), " ms", why.empty() ? "" : absl::StrCat(" (", why, ")")));
   }
   std::vector<std::string> out;
   for (auto& [id, text] : replies) out.push_back(std::move(text));
@@ -65,8 +65,8 @@ absl::Status fetch_instruments(const net::ws_endpoint& endpoint, std::span<const
   if (currencies.empty()) return absl::InvalidArgumentError("no currencies to load instruments for");
   std::vector<std::string> requests;
   for (std::size_t i = 0; i < currencies.size(); ++i) {
-    std::string request = absl::StrCat(R"({"jsonrpc":"2.0","id":)", i + 1,
-                                       R"(,"method":"public/get_instruments","params":{"currency":)");
+    std::string request =
+        absl::StrCat(R"({"jsonrpc":"2.0","id":)", i + 1, R"(,"method":"public/get_instruments","params":{"currency":)");
     append_json_string(request, currencies[i]);
     request += "}}";
     requests.push_back(std::move(request));
@@ -104,8 +104,8 @@ absl::StatusOr<std::vector<candle>> parse_chart_data(std::string_view reply, con
   if (doc["result"].get_object().get(result) != simdjson::SUCCESS) {
     std::string_view message;
     if (doc["error"]["message"].get_string().get(message) != simdjson::SUCCESS) message = {};
-    return absl::InvalidArgumentError(absl::StrCat("chart data: no result", message.empty() ? "" : ": ",
-                                                   core::to_absl(message)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("chart data: no result", message.empty() ? "" : ": ", core::to_absl(message)));
   }
   simdjson::dom::array ticks, closes;
   if (result["ticks"].get_array().get(ticks) != simdjson::SUCCESS ||

@@ -387,7 +387,7 @@ void session::on_error_reply(const rpc_frame& f, const pending& p) {
   switch (p.what) {
     case purpose::order: return listener_.on_request_failed(p.id, f.error_code, reason);
     case purpose::orphan_cancel: --orphan_cancels_pending_; return;  // e.g. it filled meanwhile
-    case purpose::resubscribe:
+    case purpose::resubscribe: return fail("resubscribe refused");   // a reconnect resubscribes everything
     case purpose::test: return;
     case purpose::refresh: refreshing_ = false; return authenticate(false);
     case purpose::cancel_all:
@@ -414,7 +414,7 @@ void session::check_deadlines() {
       listener_.on_request_failed(req.id, k_error_timeout, rpc_reason::timeout);
     } else if (req.what == purpose::logout || req.what == purpose::cancel_all) {
       client_.abort();
-    } else if (req.what != purpose::orphan_cancel && req.what != purpose::test && req.what != purpose::resubscribe) {
+    } else if (req.what != purpose::orphan_cancel && req.what != purpose::test) {
       return fail("request timed out");
     }
   }

@@ -107,6 +107,12 @@ class gateway final : private session_listener {
   // The session's last state change and why ("disconnected: TLS handshake:
   // certificate verify failed"), for status and alerts.
   [[nodiscard]] const std::string& last_state_change() const noexcept { return last_state_change_; }
+  // Why the session last went down ("disconnected: request failed:
+  // invalid_credentials"), kept across reconnect attempts; else the last
+  // state change.
+  [[nodiscard]] const std::string& last_failure() const noexcept {
+    return last_failure_.empty() ? last_state_change_ : last_failure_;
+  }
 
  private:
   // session_listener
@@ -138,6 +144,7 @@ class gateway final : private session_listener {
   std::int64_t blocked_since_ns_ = 0;
   std::vector<core::client_order_id> listed_;  // live orders the venue listed in this reconciliation
   std::string last_state_change_;
+  std::string last_failure_;
   counters counters_;
   core::latency_histogram* latency_ = nullptr;
   const core::tsc_clock* clock_ = nullptr;
