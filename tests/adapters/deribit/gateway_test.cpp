@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -55,6 +56,8 @@ class gateway_test : public ::testing::Test {
     const absl::Status loaded = load_instruments(json::serialize(r), catalog_);
     ASSERT_TRUE(loaded.ok()) << loaded;
     perp_ = catalog_.find(core::venue::deribit, "BTC-PERPETUAL")->id;
+    // ticker() converts prices by hand on this: a tick of 0.5 USD.
+    ASSERT_EQ(core::normalized(catalog_[perp_].tick.value()), (core::decimal{5, 1}));
   }
   // The test's own authenticated connection (the same account as the
   // gateway's), to look at the venue's side. Again after a drop fault.
@@ -121,10 +124,12 @@ class gateway_test : public ::testing::Test {
 
   core::ticks ticker(const char* field) {
     const json::object r = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
-    const json::value& v = r.at("result").as_object().at(field);
-    core::ticks t = 0;
-    EXPECT_EQ(catalog_[perp_].tick.to_units(v.to_number<double>(), core::rounding::nearest, t), core::fp_error::ok);
-    return t;
+    const double usd = r.at("result").as_object().at(field).to_number<double>();
+    // By hand, not through the code under test: a 0.5 USD tick, so ticks =
+    // USD × 2 (e.g. 60 000.5 USD = 120 001 ticks); the venue quotes on ticks.
+    const double ticks = usd * 2;
+    EXPECT_EQ(ticks, std::floor(ticks)) << field << " = " << usd << " USD is not on the 0.5 tick";
+    return static_cast<core::ticks>(ticks);
   }
 
   core::order_request order(core::intent_kind kind, core::client_order_id id, core::side s = core::side::buy,
