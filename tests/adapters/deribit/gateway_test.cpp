@@ -341,18 +341,32 @@ TEST_F(gateway_test, tokens_are_refreshed_before_expiry_and_reacquired_after_130
   venue::venue_config vc = test::test_venue_config();
   vc.token_ttl_s = 2;
   start_venue(vc);
-  start_gateway(config());
+  const gateway_config c = config();
+  const double refresh_fraction = c.session.refresh_fraction;
+  start_gateway(c);
   ASSERT_TRUE(wait_ready());
-  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().refreshes >= 1; }, 4s));
+  // The first refresh comes at refresh_fraction (0.8) × 2 s = 1.6 s; 10 s is
+  // only a safety net.
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().refreshes >= 1; }, 10s));
+  EXPECT_EQ(gw_->connection().stats().reauths, 0u);
+  // Just refreshed, so the next refresh is 1.6 s away and the order below is
+  // the first private request to meet the revoked token: a 13009.
+  ASSERT_LT(refresh_fraction * vc.token_ttl_s, 10.0);
+  const core::ticks px = ticker("best_bid_price") - 400;
+  const std::uint64_t reauths = gw_->connection().stats().reauths;
   fault("kind=expire_tokens");
   const core::client_order_id id = next_id();
-  submit(order(core::intent_kind::place, id, core::side::buy, ticker("best_bid_price") - 400, 1));
-  // The order may meet the expired token (13009, rejected) — then the
-  // session re-authenticates and the next one goes through.
+  submit(order(core::intent_kind::place, id, core::side::buy, px, 1));
   ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }));
+  EXPECT_EQ(last_report(id)->exec.kind, exec_kind::reject) << dump(id);
+  EXPECT_EQ(last_report(id)->exec.state, order_state::rejected) << dump(id);
+  EXPECT_EQ(last_report(id)->exec.venue_error, 13009) << dump(id);
+  // ...and the session re-authenticated on it, without a reconnect.
+  EXPECT_EQ(gw_->connection().stats().reauths, reauths + 1);
   const core::client_order_id again = next_id();
-  submit(order(core::intent_kind::place, again, core::side::buy, ticker("best_bid_price") - 400, 1));
-  ASSERT_TRUE(pump_until([&] { return reached(again, order_state::open); }));
+  submit(order(core::intent_kind::place, again, core::side::buy, px, 1));
+  ASSERT_TRUE(pump_until([&] { return reached(again, order_state::open); })) << dump(again);
+  EXPECT_EQ(gw_->connection().stats().reauths, reauths + 1);
   EXPECT_EQ(gw_->connection().stats().disconnects, 0u);
 }
 
