@@ -374,9 +374,19 @@ TEST_F(gateway_test, a_silent_venue_is_dropped_and_the_session_comes_back) {
   start_venue();
   start_gateway(config());
   ASSERT_TRUE(wait_ready());
-  fault("kind=stall&ms=4000");  // no heartbeats, no replies
-  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects >= 1; }, 6s));
-  ASSERT_TRUE(wait_ready(8s));
+  constexpr auto k_stall = 4000ms;
+  fault("kind=stall&ms=" + std::to_string(k_stall.count()));  // no heartbeats, no replies
+  // The silence must be noticed during the stall (after it the venue talks
+  // again and nothing would drop), so the stall itself bounds it; the wait
+  // is only a safety net.
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects >= 1; }, 4 * k_stall));
+  // Back once the stall is over: at worst an attempt that began just before
+  // its end times out (connect_timeout), then the capped backoff and a
+  // handshake with its requests. Twice that, as a safety net.
+  const gateway_config c = config();
+  const auto back_within = std::chrono::duration_cast<std::chrono::milliseconds>(
+      2 * (k_stall + c.session.endpoint.connect_timeout + c.session.reconnect_max + c.session.request_timeout));
+  ASSERT_TRUE(wait_ready(back_within));
   EXPECT_GE(gw_->connection().stats().connects, 2u);
 }
 
@@ -407,16 +417,22 @@ TEST_F(gateway_test, dropped_connection_cancel_on_disconnect_then_reconciliation
 TEST_F(gateway_test, orders_during_a_disconnect_are_rejected_not_sent_late) {
   start_venue();
   gateway_config c = config();
-  c.session.reconnect_min = 3s;  // stay disconnected for a while
-  c.session.reconnect_max = 3s;
+  // Stay disconnected for a while: the backoff is jittered in [b/2, b], so
+  // the earliest reconnect is reconnect_min / 2 = 5 s, far beyond the
+  // 300 ms an order may wait to be sent.
+  c.session.reconnect_min = 10s;
+  c.session.reconnect_max = 10s;
   c.max_send_wait = 300ms;
+  const auto earliest_reconnect = c.session.reconnect_min / 2;
   start_gateway(c);
   ASSERT_TRUE(wait_ready());
   fault("kind=drop");
   ASSERT_TRUE(pump_until([&] { return !gw_->connection().ready(); }));
   const core::client_order_id id = next_id();
   submit(order(core::intent_kind::place, id, core::side::buy, 100, 1));
-  ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }, 2s));
+  // The reject comes after max_send_wait, before any reconnect can happen.
+  ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }, earliest_reconnect));
+  EXPECT_FALSE(gw_->connection().ready());  // still down: it was refused for that
   EXPECT_EQ(last_report(id)->exec.state, order_state::rejected);
   EXPECT_EQ(last_report(id)->exec.venue_error, k_error_disconnected);
   EXPECT_EQ(gw_->stats().unsent_disconnected, 1u);
