@@ -500,28 +500,46 @@ TEST_F(gateway_test, market_data_on_a_shared_connection_reaches_the_feed_handler
 
 TEST_F(gateway_test, tls_fails_closed) {
   start_venue();
-  std::vector<std::string> reasons;
-  const auto refused = [&](gateway_config c) {
-    c.session.reconnect_min = 5s;  // one attempt is enough
+  // One attempt per case, its refusal reason (the session's last state
+  // change). The wait ends at the first disconnect or ready; the bound is a
+  // safety net of three connect timeouts. The next attempt is a minute away.
+  const auto refusal = [&](gateway_config c) -> std::string {
+    c.session.reconnect_min = 60s;
+    c.session.reconnect_max = 60s;
+    const auto bound = 3 * c.session.endpoint.connect_timeout;
     gw_.reset();
     start_gateway(std::move(c));
-    const bool ready = pump_until([&] { return gw_->connection().ready(); }, 1500ms);
-    reasons.push_back(gw_->last_state_change());
-    std::cerr << "refused: " << reasons.back() << "\n";
-    return !ready && gw_->connection().stats().disconnects >= 1;
+    bool was_ready = false;
+    const bool ended = pump_until(
+        [&] {
+          was_ready |= gw_->connection().ready();
+          return was_ready || gw_->connection().stats().disconnects >= 1;
+        },
+        std::chrono::duration_cast<std::chrono::milliseconds>(bound));
+    EXPECT_TRUE(ended) << "neither refused nor ready: " << gw_->last_state_change();
+    EXPECT_FALSE(was_ready) << "connected: " << gw_->last_state_change();
+    EXPECT_EQ(gw_->connection().stats().auths, 0u);
+    return gw_->last_state_change();
   };
+  const auto says = [](const std::string& reason, const char* part) {
+    return reason.find(part) != std::string::npos ? ::testing::AssertionSuccess()
+                                                  : ::testing::AssertionFailure() << "\"" << reason << "\"";
+  };
+  // ws_client reports OpenSSL's handshake error, which is the same for a
+  // wrong host, an untrusted and an expired certificate; each case still
+  // must fail in the TLS handshake (not, say, on a refused TCP connection).
   gateway_config wrong_host = config();
   wrong_host.session.endpoint.host = "localhost";  // the certificate names 127.0.0.1 only
-  EXPECT_TRUE(refused(wrong_host));
+  EXPECT_TRUE(says(refusal(wrong_host), "TLS handshake: certificate verify failed"));
   gateway_config untrusted = config();
   untrusted.session.endpoint.tls.ca_file.clear();  // the system store does not know it
-  EXPECT_TRUE(refused(untrusted));
+  EXPECT_TRUE(says(refusal(untrusted), "TLS handshake: certificate verify failed"));
   gateway_config missing_ca = config();
   missing_ca.session.endpoint.tls.ca_file = path("nope.pem");
-  EXPECT_TRUE(refused(missing_ca));
+  EXPECT_TRUE(says(refusal(missing_ca), "TLS trust store: No such file or directory"));
   gateway_config plain = config();
   plain.session.endpoint.tls.enabled = false;  // ws:// to a TLS port
-  EXPECT_TRUE(refused(plain));
+  EXPECT_TRUE(says(refusal(plain), "WebSocket handshake"));
   // Same instruments (the venue is deterministic); only the certificate differs.
   gw_.reset();
   client_.reset();
@@ -529,7 +547,7 @@ TEST_F(gateway_test, tls_fails_closed) {
       std::make_unique<test::venue_process>(test::test_venue_config(), path("expired.pem"), path("expired_key.pem"));
   gateway_config expired = config();
   expired.session.endpoint.tls.ca_file = path("expired.pem");
-  EXPECT_TRUE(refused(expired));
+  EXPECT_TRUE(says(refusal(expired), "TLS handshake: certificate verify failed"));
 }
 
 }  // namespace
