@@ -176,18 +176,25 @@ TEST_P(venue_methods_test, account_methods_and_cancels) {
 }
 
 TEST_P(venue_methods_test, time_in_force_and_stop_orders) {
-  // FOK beyond the book's depth: killed whole, nothing filled.
-  const auto fok = buy({{"amount", 10'000'000}, {"type", "market"}, {"time_in_force", "fill_or_kill"}});
-  if (error_code(fok) == 0) {
-    const json::object& o = result(fok).as_object().at("order").as_object();
-    EXPECT_EQ(str(o.at("order_state")), "cancelled");
-    EXPECT_EQ(num(o.at("filled_amount")), 0);
-  } else {
-    EXPECT_EQ(error_code(fok), 10009);  // or refused for margin first
-  }
-  // IOC crossing the touch: what the touch has fills, the rest is cancelled.
+  // FOK and IOC for more than the touch holds, priced at the touch, within
+  // the account's margin (1 000 000 USD of a 10 BTC account), so neither is
+  // refused first: the FOK is killed whole, the IOC fills what the touch has.
   const double ask = touch("best_ask_price");
-  const auto ioc = buy({{"amount", 1'000'000}, {"price", ask}, {"time_in_force", "immediate_or_cancel"}});
+  const auto fok = buy({{"amount", 1'000'000}, {"price", ask}, {"time_in_force", "fill_or_kill"}});
+  ASSERT_EQ(error_code(fok), 0) << json::serialize(fok);
+  const json::object& killed = result(fok).as_object().at("order").as_object();
+  EXPECT_EQ(str(killed.at("order_state")), "cancelled") << json::serialize(fok);
+  EXPECT_EQ(num(killed.at("filled_amount")), 0);
+  EXPECT_TRUE(result(fok).as_object().at("trades").as_array().empty());
+  // A FOK the book can take whole (10 USD within 500 USD of the ask) fills whole.
+  const auto fok_filled =
+      buy({{"amount", 10}, {"price", touch("best_ask_price") + 500}, {"time_in_force", "fill_or_kill"}});
+  ASSERT_EQ(error_code(fok_filled), 0) << json::serialize(fok_filled);
+  EXPECT_EQ(str(result(fok_filled).as_object().at("order").as_object().at("order_state")), "filled");
+  EXPECT_EQ(num(result(fok_filled).as_object().at("order").as_object().at("filled_amount")), 10);
+  // IOC crossing the touch: what the touch has fills, the rest is cancelled.
+  const auto ioc =
+      buy({{"amount", 1'000'000}, {"price", touch("best_ask_price")}, {"time_in_force", "immediate_or_cancel"}});
   ASSERT_EQ(error_code(ioc), 0) << json::serialize(ioc);
   const json::object& o = result(ioc).as_object().at("order").as_object();
   EXPECT_EQ(str(o.at("order_state")), "cancelled");
