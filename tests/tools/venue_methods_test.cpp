@@ -559,7 +559,14 @@ TEST(venue_exchange, perpetual_positions_pay_funding_every_eight_hours) {
   (void)m.advance(k_venue_start_ms + 3 * 3'600'000 + 1);  // past 08:00
   ex.step();
   const double paid = before - ex.account(acc).currencies.at("BTC").balance;
-  EXPECT_NEAR(paid, 10'000.0 / m.to_price(perp, m.fair_mark(perp)) * 0.0001, 2e-7);  // longs pay
+  // By hand, not through the market's own conversions: an inverse perpetual
+  // pays notional / mark in coin × the 8 h rate (0.0001). The mark is the
+  // input: the instrument's mark when funding was paid, in 0.5 USD ticks.
+  ASSERT_EQ(core::normalized(m.spec(perp).tick.value()), (core::decimal{5, 1}));
+  const core::ticks mark_ticks = m.at(perp).mark;
+  ASSERT_GT(mark_ticks, 0);
+  const double mark_usd = static_cast<double>(mark_ticks) * 0.5;
+  EXPECT_NEAR(paid, 10'000.0 / mark_usd * 0.0001, 1e-12) << "mark " << mark_usd << " USD";  // longs pay
   EXPECT_GT(paid, 0);
 }
 
