@@ -126,7 +126,8 @@ deescalate_after_polls = 2
 }
 
 TEST(bot_config, default_config_parses_against_the_shipped_instruments) {
-  const std::string root = std::getenv("TICKRAIL_SOURCE_DIR");
+  // Compile-time (tests/CMakeLists.txt), so the binary runs outside ctest too.
+  const std::string root = TICKRAIL_SOURCE_DIR;
   core::instrument_catalog real;
   ASSERT_TRUE(deribit::load_instruments_file(root + "/config/instruments/deribit.json", real).ok());
   const auto bots = load_bots_file(root + "/config/default.toml", real);
@@ -501,7 +502,12 @@ black_vol = 50
     bid_cancelled |= in.kind == core::intent_kind::cancel && in.order_side == core::side::buy;
   }
   EXPECT_TRUE(bid_cancelled);
-  for (const auto& in : h.book(199'995, 200'005, 14 * minute)) EXPECT_NE(in.order_side, core::side::buy);
+  // The next book moves the mid, so the ask is requoted: the loop below must
+  // see that requote (an empty result would prove nothing about buys).
+  const auto requoted = h.book(199'995, 200'005, 14 * minute);
+  ASSERT_FALSE(requoted.empty());
+  EXPECT_GE(count(requoted, core::intent_kind::place) + count(requoted, core::intent_kind::replace), 1u);
+  for (const auto& in : requoted) EXPECT_NE(in.order_side, core::side::buy);
 }
 
 // ---- venue candles (candle_command.hpp) ----------------------------------------------

@@ -131,10 +131,13 @@ TEST(candle_window, realised_vol_and_drawdown) {
     w.push(static_cast<core::ticks>(std::llround(price)));
     price *= std::exp(i % 2 == 0 ? r : -r);
   }
-  const double n = 240;
-  const double expected = r * std::sqrt(n / (n - 1)) * std::sqrt(365.25 * 24 * 60);
-  EXPECT_NEAR(w.annualised_vol(4 * k_hour), expected, expected * 1e-3);
-  EXPECT_NEAR(w.drawdown(4 * k_hour), 1 - std::exp(-r), 1e-6);
+  // By hand: 4 h = 240 one-minute returns, 120 of +r and 120 of -r, mean 0,
+  // so the sample variance is 240 r² / 239 and the stdev r × 1.0020899;
+  // a year of minutes is 365.25 × 1440 = 525 960, sqrt = 725.2310.
+  // 0.001 × 1.0020899 × 725.2310 = 0.726747 (0.7267465 from the rounded prices).
+  EXPECT_NEAR(w.annualised_vol(4 * k_hour), 0.726747, 0.0001);
+  // The deepest fall from a high is one -r step: 1 - e^-0.001 = 0.00099950.
+  EXPECT_NEAR(w.drawdown(4 * k_hour), 0.00099950, 1e-7);
   candle_window empty(k_minute, 10);
   EXPECT_EQ(empty.annualised_vol(k_hour), 0);
   EXPECT_EQ(empty.drawdown(k_hour), 0);

@@ -229,14 +229,32 @@ TEST_F(strategy_stage_test, a_full_risk_ring_holds_outputs_back_without_losing_a
   }
   EXPECT_FALSE(stage.has_pending());
   EXPECT_GT(stage.counters().stalls, 0u);
-  std::size_t references = 0, intents = 0;
+  // What must come out, counted by hand: the ticker and the signal; one
+  // reference per book (1 + 40); the snapshot's two places at bid + 1 /
+  // ask - 1; nothing for book 0 (the snapshot's prices again); a replace of
+  // each side for each of books 1..39, which move 20 ticks (39 × 2 = 78).
+  std::size_t references = 0, places = 0, replaces = 0;
+  const core::event* last_reference = nullptr;
   for (const core::event& e : out) {
-    references += e.header.type == core::event_type::reference ? 1 : 0;
-    intents += e.header.type == core::event_type::intent ? 1 : 0;
+    if (e.header.type == core::event_type::reference) {
+      ++references;
+      last_reference = &e;
+    }
+    if (e.header.type != core::event_type::intent) continue;
+    places += e.intent.kind == core::intent_kind::place ? 1 : 0;
+    replaces += e.intent.kind == core::intent_kind::replace ? 1 : 0;
+    // Each intent follows the reference of the book that caused it and is
+    // priced one tick inside that book.
+    ASSERT_NE(last_reference, nullptr);
+    EXPECT_EQ(e.intent.trigger_sequence, last_reference->header.sequence);
+    EXPECT_EQ(e.intent.price_ticks, e.intent.order_side == core::side::buy ? last_reference->ref.best_bid_ticks + 1
+                                                                           : last_reference->ref.best_ask_ticks - 1);
   }
   EXPECT_EQ(references, 41u);
-  EXPECT_EQ(intents, stage.counters().intents);
-  EXPECT_EQ(out.size(), 2 + references + intents);
+  EXPECT_EQ(places, 2u);
+  EXPECT_EQ(replaces, 78u);
+  EXPECT_EQ(out.size(), 2u + 41u + 80u);  // nothing lost, nothing extra
+  EXPECT_EQ(stage.counters().intents, 80u);
   // Outputs never run backwards in the stream.
   for (std::size_t i = 1; i < out.size(); ++i) EXPECT_GE(out[i].header.sequence, out[i - 1].header.sequence);
 }

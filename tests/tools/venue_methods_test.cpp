@@ -176,18 +176,25 @@ TEST_P(venue_methods_test, account_methods_and_cancels) {
 }
 
 TEST_P(venue_methods_test, time_in_force_and_stop_orders) {
-  // FOK beyond the book's depth: killed whole, nothing filled.
-  const auto fok = buy({{"amount", 10'000'000}, {"type", "market"}, {"time_in_force", "fill_or_kill"}});
-  if (error_code(fok) == 0) {
-    const json::object& o = result(fok).as_object().at("order").as_object();
-    EXPECT_EQ(str(o.at("order_state")), "cancelled");
-    EXPECT_EQ(num(o.at("filled_amount")), 0);
-  } else {
-    EXPECT_EQ(error_code(fok), 10009);  // or refused for margin first
-  }
-  // IOC crossing the touch: what the touch has fills, the rest is cancelled.
+  // FOK and IOC for more than the touch holds, priced at the touch, within
+  // the account's margin (1 000 000 USD of a 10 BTC account), so neither is
+  // refused first: the FOK is killed whole, the IOC fills what the touch has.
   const double ask = touch("best_ask_price");
-  const auto ioc = buy({{"amount", 1'000'000}, {"price", ask}, {"time_in_force", "immediate_or_cancel"}});
+  const auto fok = buy({{"amount", 1'000'000}, {"price", ask}, {"time_in_force", "fill_or_kill"}});
+  ASSERT_EQ(error_code(fok), 0) << json::serialize(fok);
+  const json::object& killed = result(fok).as_object().at("order").as_object();
+  EXPECT_EQ(str(killed.at("order_state")), "cancelled") << json::serialize(fok);
+  EXPECT_EQ(num(killed.at("filled_amount")), 0);
+  EXPECT_TRUE(result(fok).as_object().at("trades").as_array().empty());
+  // A FOK the book can take whole (10 USD within 500 USD of the ask) fills whole.
+  const auto fok_filled =
+      buy({{"amount", 10}, {"price", touch("best_ask_price") + 500}, {"time_in_force", "fill_or_kill"}});
+  ASSERT_EQ(error_code(fok_filled), 0) << json::serialize(fok_filled);
+  EXPECT_EQ(str(result(fok_filled).as_object().at("order").as_object().at("order_state")), "filled");
+  EXPECT_EQ(num(result(fok_filled).as_object().at("order").as_object().at("filled_amount")), 10);
+  // IOC crossing the touch: what the touch has fills, the rest is cancelled.
+  const auto ioc =
+      buy({{"amount", 1'000'000}, {"price", touch("best_ask_price")}, {"time_in_force", "immediate_or_cancel"}});
   ASSERT_EQ(error_code(ioc), 0) << json::serialize(ioc);
   const json::object& o = result(ioc).as_object().at("order").as_object();
   EXPECT_EQ(str(o.at("order_state")), "cancelled");
@@ -552,7 +559,14 @@ TEST(venue_exchange, perpetual_positions_pay_funding_every_eight_hours) {
   (void)m.advance(k_venue_start_ms + 3 * 3'600'000 + 1);  // past 08:00
   ex.step();
   const double paid = before - ex.account(acc).currencies.at("BTC").balance;
-  EXPECT_NEAR(paid, 10'000.0 / m.to_price(perp, m.fair_mark(perp)) * 0.0001, 2e-7);  // longs pay
+  // By hand, not through the market's own conversions: an inverse perpetual
+  // pays notional / mark in coin × the 8 h rate (0.0001). The mark is the
+  // input: the instrument's mark when funding was paid, in 0.5 USD ticks.
+  ASSERT_EQ(core::normalized(m.spec(perp).tick.value()), (core::decimal{5, 1}));
+  const core::ticks mark_ticks = m.at(perp).mark;
+  ASSERT_GT(mark_ticks, 0);
+  const double mark_usd = static_cast<double>(mark_ticks) * 0.5;
+  EXPECT_NEAR(paid, 10'000.0 / mark_usd * 0.0001, 1e-12) << "mark " << mark_usd << " USD";  // longs pay
   EXPECT_GT(paid, 0);
 }
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -55,6 +56,8 @@ class gateway_test : public ::testing::Test {
     const absl::Status loaded = load_instruments(json::serialize(r), catalog_);
     ASSERT_TRUE(loaded.ok()) << loaded;
     perp_ = catalog_.find(core::venue::deribit, "BTC-PERPETUAL")->id;
+    // ticker() converts prices by hand on this: a tick of 0.5 USD.
+    ASSERT_EQ(core::normalized(catalog_[perp_].tick.value()), (core::decimal{5, 1}));
   }
   // The test's own authenticated connection (the same account as the
   // gateway's), to look at the venue's side. Again after a drop fault.
@@ -121,10 +124,12 @@ class gateway_test : public ::testing::Test {
 
   core::ticks ticker(const char* field) {
     const json::object r = client_->call("public/ticker", {{"instrument_name", "BTC-PERPETUAL"}});
-    const json::value& v = r.at("result").as_object().at(field);
-    core::ticks t = 0;
-    EXPECT_EQ(catalog_[perp_].tick.to_units(v.to_number<double>(), core::rounding::nearest, t), core::fp_error::ok);
-    return t;
+    const double usd = r.at("result").as_object().at(field).to_number<double>();
+    // By hand, not through the code under test: a 0.5 USD tick, so ticks =
+    // USD × 2 (e.g. 60 000.5 USD = 120 001 ticks); the venue quotes on ticks.
+    const double ticks = usd * 2;
+    EXPECT_EQ(ticks, std::floor(ticks)) << field << " = " << usd << " USD is not on the 0.5 tick";
+    return static_cast<core::ticks>(ticks);
   }
 
   core::order_request order(core::intent_kind kind, core::client_order_id id, core::side s = core::side::buy,
@@ -336,18 +341,32 @@ TEST_F(gateway_test, tokens_are_refreshed_before_expiry_and_reacquired_after_130
   venue::venue_config vc = test::test_venue_config();
   vc.token_ttl_s = 2;
   start_venue(vc);
-  start_gateway(config());
+  const gateway_config c = config();
+  const double refresh_fraction = c.session.refresh_fraction;
+  start_gateway(c);
   ASSERT_TRUE(wait_ready());
-  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().refreshes >= 1; }, 4s));
+  // The first refresh comes at refresh_fraction (0.8) × 2 s = 1.6 s; 10 s is
+  // only a safety net.
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().refreshes >= 1; }, 10s));
+  EXPECT_EQ(gw_->connection().stats().reauths, 0u);
+  // Just refreshed, so the next refresh is 1.6 s away and the order below is
+  // the first private request to meet the revoked token: a 13009.
+  ASSERT_LT(refresh_fraction * vc.token_ttl_s, 10.0);
+  const core::ticks px = ticker("best_bid_price") - 400;
+  const std::uint64_t reauths = gw_->connection().stats().reauths;
   fault("kind=expire_tokens");
   const core::client_order_id id = next_id();
-  submit(order(core::intent_kind::place, id, core::side::buy, ticker("best_bid_price") - 400, 1));
-  // The order may meet the expired token (13009, rejected) — then the
-  // session re-authenticates and the next one goes through.
+  submit(order(core::intent_kind::place, id, core::side::buy, px, 1));
   ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }));
+  EXPECT_EQ(last_report(id)->exec.kind, exec_kind::reject) << dump(id);
+  EXPECT_EQ(last_report(id)->exec.state, order_state::rejected) << dump(id);
+  EXPECT_EQ(last_report(id)->exec.venue_error, 13009) << dump(id);
+  // ...and the session re-authenticated on it, without a reconnect.
+  EXPECT_EQ(gw_->connection().stats().reauths, reauths + 1);
   const core::client_order_id again = next_id();
-  submit(order(core::intent_kind::place, again, core::side::buy, ticker("best_bid_price") - 400, 1));
-  ASSERT_TRUE(pump_until([&] { return reached(again, order_state::open); }));
+  submit(order(core::intent_kind::place, again, core::side::buy, px, 1));
+  ASSERT_TRUE(pump_until([&] { return reached(again, order_state::open); })) << dump(again);
+  EXPECT_EQ(gw_->connection().stats().reauths, reauths + 1);
   EXPECT_EQ(gw_->connection().stats().disconnects, 0u);
 }
 
@@ -355,9 +374,19 @@ TEST_F(gateway_test, a_silent_venue_is_dropped_and_the_session_comes_back) {
   start_venue();
   start_gateway(config());
   ASSERT_TRUE(wait_ready());
-  fault("kind=stall&ms=4000");  // no heartbeats, no replies
-  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects >= 1; }, 6s));
-  ASSERT_TRUE(wait_ready(8s));
+  constexpr auto k_stall = 4000ms;
+  fault("kind=stall&ms=" + std::to_string(k_stall.count()));  // no heartbeats, no replies
+  // The silence must be noticed during the stall (after it the venue talks
+  // again and nothing would drop), so the stall itself bounds it; the wait
+  // is only a safety net.
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects >= 1; }, 4 * k_stall));
+  // Back once the stall is over: at worst an attempt that began just before
+  // its end times out (connect_timeout), then the capped backoff and a
+  // handshake with its requests. Twice that, as a safety net.
+  const gateway_config c = config();
+  const auto back_within = std::chrono::duration_cast<std::chrono::milliseconds>(
+      2 * (k_stall + c.session.endpoint.connect_timeout + c.session.reconnect_max + c.session.request_timeout));
+  ASSERT_TRUE(wait_ready(back_within));
   EXPECT_GE(gw_->connection().stats().connects, 2u);
 }
 
@@ -388,16 +417,22 @@ TEST_F(gateway_test, dropped_connection_cancel_on_disconnect_then_reconciliation
 TEST_F(gateway_test, orders_during_a_disconnect_are_rejected_not_sent_late) {
   start_venue();
   gateway_config c = config();
-  c.session.reconnect_min = 3s;  // stay disconnected for a while
-  c.session.reconnect_max = 3s;
+  // Stay disconnected for a while: the backoff is jittered in [b/2, b], so
+  // the earliest reconnect is reconnect_min / 2 = 5 s, far beyond the
+  // 300 ms an order may wait to be sent.
+  c.session.reconnect_min = 10s;
+  c.session.reconnect_max = 10s;
   c.max_send_wait = 300ms;
+  const auto earliest_reconnect = c.session.reconnect_min / 2;
   start_gateway(c);
   ASSERT_TRUE(wait_ready());
   fault("kind=drop");
   ASSERT_TRUE(pump_until([&] { return !gw_->connection().ready(); }));
   const core::client_order_id id = next_id();
   submit(order(core::intent_kind::place, id, core::side::buy, 100, 1));
-  ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }, 2s));
+  // The reject comes after max_send_wait, before any reconnect can happen.
+  ASSERT_TRUE(pump_until([&] { return last_report(id) != nullptr; }, earliest_reconnect));
+  EXPECT_FALSE(gw_->connection().ready());  // still down: it was refused for that
   EXPECT_EQ(last_report(id)->exec.state, order_state::rejected);
   EXPECT_EQ(last_report(id)->exec.venue_error, k_error_disconnected);
   EXPECT_EQ(gw_->stats().unsent_disconnected, 1u);
@@ -465,28 +500,46 @@ TEST_F(gateway_test, market_data_on_a_shared_connection_reaches_the_feed_handler
 
 TEST_F(gateway_test, tls_fails_closed) {
   start_venue();
-  std::vector<std::string> reasons;
-  const auto refused = [&](gateway_config c) {
-    c.session.reconnect_min = 5s;  // one attempt is enough
+  // One attempt per case, its refusal reason (the session's last state
+  // change). The wait ends at the first disconnect or ready; the bound is a
+  // safety net of three connect timeouts. The next attempt is a minute away.
+  const auto refusal = [&](gateway_config c) -> std::string {
+    c.session.reconnect_min = 60s;
+    c.session.reconnect_max = 60s;
+    const auto bound = 3 * c.session.endpoint.connect_timeout;
     gw_.reset();
     start_gateway(std::move(c));
-    const bool ready = pump_until([&] { return gw_->connection().ready(); }, 1500ms);
-    reasons.push_back(gw_->last_state_change());
-    std::cerr << "refused: " << reasons.back() << "\n";
-    return !ready && gw_->connection().stats().disconnects >= 1;
+    bool was_ready = false;
+    const bool ended = pump_until(
+        [&] {
+          was_ready |= gw_->connection().ready();
+          return was_ready || gw_->connection().stats().disconnects >= 1;
+        },
+        std::chrono::duration_cast<std::chrono::milliseconds>(bound));
+    EXPECT_TRUE(ended) << "neither refused nor ready: " << gw_->last_state_change();
+    EXPECT_FALSE(was_ready) << "connected: " << gw_->last_state_change();
+    EXPECT_EQ(gw_->connection().stats().auths, 0u);
+    return gw_->last_state_change();
   };
+  const auto says = [](const std::string& reason, const char* part) {
+    return reason.find(part) != std::string::npos ? ::testing::AssertionSuccess()
+                                                  : ::testing::AssertionFailure() << "\"" << reason << "\"";
+  };
+  // ws_client reports OpenSSL's handshake error, which is the same for a
+  // wrong host, an untrusted and an expired certificate; each case still
+  // must fail in the TLS handshake (not, say, on a refused TCP connection).
   gateway_config wrong_host = config();
   wrong_host.session.endpoint.host = "localhost";  // the certificate names 127.0.0.1 only
-  EXPECT_TRUE(refused(wrong_host));
+  EXPECT_TRUE(says(refusal(wrong_host), "TLS handshake: certificate verify failed"));
   gateway_config untrusted = config();
   untrusted.session.endpoint.tls.ca_file.clear();  // the system store does not know it
-  EXPECT_TRUE(refused(untrusted));
+  EXPECT_TRUE(says(refusal(untrusted), "TLS handshake: certificate verify failed"));
   gateway_config missing_ca = config();
   missing_ca.session.endpoint.tls.ca_file = path("nope.pem");
-  EXPECT_TRUE(refused(missing_ca));
+  EXPECT_TRUE(says(refusal(missing_ca), "TLS trust store: No such file or directory"));
   gateway_config plain = config();
   plain.session.endpoint.tls.enabled = false;  // ws:// to a TLS port
-  EXPECT_TRUE(refused(plain));
+  EXPECT_TRUE(says(refusal(plain), "WebSocket handshake"));
   // Same instruments (the venue is deterministic); only the certificate differs.
   gw_.reset();
   client_.reset();
@@ -494,7 +547,7 @@ TEST_F(gateway_test, tls_fails_closed) {
       std::make_unique<test::venue_process>(test::test_venue_config(), path("expired.pem"), path("expired_key.pem"));
   gateway_config expired = config();
   expired.session.endpoint.tls.ca_file = path("expired.pem");
-  EXPECT_TRUE(refused(expired));
+  EXPECT_TRUE(says(refusal(expired), "TLS handshake: certificate verify failed"));
 }
 
 }  // namespace

@@ -41,13 +41,14 @@ TEST(clock, tsc_conversion_math_with_a_known_rate) {
 }
 
 TEST(clock, calibrated_clock_is_monotonic_and_names_its_source) {
+  // Whichever source calibration picked, it names it and never runs backwards.
   const tsc_clock c = tsc_clock::calibrate(std::chrono::milliseconds(5));
   if (c.uses_tsc()) {
     EXPECT_EQ(c.source(), "tsc");
-    EXPECT_GT(c.ticks_per_ns(), 0.1);
-    EXPECT_LT(c.ticks_per_ns(), 10.0);
   } else {
-    EXPECT_EQ(c.source().substr(0, 12), "steady_clock");
+    // The fallback says why the TSC was refused: "steady_clock (<reason>)".
+    EXPECT_EQ(c.source().substr(0, 14), "steady_clock (") << c.source();
+    EXPECT_EQ(c.source().back(), ')') << c.source();
   }
   std::int64_t prev = c.now_ns();
   for (int i = 0; i < 100'000; ++i) {
@@ -57,23 +58,53 @@ TEST(clock, calibrated_clock_is_monotonic_and_names_its_source) {
   }
 }
 
-TEST(clock, fallback_reads_steady_clock) {
-  const tsc_clock c = tsc_clock::steady_fallback();
-  EXPECT_FALSE(c.uses_tsc());
-  const std::int64_t before = steady_clock_source{}.now_ns();
-  const std::int64_t mid = c.now_ns();
-  const std::int64_t after = steady_clock_source{}.now_ns();
-  EXPECT_LE(before, mid);
-  EXPECT_LE(mid, after);
+TEST(clock, calibrated_tsc_has_a_plausible_rate_and_is_monotonic) {
+  const tsc_clock c = tsc_clock::calibrate(std::chrono::milliseconds(5));
+  if (!c.uses_tsc()) GTEST_SKIP() << "no invariant TSC: calibration fell back to " << c.source();
+  EXPECT_GT(c.ticks_per_ns(), 0.1);
+  EXPECT_LT(c.ticks_per_ns(), 10.0);
+  std::uint64_t prev = c.ticks();
+  for (int i = 0; i < 100'000; ++i) {
+    const std::uint64_t now = c.ticks();
+    ASSERT_GE(now, prev);
+    prev = now;
+  }
 }
 
-TEST(clock, tsc_and_steady_share_an_epoch) {
+TEST(clock, fallback_stamps_are_steady_clock_nanoseconds) {
+  // The fallback's ticks are steady_clock ns, converted one to one: a wrong
+  // rate, origin or rounding in the fallback breaks these exact values.
+  const tsc_clock c = tsc_clock::steady_fallback();
+  EXPECT_FALSE(c.uses_tsc());
+  EXPECT_EQ(c.source(), "steady_clock");
+  EXPECT_EQ(c.ticks_per_ns(), 1.0);
+  EXPECT_EQ(c.to_ns(0), 0);
+  EXPECT_EQ(c.to_ns(1), 1);
+  EXPECT_EQ(c.to_ns(1'234'567'890'123ull), 1'234'567'890'123);
+  EXPECT_EQ(c.delta_to_ns(3'600'000'000'007ull), 3'600'000'000'007u);  // 1 h + 7 ns, exact
+  // And its stamps are taken from steady_clock: bracketed by two reads of it.
+  const std::int64_t before = steady_clock_source{}.now_ns();
+  const std::uint64_t stamp = c.ticks();
+  const std::int64_t after = steady_clock_source{}.now_ns();
+  EXPECT_LE(before, static_cast<std::int64_t>(stamp));
+  EXPECT_LE(static_cast<std::int64_t>(stamp), after);
+}
+
+TEST(clock, tsc_and_steady_share_an_epoch_and_a_rate) {
   const tsc_clock c = tsc_clock::calibrate(std::chrono::milliseconds(5));
-  const std::int64_t steady = steady_clock_source{}.now_ns();
-  const std::int64_t ours = c.now_ns();
+  // On the fallback both sides would read steady_clock: nothing to compare.
+  if (!c.uses_tsc()) GTEST_SKIP() << "no invariant TSC: calibration fell back to " << c.source();
+  const std::int64_t steady0 = steady_clock_source{}.now_ns();
+  const std::int64_t ours0 = c.now_ns();
   // Same epoch, so the two reads are close: a loose bound (1 s) that only a
   // wrong epoch or a wrong rate would break, not a noisy machine.
-  EXPECT_LT(std::llabs(ours - steady), 1'000'000'000);
+  EXPECT_LT(std::llabs(ours0 - steady0), 1'000'000'000);
+  // Same rate: over 200 ms both clocks advance alike, within 10 % (20 ms,
+  // far above a preemption between the paired reads).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::int64_t steady1 = steady_clock_source{}.now_ns();
+  const std::int64_t ours1 = c.now_ns();
+  EXPECT_LT(std::llabs((ours1 - ours0) - (steady1 - steady0)), 20'000'000);
 }
 
 }  // namespace

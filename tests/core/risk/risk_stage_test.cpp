@@ -172,23 +172,45 @@ TEST_F(risk_stage_test, a_full_slow_path_is_counted_not_waited_for) {
 }
 
 TEST_F(risk_stage_test, steady_state_allocates_nothing) {
-  limits_.runaway_max_orders = 65536;
+  // A real steady state: every round is 10 ms of event time later, so the
+  // Deribit bucket (1000 orders/s, burst 1000) refills 10 tokens a round
+  // while a round spends at most 3 (two places, one cancel) and never empties;
+  // the runaway window (1000 orders in 1 s) sees at most 2 × 100 = 200 places.
+  // Every place below either passes or fails max_order_qty, so the counts are
+  // exact and the measured loop is the accept path, not the reject path.
+  constexpr int k_rounds = 2000;
+  constexpr std::int64_t k_round_ns = 10'000'000;
   run_until_idle();
+  const auto& m = engine_->metrics();
+  const auto decisions = [&](risk_reason r) { return m.decisions[static_cast<std::size_t>(r)].get(); };
+  const std::uint64_t accepted0 = decisions(risk_reason::accepted);
+  const std::uint64_t qty0 = decisions(risk_reason::max_order_qty);
   const std::uint64_t before = test::allocations();
   std::uint64_t id = 1;
-  for (int round = 0; round < 2000; ++round) {
-    push(reference(k_perp, 99990 + round % 7, 100010 + round % 7, round));
-    push(place(k_perp, side::buy, 1, 99900, id, round));
-    push(order_update(k_perp, id, side::buy, core::order_state::open, 1, 0, 99900, round));
-    push(place(k_perp, side::buy, 1000, 99900, id + 1, round));  // rejected: a record
-    push(cancel(k_perp, id, round));
-    push(order_update(k_perp, id, side::buy, core::order_state::cancelled, 1, 0, 99900, round));
+  std::size_t passed = 0;
+  for (int round = 0; round < k_rounds; ++round) {
+    const std::int64_t ts = 1 + (round + 1) * k_round_ns;
+    push(reference(k_perp, 99990 + round % 7, 100010 + round % 7, ts));
+    push(place(k_perp, side::buy, 1, 99900, id, ts));
+    push(order_update(k_perp, id, side::buy, core::order_state::open, 1, 0, 99900, ts));
+    push(place(k_perp, side::buy, 1000, 99900, id + 1, ts));  // rejected (max_order_qty 100): a record
+    push(cancel(k_perp, id, ts));
+    push(order_update(k_perp, id, side::buy, core::order_state::cancelled, 1, 0, 99900, ts));
     id += 2;
     run_until_idle();
     records_.clear();
-    (void)drain_output_no_alloc();
+    passed += drain_output_no_alloc();
   }
   EXPECT_EQ(test::allocations() - before, 0u);
+  // 2000 places and 2000 cancels reached the order ring.
+  EXPECT_EQ(passed, 2u * k_rounds);
+  EXPECT_EQ(decisions(risk_reason::accepted) - accepted0, static_cast<std::uint64_t>(k_rounds));
+  EXPECT_EQ(decisions(risk_reason::max_order_qty) - qty0, static_cast<std::uint64_t>(k_rounds));
+  EXPECT_EQ(decisions(risk_reason::rate_limited), 0u);
+  EXPECT_EQ(decisions(risk_reason::runaway), 0u);
+  EXPECT_EQ(decisions(risk_reason::halted), 0u);
+  EXPECT_EQ(m.divergences.get(), 0u);
+  EXPECT_EQ(engine_->state(), core::trading_state::active);
   EXPECT_EQ(engine_->open_orders(), 0u);
 }
 

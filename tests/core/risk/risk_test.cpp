@@ -666,7 +666,8 @@ TEST(risk_limits, compiled_thresholds) {
 TEST(risk_limits, default_config_parses_against_the_shipped_instruments) {
   // What the engine does at start-up: the shipped Deribit instruments, then
   // config/default.toml's [risk] section against them.
-  const std::string root = std::getenv("TICKRAIL_SOURCE_DIR");
+  // Compile-time (tests/CMakeLists.txt), so the binary runs outside ctest too.
+  const std::string root = TICKRAIL_SOURCE_DIR;
   core::instrument_catalog catalog;
   ASSERT_TRUE(deribit::load_instruments_file(root + "/config/instruments/deribit.json", catalog).ok());
   const auto limits = core::load_risk_limits_file(root + "/config/default.toml", catalog);
