@@ -233,10 +233,11 @@ TEST_F(session_paths_test, a_13009_mid_session_reauthenticates_and_trading_conti
   EXPECT_EQ(last_report(id)->exec.state, order_state::rejected);
   EXPECT_EQ(last_report(id)->exec.venue_error, 13009);
   ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().reauths >= 1; }, 2s));
+  // Once the new token is in (the venue has counted the request whose reply
+  // arrived), the next order goes through.
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().auths >= 2; }, 3s));
   EXPECT_GT(venue_->method_calls("public/auth"), auths);
   const core::client_order_id again = next_id();
-  // Once the new token is in, the next order goes through.
-  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().auths >= 2; }, 3s));
   submit(order(core::intent_kind::place, again, best_bid() - 400, 1));
   ASSERT_TRUE(pump_until([&] { return reached(again, order_state::open); })) << states();
   EXPECT_EQ(gw_->connection().stats().reauths, 1u);
