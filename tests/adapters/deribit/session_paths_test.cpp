@@ -3,8 +3,8 @@
 // answer to the venue's heartbeat test_request, an order request that times
 // out and is settled by reconciliation, re-authentication after 13009 and
 // refused credentials, reconnect backoff (growth, cap, jitter floor), the
-// gateway's own rejects (credit starvation, a duplicate place) and the
-// position-mismatch alert of reconciliation.
+// gateway's own rejects (credit starvation, a duplicate place, a full
+// tracker) and the position-mismatch alert of reconciliation.
 //
 // Each test is written to fail when its production line is removed; see
 // docs/testing.md and tools/mutate. The gateway is polled on the test thread;
@@ -370,6 +370,29 @@ TEST_F(session_paths_test, reconciliation_alerts_when_the_venue_position_differs
   ASSERT_TRUE(wait_ready());
   EXPECT_EQ(gw_->stats().position_alerts, 1u);
   EXPECT_EQ(gw_->tracker().position_of(perp_).qty_lots, 2);  // 20 USD in 10 USD lots
+}
+
+// Path 5c: a tracker full of live orders takes no more: the next place is
+// rejected here and never reaches the venue.
+TEST_F(session_paths_test, a_full_tracker_rejects_the_next_place_unsent) {
+  start_venue();
+  gateway_config c = config();
+  c.max_orders = 2;
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  const std::uint64_t buys = venue_->method_calls("private/buy");
+  const core::ticks bid = best_bid();
+  const core::client_order_id a = next_id(), b = next_id(), extra = next_id();
+  submit(order(core::intent_kind::place, a, bid - 400, 1));
+  submit(order(core::intent_kind::place, b, bid - 402, 1));
+  ASSERT_TRUE(pump_until([&] { return reached(a, order_state::open) && reached(b, order_state::open); }));
+  submit(order(core::intent_kind::place, extra, bid - 404, 1));
+  ASSERT_TRUE(pump_until([&] { return last_report(extra) != nullptr; }, 2s));
+  EXPECT_EQ(last_report(extra)->exec.state, order_state::rejected);
+  EXPECT_EQ(last_report(extra)->exec.venue_error, k_error_unencodable);
+  pump_until([] { return false; }, 300ms);  // anything sent would be answered by now
+  EXPECT_EQ(venue_->method_calls("private/buy") - buys, 2u);
+  EXPECT_EQ(gw_->tracker().live_orders(), 2u);
 }
 
 }  // namespace
