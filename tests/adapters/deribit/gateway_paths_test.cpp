@@ -197,5 +197,67 @@ TEST_F(gateway_paths_test, a_full_exec_ring_overflows_in_order_and_counts_what_i
   EXPECT_EQ(gw_->stats().lost - lost, 4u);
 }
 
+// Path 9a: a venue that answers nothing: stop() sends cancel_all, no reply
+// comes, and the session gives up at stop_timeout ("stop timed out").
+TEST_F(gateway_paths_test, a_stop_against_a_stalled_venue_times_out_at_stop_timeout) {
+  start_venue();
+  gateway_config c = config();
+  c.session.stop_timeout = 600ms;
+  c.session.request_timeout = 5s;  // only the stop timeout may end it
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  fault("kind=stall&ms=8000");
+  const auto t0 = std::chrono::steady_clock::now();
+  gw_->stop(now_ns());
+  EXPECT_EQ(gw_->connection().state(), session_state::stopping);
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().state() == session_state::stopped; }, 4s)) << states();
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(elapsed, 600ms);
+  EXPECT_LT(elapsed, 600ms + 1500ms);
+  EXPECT_NE(gw_->last_state_change().find("stop timed out"), std::string::npos) << states();
+}
+
+// Path 9b: with the venue gone the session is waiting to reconnect; stop()
+// ends it at once, and it never tries again.
+TEST_F(gateway_paths_test, a_stop_while_disconnected_is_immediately_stopped) {
+  start_venue();
+  gateway_config c = config();
+  c.session.reconnect_min = 100ms;
+  c.session.reconnect_max = 200ms;
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  venue_.reset();
+  client_.reset();
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().state() == session_state::disconnected; }, 5s)) << states();
+  gw_->stop(now_ns());
+  EXPECT_EQ(gw_->connection().state(), session_state::stopped) << states();
+  const std::uint64_t connects = gw_->connection().stats().connects;
+  pump_until([] { return false; }, 500ms);  // beyond the reconnect backoff
+  EXPECT_EQ(gw_->connection().state(), session_state::stopped) << states();
+  EXPECT_EQ(gw_->connection().stats().connects, connects);
+}
+
+// Path 9c: the venue refuses everything (a rate storm: 10028): the refused
+// cancel_all is followed by private/logout all the same, and the session
+// closes on that answer, long before its stop timeout.
+TEST_F(gateway_paths_test, a_refused_cancel_all_at_stop_still_logs_out) {
+  start_venue();
+  gateway_config c = config();
+  c.session.stop_timeout = 6s;
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  const std::uint64_t cancels = venue_->method_calls("private/cancel_all");
+  const std::uint64_t logouts = venue_->method_calls("private/logout");
+  fault("kind=storm&on=1");
+  const auto t0 = std::chrono::steady_clock::now();
+  gw_->stop(now_ns());
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().state() == session_state::stopped; }, 5s)) << states();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_EQ(venue_->method_calls("private/cancel_all") - cancels, 1u);
+  EXPECT_EQ(venue_->method_calls("private/logout") - logouts, 1u);
+  EXPECT_EQ(gw_->last_state_change().find("timed out"), std::string::npos) << states();
+  fault("kind=storm&on=0");
+}
+
 }  // namespace
 }  // namespace tickrail::deribit
