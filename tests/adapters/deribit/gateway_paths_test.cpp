@@ -3,7 +3,7 @@
 // buffer keeps order, what exceeds both is counted lost), stopping (a stalled
 // venue times the stop out, a disconnected session stops at once, a refused
 // cancel_all still logs out) and what a reconnect restores (the same
-// subscriptions, a fresh book snapshot).
+// subscriptions, a fresh book snapshot, user.orders again).
 //
 // Each test is written to fail when its production line is removed; see
 // docs/testing.md and tools/mutate. The gateway is polled on the test thread;
@@ -257,6 +257,65 @@ TEST_F(gateway_paths_test, a_refused_cancel_all_at_stop_still_logs_out) {
   EXPECT_EQ(venue_->method_calls("private/logout") - logouts, 1u);
   EXPECT_EQ(gw_->last_state_change().find("timed out"), std::string::npos) << states();
   fault("kind=storm&on=0");
+}
+
+// Path 4: the venue drops the connection. The session reconnects and
+// subscribes again (one private/subscribe, as at start-up) to every channel
+// it had: the book channel answers with a fresh snapshot, and user.orders
+// tells of an order cancelled from another connection.
+TEST_F(gateway_paths_test, a_reconnect_restores_every_subscription_and_the_book_gets_a_fresh_snapshot) {
+  start_venue();
+  std::vector<std::string> frames;
+  gateway_config c = config();
+  c.session.channels = {"user.orders.any.any.raw", "user.portfolio.btc", "book.BTC-PERPETUAL.100ms"};
+  c.on_market_data = [&frames](std::string_view frame, std::int64_t) { frames.emplace_back(frame); };
+  const auto snapshots_since = [&frames](std::size_t first) {
+    std::size_t n = 0;
+    for (std::size_t i = first; i < frames.size(); ++i) {
+      const json::object f = json::parse(frames[i]).as_object();
+      const json::object& p = f.at("params").as_object();
+      if (p.at("channel").as_string() != "book.BTC-PERPETUAL.100ms") continue;
+      const json::object& d = p.at("data").as_object();
+      if (d.contains("type") && d.at("type").as_string() == "snapshot") ++n;
+    }
+    return n;
+  };
+  start_gateway(c);
+  ASSERT_TRUE(wait_ready());
+  ASSERT_TRUE(pump_until([&] { return snapshots_since(0) >= 1; }, 3s)) << frames.size() << " frames";
+  const std::uint64_t subscribes = venue_->method_calls("private/subscribe");
+  const std::uint64_t disconnects = gw_->connection().stats().disconnects;
+  const core::ticks bid = best_bid();  // the drop closes this test's own connection too
+
+  fault("kind=drop");
+  ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects > disconnects; }, 5s)) << states();
+  const std::size_t mark = frames.size();
+  ASSERT_TRUE(wait_ready());
+  EXPECT_EQ(venue_->method_calls("private/subscribe") - subscribes, 1u);
+  EXPECT_TRUE(pump_until([&] { return snapshots_since(mark) >= 1; }, 3s))
+      << "no book snapshot after the reconnect; " << frames.size() - mark << " frames";
+
+  // An order cancelled from another connection: only user.orders tells.
+  const core::client_order_id id = next_id();
+  submit(order(id, bid - 400));
+  const auto last = [&]() -> const core::event* {
+    for (auto it = reports_.rbegin(); it != reports_.rend(); ++it)
+      if (it->exec.cl_ord_id == id && it->exec.kind != exec_kind::fill) return &*it;
+    return nullptr;
+  };
+  ASSERT_TRUE(pump_until([&] { return last() != nullptr && last()->exec.state == order_state::open; }, 3s)) << states();
+  const std::string venue_id = last()->exec.venue_order_id;
+  client_ = std::make_unique<test::rpc_client>(port_, &tls_);
+  ASSERT_TRUE(client_
+                  ->call("public/auth", {{"grant_type", "client_credentials"},
+                                         {"client_id", "tickrail-demo"},
+                                         {"client_secret", "tickrail-demo-secret"}})
+                  .contains("result"));
+  const json::object cancelled = client_->call("private/cancel", {{"order_id", venue_id}});
+  ASSERT_TRUE(cancelled.contains("result")) << json::serialize(cancelled);
+  EXPECT_TRUE(pump_until([&] { return last()->exec.state == order_state::cancelled; }, 3s))
+      << "no user.orders update after the reconnect; " << states();
+  EXPECT_EQ(gw_->connection().stats().disconnects, disconnects + 1);
 }
 
 }  // namespace
