@@ -229,7 +229,9 @@ TEST_F(reconcile_paths_test, a_fill_missed_during_a_disconnect_is_published_once
   ASSERT_TRUE(pump_until([&] { return gw_->connection().stats().disconnects > disconnects; })) << states();
   // The gateway is not polled now, so it stays down while the order trades.
   connect_client();
-  const double ask = ticker().at("best_ask_price").to_number<double>();
+  // 50 USD through the ask, so a market step between the ticker and the
+  // edit still leaves the order crossing; it fills at the touch.
+  const double ask = ticker().at("best_ask_price").to_number<double>() + 50.0;
   const json::object edited = client_->call("private/edit", {{"order_id", venue_id}, {"amount", 10}, {"price", ask}});
   ASSERT_TRUE(edited.contains("result")) << json::serialize(edited);
   const json::array& traded = edited.at("result").as_object().at("trades").as_array();
