@@ -72,6 +72,7 @@ struct fault_state {
   std::int64_t ack_delay_ms = 0;    // delay replies to order methods
   bool rate_storm = false;          // every request answered 10028
   int corrupt_frames = 0;           // send N corrupt frames to every session
+  int tokenless_auths = 0;          // answer the next N public/auth with a result that has no token
   // Periodic (CLI flags, for soak runs): 0 = off.
   int gap_every = 0;                  // every Nth book change is never published
   std::int64_t drop_every_ms = 0;     // drop every WebSocket connection this often

@@ -48,7 +48,7 @@ Faults from the start (also at runtime: POST /admin/fault on loopback):
 Endpoints: ws[s]://HOST:PORT/ws/api/v2, http[s]://HOST:PORT/api/v2/{method},
 POST /api/v2 (JSON-RPC body), and on loopback POST /admin/fault?kind=
 drop | stall&ms= | gap&count= | reject&count=&code= | storm&on= | delay&ms= |
-corrupt&count= | expire_tokens.
+corrupt&count= | expire_tokens | tokenless_auth&count=.
 
 Prints "listening on HOST:PORT" once ready; SIGTERM or SIGINT stops it.
 )";

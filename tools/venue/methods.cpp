@@ -111,6 +111,11 @@ std::optional<rpc_error> venue_core::m_auth(session& s, const request& r, json_w
   } else {
     return invalid_params("grant_type", "client_credentials, client_signature or refresh_token");
   }
+  if (faults_.tokenless_auths > 0) {  // fault: a success that grants nothing
+    --faults_.tokenless_auths;
+    w.begin_object().field("scope", "connection mainaccount").field("token_type", "bearer").end_object();
+    return std::nullopt;
+  }
   const std::string access = std::to_string(now_wall_ms_) + ".A" + std::to_string(next_token_++);
   const std::string refresh = std::to_string(now_wall_ms_) + ".R" + std::to_string(next_token_++);
   tokens_[access] = {*account, now_wall_ms_ + config_.token_ttl_s * 1000, false};

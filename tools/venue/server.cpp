@@ -159,7 +159,8 @@ std::string query_value(std::string_view query, std::string_view key) {
   return "";
 }
 
-// POST /admin/fault?kind=drop|stall|gap|reject|storm|delay|corrupt|expire_tokens[&ms=][&count=][&code=][&on=]
+// POST /admin/fault?kind=drop|stall|gap|reject|storm|delay|corrupt|expire_tokens|tokenless_auth
+//   [&ms=][&count=][&code=][&on=]
 http_reply admin(venue_core& core, std::string_view target) {
   const std::string_view query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
   const std::string kind = query_value(query, "kind");
@@ -185,8 +186,11 @@ http_reply admin(venue_core& core, std::string_view target) {
     f.corrupt_frames = static_cast<int>(num("count", 1));
   } else if (kind == "expire_tokens") {
     core.expire_tokens();
+  } else if (kind == "tokenless_auth") {
+    f.tokenless_auths = static_cast<int>(num("count", 1));
   } else {
-    return {400, R"({"error":"kind: drop, stall, gap, reject, storm, delay, corrupt or expire_tokens"})"};
+    return {400,
+            R"({"error":"kind: drop, stall, gap, reject, storm, delay, corrupt, expire_tokens or tokenless_auth"})"};
   }
   return {200, R"({"result":"ok"})"};
 }

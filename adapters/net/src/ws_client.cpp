@@ -71,12 +71,17 @@ struct ws_client::impl : std::enable_shared_from_this<impl> {
     conn.reset();
   }
 
-  void fail(const connection_ptr& c, std::string_view what, const beast::error_code& ec) {
+  void fail(const connection_ptr& c, std::string_view what, const beast::error_code& ec, std::string_view detail = {}) {
     if (!current(c)) return;
     std::string reason(what);
     if (ec) {
       reason += ": ";
       reason += ec.message();
+    }
+    if (!detail.empty()) {
+      reason += " (";
+      reason += detail;
+      reason += ")";
     }
     reset();
     if (on.on_closed) on.on_closed(reason);
@@ -136,9 +141,21 @@ struct ws_client::impl : std::enable_shared_from_this<impl> {
                        const_cast<char*>(name.c_str())) != 1) {
       return fail(c, "TLS server name", {});
     }
-    c->wss->next_layer().set_verify_callback(ssl::host_name_verification(name));
+    // Asio's name check refuses without setting OpenSSL's verify error, which
+    // the handshake failure then reports as "unspecified": name it.
+    c->wss->next_layer().set_verify_callback(
+        [check = ssl::host_name_verification(name)](bool preverified, ssl::verify_context& ctx) mutable {
+          const bool ok = check(preverified, ctx);
+          if (preverified && !ok) X509_STORE_CTX_set_error(ctx.native_handle(), X509_V_ERR_HOSTNAME_MISMATCH);
+          return ok;
+        });
     c->wss->next_layer().async_handshake(ssl::stream_base::client, [self = shared_from_this(), c](beast::error_code e) {
-      if (e) return self->fail(c, "TLS handshake", e);
+      if (e) {
+        // OpenSSL's handshake error is the same for every refused certificate;
+        // the verify result says which check refused it.
+        const long verify = SSL_get_verify_result(c->wss->next_layer().native_handle());
+        return self->fail(c, "TLS handshake", e, verify == X509_V_OK ? "" : X509_verify_cert_error_string(verify));
+      }
       self->ws_handshake(c);
     });
   }
