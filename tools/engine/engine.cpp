@@ -59,31 +59,6 @@ struct risk_sink {
   }
 };
 
-// The strategy stage, plus what only its thread may do with the books it
-// owns: hand gap resync requests to the feed.
-struct strategy_with_resync {
-  strategies::strategy_stage<strategy_sink>& stage;
-  core::book_builder& books;
-  core::ring<core::instrument_id>& resync;
-  core::instrument_id pending = core::no_instrument;
-
-  std::size_t poll() noexcept {
-    const std::size_t n = stage.poll();
-    if (pending != core::no_instrument) {
-      if (!resync.try_push(pending)) return n;
-      pending = core::no_instrument;
-    }
-    core::instrument_id id;
-    while (books.take_resync_request(id)) {
-      if (!resync.try_push(id)) {
-        pending = id;  // the feed is behind: ask again next poll
-        break;
-      }
-    }
-    return n;
-  }
-};
-
 // What the venue stage publishes for status lines (relaxed atomics; each
 // value individually current).
 struct instrument_board {
@@ -277,7 +252,7 @@ struct engine::parts {
   slow_path::producer strategy_producer, risk_producer, tap_producer;
   hot_path<core::tsc_clock, core::ring, strategy_sink, risk_sink> hot;
   core::ring<core::instrument_id> resync;
-  strategy_with_resync strategy_wrap;
+  strategy_with_resync<decltype(hot)::strategy_type> strategy_wrap;
   std::vector<feed_quote> quotes;
   status_board board;
   std::unique_ptr<feed_stage> feed;

@@ -100,4 +100,32 @@ struct hot_path {
   }
 };
 
+// A hot path's strategy stage, plus what only its thread may do with the
+// books it owns: hand gap resync requests to the feed over `resync` (the
+// engine's feed stage answers them; a full ring keeps the request for the
+// next poll).
+template <typename StrategyStage>
+struct strategy_with_resync {
+  StrategyStage& stage;
+  core::book_builder& books;
+  core::ring<core::instrument_id>& resync;
+  core::instrument_id pending = core::no_instrument;
+
+  std::size_t poll() noexcept {
+    const std::size_t n = stage.poll();
+    if (pending != core::no_instrument) {
+      if (!resync.try_push(pending)) return n;
+      pending = core::no_instrument;
+    }
+    core::instrument_id id;
+    while (books.take_resync_request(id)) {
+      if (!resync.try_push(id)) {
+        pending = id;  // the feed is behind: ask again next poll
+        break;
+      }
+    }
+    return n;
+  }
+};
+
 }  // namespace tickrail::engine

@@ -85,31 +85,6 @@ struct discard_risk_records {
 };
 using hot_path = tr::engine::hot_path<core::tsc_clock, core::ring, discard_strategy_records, discard_risk_records>;
 
-// The strategy stage plus what only its thread may do with the books it
-// owns: hand gap resync requests to the feed (as the engine does).
-struct strategy_with_resync {
-  hot_path::strategy_type& stage;
-  core::book_builder& books;
-  core::ring<core::instrument_id>& resync;
-  core::instrument_id pending = core::no_instrument;
-
-  std::size_t poll() noexcept {
-    const std::size_t n = stage.poll();
-    if (pending != core::no_instrument) {
-      if (!resync.try_push(pending)) return n;
-      pending = core::no_instrument;
-    }
-    core::instrument_id id;
-    while (books.take_resync_request(id)) {
-      if (!resync.try_push(id)) {
-        pending = id;  // the feed is behind: ask again next poll
-        break;
-      }
-    }
-    return n;
-  }
-};
-
 struct options {
   std::vector<std::string> configs;
   double rate = 100'000;
@@ -324,7 +299,7 @@ int main(int argc, char** argv) {
   hot_path hot(hc, catalog, trading->limits, trading->bots, core::risk_persisted_state{}, clock,
                discard_strategy_records{}, discard_risk_records{});
   core::ring<core::instrument_id> resync(k_resync_capacity, 1);
-  strategy_with_resync strategy{hot.strategy, hot.books, resync};
+  tr::engine::strategy_with_resync<hot_path::strategy_type> strategy{hot.strategy, hot.books, resync};
   tr::soak::synthetic_feed feed(traded, k_start_mid_ticks, opt.rate, k_feed_seed, hot.md, resync, clock, venue_time);
   tr::soak::instant_venue venue(hot.orders, hot.exec, clock, venue_time, k_max_orders);
 
